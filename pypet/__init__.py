@@ -1,0 +1,81 @@
+"""pypet: parameter exploration for numerical experiments, stored in HDF5.
+
+This module only re-exports. Names load on first access (PEP 562) so that
+``import pypet`` stays fast and does not import PyTables, pandas or SciPy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from pypet import constants as pypetconstants
+from pypet import errors as pypetexceptions
+from pypet._version import __version__
+from pypet.errors import (
+    DataNotInStorageError,
+    GitDiffError,
+    NoSuchServiceError,
+    NotUniqueNodeError,
+    ParameterLockedException,
+    PresettingError,
+    TooManyGroupsError,
+    VersionMismatchError,
+)
+
+#: public name -> module that defines it (loaded lazily on first attribute access)
+_LAZY: dict[str, str] = {
+    "Trajectory": "pypet.trajectory",
+    "ParameterGroup": "pypet.trajectory",
+    "DerivedParameterGroup": "pypet.trajectory",
+    "ConfigGroup": "pypet.trajectory",
+    "ResultGroup": "pypet.trajectory",
+    "NNGroupNode": "pypet.tree.group",
+    "NNLeafNode": "pypet.tree.node",
+    "BaseParameter": "pypet.parameters",
+    "Parameter": "pypet.parameters",
+    "ArrayParameter": "pypet.parameters",
+    "SparseParameter": "pypet.parameters",
+    "PickleParameter": "pypet.parameters",
+    "BaseResult": "pypet.results",
+    "Result": "pypet.results",
+    "SparseResult": "pypet.results",
+    "PickleResult": "pypet.results",
+    "ObjectTable": "pypet.results.object_table",
+    "HasSlots": "pypet.utils.slots",
+    "HasLogger": "pypet.utils.logger",
+    "cartesian_product": "pypet.explore",
+    "find_unique_points": "pypet.explore",
+}
+
+__all__ = [
+    "__version__",
+    "pypetconstants",
+    "pypetexceptions",
+    "DataNotInStorageError",
+    "GitDiffError",
+    "NoSuchServiceError",
+    "NotUniqueNodeError",
+    "ParameterLockedException",
+    "PresettingError",
+    "TooManyGroupsError",
+    "VersionMismatchError",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pypet' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later accesses skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    pass

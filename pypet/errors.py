@@ -1,0 +1,50 @@
+"""Exceptions raised by pypet.
+
+Every error subclasses the builtin it refines, with the names pypet 0.7 users catch, so
+``except AttributeError`` and ``except pypet.NotUniqueNodeError`` both keep working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataNotInStorageError",
+    "GitDiffError",
+    "NoSuchServiceError",
+    "NotUniqueNodeError",
+    "ParameterLockedException",
+    "PresettingError",
+    "TooManyGroupsError",
+    "VersionMismatchError",
+]
+
+
+class ParameterLockedException(TypeError):
+    """A locked parameter was asked to change; call ``f_unlock()`` first."""
+
+
+class VersionMismatchError(TypeError):
+    """A file was written by an incompatible (newer) format version."""
+
+
+class NoSuchServiceError(TypeError):
+    """The storage service cannot handle the requested operation or data type."""
+
+
+class TooManyGroupsError(TypeError):
+    """A search found more groups than it may handle."""
+
+
+class PresettingError(RuntimeError):
+    """A preset parameter was never added to the trajectory."""
+
+
+class GitDiffError(RuntimeError):
+    """The git repository has uncommitted changes and ``git_fail`` was requested."""
+
+
+class NotUniqueNodeError(AttributeError):
+    """A shortcut or name matches more than one node at the same depth."""
+
+
+class DataNotInStorageError(IOError):
+    """The requested item is not in the storage (file, trajectory or node missing)."""

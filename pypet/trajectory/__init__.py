@@ -1,0 +1,11 @@
+"""The Trajectory and its typed groups (also pypet 0.7's module path ``pypet.trajectory``)."""
+
+from pypet.trajectory.groups import (
+    ConfigGroup,
+    DerivedParameterGroup,
+    ParameterGroup,
+    ResultGroup,
+)
+from pypet.trajectory.trajectory import Trajectory
+
+__all__ = ["ConfigGroup", "DerivedParameterGroup", "ParameterGroup", "ResultGroup", "Trajectory"]

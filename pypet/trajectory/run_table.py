@@ -1,0 +1,87 @@
+"""Per-run bookkeeping kept as numpy columns (one row per run).
+
+A million runs cost a few tens of MB here instead of a million dicts; the dict view that
+pypet's ``f_get_run_information`` returns is built on demand.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import numpy as np
+
+from pypet.tree.names import run_name
+
+__all__ = ["RunTable", "format_time"]
+
+
+def format_time(timestamp: float) -> str:
+    """Format a POSIX timestamp as pypet does: ``YYYY_MM_DD_HHhMMmSSs`` (local time)."""
+    if timestamp != timestamp:  # NaN: not started yet
+        return ""
+    return datetime.datetime.fromtimestamp(timestamp).strftime("%Y_%m_%d_%Hh%Mm%Ss")
+
+
+class RunTable:
+    """Columns ``completed``, ``timestamp``, ``finish_timestamp`` and ``hexsha`` per run."""
+
+    def __init__(self, length: int = 1) -> None:
+        self.completed = np.zeros(length, dtype=np.int8)
+        self.timestamp = np.full(length, np.nan)
+        self.finish_timestamp = np.full(length, np.nan)
+        self.hexsha = np.full(length, "", dtype="U7")
+
+    def __len__(self) -> int:
+        return len(self.completed)
+
+    def resize(self, length: int) -> None:
+        """Grow (new runs are not started) or cut the table to ``length`` rows."""
+        old = len(self)
+        if length == old:
+            return
+        if length < old:
+            self.completed = self.completed[:length].copy()
+            self.timestamp = self.timestamp[:length].copy()
+            self.finish_timestamp = self.finish_timestamp[:length].copy()
+            self.hexsha = self.hexsha[:length].copy()
+            return
+        extra = length - old
+        self.completed = np.concatenate([self.completed, np.zeros(extra, dtype=np.int8)])
+        self.timestamp = np.concatenate([self.timestamp, np.full(extra, np.nan)])
+        self.finish_timestamp = np.concatenate([self.finish_timestamp, np.full(extra, np.nan)])
+        self.hexsha = np.concatenate([self.hexsha, np.full(extra, "", dtype="U7")])
+
+    def n_completed(self) -> int:
+        """Number of completed runs."""
+        return int(self.completed.sum())
+
+    def start(self, idx: int, hexsha: str = "", timestamp: float | None = None) -> None:
+        """Record that run ``idx`` started."""
+        self.timestamp[idx] = time.time() if timestamp is None else timestamp
+        self.hexsha[idx] = hexsha[:7]
+
+    def finish(self, idx: int, timestamp: float | None = None, completed: bool = True) -> None:
+        """Record that run ``idx`` finished."""
+        self.finish_timestamp[idx] = time.time() if timestamp is None else timestamp
+        self.completed[idx] = 1 if completed else 0
+
+    def info(self, idx: int, parameter_summary: str = "") -> dict:
+        """Return pypet's run-information dict of run ``idx``."""
+        start = float(self.timestamp[idx])
+        finish = float(self.finish_timestamp[idx])
+        runtime = (
+            str(datetime.timedelta(seconds=finish - start)) if finish == finish and start == start
+            else ""
+        )
+        return {
+            "idx": idx,
+            "name": run_name(idx),
+            "timestamp": start,
+            "time": format_time(start),
+            "finish_timestamp": finish,
+            "runtime": runtime,
+            "completed": int(self.completed[idx]),
+            "parameter_summary": parameter_summary,
+            "short_environment_hexsha": str(self.hexsha[idx]),
+        }

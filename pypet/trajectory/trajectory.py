@@ -1,0 +1,480 @@
+"""The Trajectory: root of the tree, the explored parameter space and its runs.
+
+This class is a façade: the work lives in :mod:`pypet.tree` (structure and lookup),
+:mod:`.exploration`, :mod:`.runs`, :mod:`.presetting`, :mod:`.copying` and
+:mod:`.dynamic_imports`.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from pypet._version import __version__
+from pypet.tree.group import NNGroupNode
+from pypet.tree.node import NNTreeNode
+from pypet.tree.prefixed import install_aliases
+from pypet.tree.root import TreeRoot
+from pypet.trajectory import copying, exploration, presetting, runs
+from pypet.trajectory.dynamic_imports import DynamicImports
+from pypet.trajectory.groups import (
+    BRANCH_GROUP_CLASSES,
+    ConfigGroup,
+    DerivedParameterGroup,
+    ParameterGroup,
+    ResultGroup,
+)
+from pypet.trajectory.run_table import RunTable, format_time
+
+__all__ = ["Trajectory"]
+
+
+def not_in_run(method: Callable) -> Callable:
+    """Forbid ``method`` while the trajectory is inside a single run."""
+
+    @functools.wraps(method)
+    def guarded(self: Trajectory, *args: Any, **kwargs: Any) -> Any:
+        if self._is_run:
+            raise TypeError(f"{method.__name__} is not allowed during a single run.")
+        return method(self, *args, **kwargs)
+
+    return guarded
+
+
+@install_aliases
+class Trajectory(TreeRoot, ParameterGroup, DerivedParameterGroup, ConfigGroup, ResultGroup):
+    """A tree of config, parameters, derived parameters and results plus explored ranges.
+
+    Parameters
+    ----------
+    name : str
+        Name of the trajectory (no ``.``); ``add_time`` appends the creation time.
+    add_time : bool
+        Append ``_YYYY_MM_DD_HHhMMmSSs`` to the name.
+    comment : str
+        Free text stored with the trajectory.
+    dynamic_imports : class, str or list of them
+        Custom leaf/group classes needed to load data (class objects or dotted paths).
+    wildcard_functions : dict
+        Extra wildcards ``{('$name', 'alias'): f(run_idx) -> str}``.
+    storage_service : object, optional
+        The storage service; the Environment attaches one if none is given.
+    """
+
+    #: classes used when f_add_parameter / f_add_result / f_add_leaf get no class
+    v_standard_parameter: type | None = None
+    v_standard_result: type | None = None
+    v_standard_leaf: type | None = None
+
+    def __init__(self, name: str = "my_trajectory", add_time: bool = False, comment: str = "",
+                 dynamic_imports: Any = None, wildcard_functions: Any = None,
+                 storage_service: Any = None, **storage_kwargs: Any) -> None:
+        super().__init__(comment=comment, wildcard_functions=wildcard_functions)
+        if not isinstance(name, str) or not name or "." in name:
+            raise ValueError(f"Invalid trajectory name {name!r}: use a non-empty name without '.'.")
+        self._timestamp = time.time()
+        self._time = format_time(self._timestamp)
+        self._traj_name = f"{name}_{self._time}" if add_time else name
+        self._version = __version__
+        self._python = ".".join(str(v) for v in sys.version_info[:3])
+        self._explored: dict[str, Any] = {}
+        self._run_table = RunTable(1)
+        self._presets: dict[str, tuple[tuple, dict]] = {}
+        self._run_added: list[NNTreeNode] = []
+        self._dynamic_imports = DynamicImports(dynamic_imports)
+        self._full_copy = False
+        self._environment_hexsha: str | None = None
+        self._environment_name: str | None = None
+        self._storage_service = storage_service
+        if storage_kwargs:
+            raise ValueError(
+                f"Unknown keyword arguments {sorted(storage_kwargs)} for Trajectory "
+                "(storage keywords need the HDF5 storage)."
+            )
+        from pypet.parameters import Parameter
+        from pypet.results import Result
+
+        self.v_standard_parameter = Parameter
+        self.v_standard_result = Result
+        self.v_standard_leaf = Result
+        for branch in self._branch_names:  # the four branches always exist, as users expect
+            self.f_add_group(branch)
+
+    # --- what the tree asks of its root ----------------------------------------------------
+    def _group_factory_class(self, branch: str) -> type:
+        return BRANCH_GROUP_CLASSES.get(branch, NNGroupNode)
+
+    def _leaf_class(self, branch: str) -> type:
+        if branch in ("parameters", "derived_parameters", "config"):
+            return self.v_standard_parameter
+        if branch == "results":
+            return self.v_standard_result
+        return self.v_standard_leaf
+
+    def _before_add(self, branch: str) -> None:
+        if self._is_run and branch in ("parameters", "config"):
+            raise TypeError(f"Items cannot be added to {branch!r} during a single run.")
+        if branch == "overview":
+            raise ValueError("'overview' is reserved at the root of a trajectory.")
+
+    def _on_node_added(self, node: NNTreeNode) -> None:
+        if self._is_run:
+            self._run_added.append(node)
+        if self._presets and node._is_leaf:
+            presetting.apply(self, node)
+
+    def _on_node_removed(self, node: NNTreeNode) -> None:
+        if self._explored.pop(node._full_name, None) is not None and not self._explored:
+            self._run_table.resize(1)
+
+    # --- properties ------------------------------------------------------------------------
+    @property
+    def v_name(self) -> str:
+        """The trajectory's name."""
+        return self._traj_name
+
+    @property
+    def v_version(self) -> str:
+        """pypet version that created the trajectory."""
+        return self._version
+
+    @property
+    def v_python(self) -> str:
+        """Python version that created the trajectory."""
+        return self._python
+
+    @property
+    def v_timestamp(self) -> float:
+        """Creation time (POSIX timestamp)."""
+        return self._timestamp
+
+    @property
+    def v_time(self) -> str:
+        """Creation time as ``YYYY_MM_DD_HHhMMmSSs``."""
+        return self._time
+
+    @property
+    def v_comment(self) -> str:
+        """The trajectory's comment (not changeable during a run)."""
+        return self._comment
+
+    @v_comment.setter
+    def v_comment(self, comment: str) -> None:
+        if self._is_run:
+            raise TypeError("The comment cannot be changed during a single run.")
+        NNTreeNode.v_comment.fset(self, comment)  # type: ignore[attr-defined]
+
+    @property
+    def v_storage_service(self) -> Any:
+        """The storage service (None until the Environment or the user sets one)."""
+        return self._storage_service
+
+    @v_storage_service.setter
+    def v_storage_service(self, service: Any) -> None:
+        self._storage_service = service
+
+    @property
+    def v_is_run(self) -> bool:
+        """Whether the trajectory is inside a single run."""
+        return self._is_run
+
+    @property
+    def v_idx(self) -> int:
+        """Index of the current run (-1: no particular run)."""
+        return self._idx
+
+    @v_idx.setter
+    def v_idx(self, idx: int | None) -> None:
+        self.f_set_crun(idx)
+
+    @property
+    def v_crun(self) -> str | None:
+        """Name of the current run, or None."""
+        return None if self._idx == -1 else self._run_name()
+
+    @v_crun.setter
+    def v_crun(self, name: str | int | None) -> None:
+        self.f_set_crun(name)
+
+    @property
+    def v_crun_(self) -> str:
+        """Name of the current run, or ``'run_ALL'``."""
+        return self._run_name()
+
+    @property
+    def v_full_copy(self) -> bool:
+        """Whether pickling includes every explored point (else only the current one)."""
+        return self._full_copy
+
+    @v_full_copy.setter
+    def v_full_copy(self, value: bool) -> None:
+        if self._is_run:
+            raise TypeError("v_full_copy cannot be changed during a single run.")
+        self._full_copy = bool(value)
+        for param in self._explored.values():
+            param.v_full_copy = self._full_copy
+
+    @property
+    def v_environment_hexsha(self) -> str | None:
+        """SHA-1 id of the environment that ran the trajectory."""
+        return self._environment_hexsha
+
+    @property
+    def v_environment_name(self) -> str | None:
+        """Name of the environment that ran the trajectory."""
+        return self._environment_name
+
+    def f_set_properties(self, **kwargs: Any) -> None:
+        """Set ``v_*`` properties by name, with or without the ``v_`` prefix."""
+        for key, value in kwargs.items():
+            name = key if key.startswith("v_") else "v_" + key
+            if not hasattr(type(self), name):
+                raise AttributeError(f"The trajectory has no property {name!r}.")
+            setattr(self, name, value)
+
+    def __len__(self) -> int:
+        return len(self._run_table)
+
+    def __repr__(self) -> str:
+        return f"<Trajectory {self._traj_name!r} (len {len(self)})>"
+
+    def __str__(self) -> str:
+        return f"Trajectory {self._traj_name} ({len(self)} runs)"
+
+    # --- exploration -------------------------------------------------------------------------
+    @not_in_run
+    def f_explore(self, build_dict: Mapping[str, Iterable]) -> None:
+        """Explore parameters: ``{name: values}``, all of one length (see cartesian_product)."""
+        exploration.explore(self, build_dict)
+
+    @not_in_run
+    def f_expand(self, build_dict: Mapping[str, Iterable], fail_safe: bool = True) -> None:
+        """Append points to the explored parameters (the keys must be exactly those)."""
+        exploration.expand(self, build_dict, fail_safe)
+
+    @not_in_run
+    def f_shrink(self, force: bool = False) -> None:
+        """Remove every explored range (only before storing unless ``force``)."""
+        exploration.shrink(self, force)
+
+    # --- runs ----------------------------------------------------------------------------------
+    @not_in_run
+    def f_set_crun(self, name_or_idx: int | str | None) -> None:
+        """Make a run current: explored parameters show its values, ``$`` resolves to it."""
+        runs.set_crun(self, name_or_idx)
+
+    @not_in_run
+    def f_iter_runs(self, start: int = 0, stop: int | None = None, step: int = 1,
+                    yields: str = "name") -> Iterator[Any]:
+        """Set each run in turn; yield its name, ``'idx'``, ``'self'`` or a ``'copy'``."""
+        return runs.iter_runs(self, start, stop, step, yields)
+
+    @not_in_run
+    def f_restore_default(self) -> None:
+        """Back to no particular run: explored parameters show their defaults."""
+        self._idx = -1
+        for param in self._explored.values():
+            param._restore_default()
+
+    def f_idx_to_run(self, name_or_idx: int | str) -> int | str:
+        """Map a run index to its name and a name to its index."""
+        return runs.idx_to_run(self, name_or_idx)
+
+    def f_get_run_names(self, sort: bool = True) -> list[str]:
+        """Names of all runs."""
+        from pypet.tree.names import run_name
+
+        return [run_name(i) for i in range(len(self))]
+
+    def f_find_idx(self, name_list: str | list[str], predicate: Callable[..., bool]) -> Iterator[int]:
+        """Yield run indices where ``predicate(*values of name_list)`` holds."""
+        return runs.find_idx(self, name_list, predicate)
+
+    @not_in_run
+    def f_is_completed(self, name_or_idx: int | str | None = None) -> bool:
+        """Whether one run (or, without argument, every run) is completed."""
+        table = self._run_table
+        if name_or_idx is None:
+            return bool(table.completed.all())
+        return bool(table.completed[runs._as_idx(self, name_or_idx)])
+
+    def f_get_run_information(self, name_or_idx: int | str | None = None,
+                              copy: bool = True) -> dict:
+        """Run-information dict of one run, or ``{run name: dict}`` of all runs."""
+        if name_or_idx is None:
+            return {info["name"]: info for info in
+                    (self._run_info(i) for i in range(len(self)))}
+        return self._run_info(runs._as_idx(self, name_or_idx))
+
+    def _run_info(self, idx: int) -> dict:
+        return self._run_table.info(idx, runs.parameter_summary(self, idx))
+
+    @not_in_run
+    def f_get_from_runs(self, name: str, include_default_run: bool = True,
+                        use_indices: bool = False, fast_access: bool = False,
+                        with_links: bool = True, shortcuts: bool = True,
+                        max_depth: int | None = None, auto_load: bool = False) -> Any:
+        """Ordered ``{run: item}`` of the item ``name`` in every run that has it."""
+        return runs.get_from_runs(self, name, include_default_run, use_indices, fast_access,
+                                  with_links, shortcuts, max_depth, auto_load)
+
+    def f_start_run(self, run_name_or_idx: int | str | None = None,
+                    turn_into_run: bool = True) -> None:
+        """Start a run by hand (without an Environment)."""
+        if run_name_or_idx is not None:
+            self.f_set_crun(run_name_or_idx)
+        if self._idx == -1:
+            raise ValueError("Choose a run first: f_start_run(idx) or set v_idx.")
+        self._run_added = []
+        self._is_run = bool(turn_into_run)
+        self._run_table.start(self._idx, self._environment_hexsha or "")
+
+    def f_finalize_run(self, store_meta_data: bool = True, clean_up: bool = True) -> None:
+        """Finish a run started with :meth:`f_start_run`; optionally drop its new items."""
+        if self._idx == -1:
+            raise ValueError("No run was started (f_start_run first).")
+        self._run_table.finish(self._idx)
+        added, self._run_added = self._run_added, []
+        self._is_run = False
+        if clean_up:
+            copying.remove_nodes(self, added)
+        self.f_restore_default()
+
+    # --- presetting ----------------------------------------------------------------------------
+    @not_in_run
+    def f_preset_parameter(self, param_name: str, *args: Any, **kwargs: Any) -> None:
+        """Value for a parameter that is added later (overrides its default then)."""
+        presetting.preset(self, "parameters", param_name, args, kwargs)
+
+    @not_in_run
+    def f_preset_config(self, config_name: str, *args: Any, **kwargs: Any) -> None:
+        """Value for a config entry that is added later."""
+        presetting.preset(self, "config", config_name, args, kwargs)
+
+    def _prepare_experiment(self) -> None:
+        """Check presets were used and lock all non-empty (derived) parameters."""
+        presetting.check_all_used(self)
+        self.f_lock_parameters()
+        self.f_lock_derived_parameters()
+
+    # --- typed views -----------------------------------------------------------------------------
+    def _branch_dict(self, branch: str, fast_access: bool, copy: bool) -> dict[str, Any]:
+        if fast_access and not copy:
+            raise ValueError("copy=False cannot be combined with fast_access=True.")
+        group = self._children.get(branch)
+        if group is None:
+            return {}
+        return group.f_to_dict(fast_access=fast_access, with_links=False)
+
+    def f_get_config(self, fast_access: bool = False, copy: bool = True) -> dict[str, Any]:
+        """All config leaves by full name."""
+        return self._branch_dict("config", fast_access, copy)
+
+    def f_get_parameters(self, fast_access: bool = False, copy: bool = True) -> dict[str, Any]:
+        """All parameters by full name."""
+        return self._branch_dict("parameters", fast_access, copy)
+
+    def f_get_derived_parameters(self, fast_access: bool = False,
+                                 copy: bool = True) -> dict[str, Any]:
+        """All derived parameters by full name."""
+        return self._branch_dict("derived_parameters", fast_access, copy)
+
+    def f_get_results(self, fast_access: bool = False, copy: bool = True) -> dict[str, Any]:
+        """All results by full name."""
+        return self._branch_dict("results", fast_access, copy)
+
+    def f_get_explored_parameters(self, fast_access: bool = False,
+                                  copy: bool = True) -> dict[str, Any]:
+        """The explored parameters by full name."""
+        if fast_access and not copy:
+            raise ValueError("copy=False cannot be combined with fast_access=True.")
+        if not fast_access:
+            return dict(self._explored) if copy else self._explored
+        return {k: p.f_get() for k, p in self._explored.items()}
+
+    def f_to_dict(self, fast_access: bool = False, short_names: bool = False,
+                  nested: bool = False, copy: bool = True, with_links: bool = True) -> dict:
+        """All leaves as a dict (full names by default)."""
+        return super().f_to_dict(fast_access, short_names, nested, with_links)
+
+    # --- locking and state ------------------------------------------------------------------------
+    @not_in_run
+    def f_lock_parameters(self) -> None:
+        """Lock every non-empty parameter."""
+        for param in self.f_get_parameters().values():
+            if not param.f_is_empty():
+                param.f_lock()
+
+    @not_in_run
+    def f_lock_derived_parameters(self) -> None:
+        """Lock every non-empty derived parameter."""
+        for param in self.f_get_derived_parameters().values():
+            if not param.f_is_empty():
+                param.f_lock()
+
+    @not_in_run
+    def f_is_empty(self) -> bool:
+        """Whether every parameter, derived parameter and result is empty (config ignored)."""
+        return all(leaf.f_is_empty() for branch in ("parameters", "derived_parameters", "results")
+                   for leaf in self._branch_dict(branch, False, True).values())
+
+    # --- wildcards and imports ---------------------------------------------------------------------
+    def f_get_wildcards(self) -> list[tuple[str, ...]]:
+        """The registered wildcards."""
+        return self._wildcards.wildcards()
+
+    def f_is_wildcard(self, wildcard: str) -> bool:
+        """Whether ``wildcard`` is registered."""
+        return self._wildcards.is_wildcard(wildcard)
+
+    def f_wildcard(self, wildcard: str = "$", run_idx: int | None = None) -> str:
+        """What ``wildcard`` stands for at ``run_idx`` (default: the current run)."""
+        if not self._wildcards.is_wildcard(wildcard):
+            raise ValueError(f"{wildcard!r} is not a registered wildcard.")
+        return self._wildcards.translate(wildcard, self._idx if run_idx is None else run_idx)
+
+    def f_add_wildcard_functions(self, func_dict: dict) -> None:
+        """Register more wildcards ``{('$name', 'alias'): f(idx)}``."""
+        self._wildcards.add(func_dict)
+
+    def f_add_to_dynamic_imports(self, dynamic_imports: Any) -> None:
+        """Add classes (or dotted paths) that loading may need."""
+        self._dynamic_imports.add(dynamic_imports)
+
+    # --- copying and removal -------------------------------------------------------------------------
+    def f_copy(self, copy_leaves: bool | str = True, with_links: bool = True) -> Trajectory:
+        """A copy of the tree; leaves are copied (``True``), shared (``False``) or only the
+        explored ones are copied (``'explored'``)."""
+        return copying.copy_trajectory(self, copy_leaves, with_links)
+
+    def __copy__(self) -> Trajectory:
+        return self.f_copy()
+
+    def f_remove(self, recursive: bool = True, predicate: Any = None) -> None:
+        """Remove every item from RAM (``recursive`` must be True for the root)."""
+        if not recursive:
+            raise ValueError("Removing the whole trajectory needs recursive=True.")
+        for name in list(self._children):
+            self.f_remove_child(name, recursive=True, predicate=predicate)
+
+    def f_remove_item(self, item: Any, recursive: bool = False) -> None:
+        """Remove one item (a name or a node) from RAM."""
+        node = self.f_get(item) if isinstance(item, str) else item
+        parent = self.f_get(node.v_location, shortcuts=False) if node.v_location else self
+        parent.f_remove_child(node.v_name, recursive=recursive)
+
+    def f_remove_items(self, iterator: Iterable[Any], recursive: bool = False) -> None:
+        """Remove several items from RAM."""
+        for item in list(iterator):
+            self.f_remove_item(item, recursive=recursive)
+
+    # --- pickling ------------------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        if not self._full_copy:
+            # A worker needs only its own point: the run table travels as its length alone.
+            state["_run_table"] = RunTable(len(self._run_table))
+        return state

@@ -1,0 +1,247 @@
+"""Group nodes: children, natural naming, and the group half of the tree API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pypet.tree import adding, edit, search, walk
+from pypet.tree.node import NNTreeNode
+from pypet.tree.prefixed import KidsProxy
+
+__all__ = ["NNGroupNode"]
+
+_MISSING = object()
+
+
+class NNGroupNode(NNTreeNode):
+    """A group: holds child groups, leaves and links.
+
+    Plain attributes are natural naming: ``group.x`` finds the child (or, with shortcuts,
+    a descendant) named ``x``; assignment adds, links or sets (see :mod:`pypet.tree.adding`).
+    """
+
+    def __init__(self, full_name: str = "", comment: str = "") -> None:
+        super().__init__(full_name, comment, is_leaf=False)
+        self._children: dict[str, NNTreeNode] = {}
+        self._links: dict[str, NNTreeNode] = {}
+        self._parent: NNGroupNode | None = None
+        self._root: Any = None
+
+    # --- natural naming ----------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith(("_", "f_", "v_")):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return self._root._natural_get(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or hasattr(type(self), name):
+            object.__setattr__(self, name, value)
+        else:
+            adding.assign(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name.startswith("_") or hasattr(type(self), name):
+            object.__delattr__(self, name)
+        else:
+            self.f_remove_child(name, recursive=True)
+
+    def __getitem__(self, key: str | int) -> Any:
+        return self._root._natural_get(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        adding.assign(self, key, value)
+
+    def __contains__(self, item: Any) -> bool:
+        root = self._root
+        return self.f_contains(item, with_links=root.v_with_links, shortcuts=root.v_shortcuts,
+                               max_depth=root.v_max_depth)
+
+    def __iter__(self) -> Iterator[NNTreeNode]:
+        return walk.iter_nodes(self, recursive=self._root.v_iter_recursive)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self._children, *self._links})
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._full_name or '(root)'}>"
+
+    def __str__(self) -> str:
+        kids = ", ".join(list(self._children)[:20])
+        return f"<{type(self).__name__}> {self._full_name or '(root)'} [{kids}]"
+
+    @property
+    def kids(self) -> KidsProxy:
+        """Direct children and links by attribute, without search."""
+        return KidsProxy(self)
+
+    @property
+    def v_root(self) -> Any:
+        """The trajectory this group belongs to."""
+        return self._root
+
+    # --- lookup ----------------------------------------------------------------------------
+    def f_get(self, name: str | int, fast_access: bool = False, with_links: bool = True,
+              shortcuts: bool = True, max_depth: int | None = None,
+              auto_load: bool = False) -> Any:
+        """Return the node (or with ``fast_access`` the value) at ``name`` below this group.
+
+        Raises ``AttributeError`` if missing and ``NotUniqueNodeError`` if ambiguous.
+        """
+        return self._root._get(self, name, fast_access, with_links, shortcuts, max_depth,
+                               auto_load)
+
+    def f_get_default(self, name: str, default: Any = None, fast_access: bool = True,
+                      with_links: bool = True, shortcuts: bool = True,
+                      max_depth: int | None = None, auto_load: bool = False) -> Any:
+        """Like :meth:`f_get` but return ``default`` if the item does not exist."""
+        from pypet.errors import DataNotInStorageError, NotUniqueNodeError
+
+        try:
+            return self.f_get(name, fast_access, with_links, shortcuts, max_depth, auto_load)
+        except NotUniqueNodeError:
+            raise
+        except (AttributeError, DataNotInStorageError):
+            return default
+
+    def f_contains(self, item: Any, with_links: bool = True, shortcuts: bool = False,
+                   max_depth: int | None = None) -> bool:
+        """Tell whether ``item`` (a name or a node instance) is below this group."""
+        if isinstance(item, NNTreeNode):
+            try:
+                found = self.f_get(item.v_full_name[len(self._full_name) + 1:]
+                                   if self._full_name else item.v_full_name,
+                                   with_links=with_links, shortcuts=False, max_depth=max_depth)
+            except AttributeError:
+                return False
+            return found is item
+        try:
+            self.f_get(item, with_links=with_links, shortcuts=shortcuts, max_depth=max_depth)
+        except AttributeError:
+            return False
+        return True
+
+    def f_get_all(self, name: str, max_depth: int | None = None,
+                  shortcuts: bool = True) -> list[NNTreeNode]:
+        """Return every node below this group matching ``name`` (deepest first; no links)."""
+        return search.find_all(self, self._root._translate(name), max_depth, shortcuts)
+
+    # --- children ---------------------------------------------------------------------------
+    def f_get_children(self, copy: bool = True) -> dict[str, NNTreeNode]:
+        """Direct children (groups and leaves) and links by name."""
+        if not self._links and not copy:
+            return self._children
+        return {**self._children, **self._links}
+
+    def f_get_groups(self, copy: bool = True) -> dict[str, NNTreeNode]:
+        """Direct child groups by name."""
+        return {k: v for k, v in self._children.items() if not v._is_leaf}
+
+    def f_get_leaves(self, copy: bool = True) -> dict[str, NNTreeNode]:
+        """Direct child leaves by name."""
+        return {k: v for k, v in self._children.items() if v._is_leaf}
+
+    def f_get_links(self, copy: bool = True) -> dict[str, NNTreeNode]:
+        """Links of this group by name."""
+        return dict(self._links) if copy else self._links
+
+    def f_children(self) -> int:
+        """Number of children including links."""
+        return len(self._children) + len(self._links)
+
+    def f_groups(self) -> int:
+        """Number of child groups."""
+        return sum(1 for v in self._children.values() if not v._is_leaf)
+
+    def f_leaves(self) -> int:
+        """Number of child leaves."""
+        return sum(1 for v in self._children.values() if v._is_leaf)
+
+    def f_links(self) -> int:
+        """Number of links."""
+        return len(self._links)
+
+    def f_has_children(self) -> bool:
+        """Whether the group has children or links."""
+        return bool(self._children or self._links)
+
+    def f_has_groups(self) -> bool:
+        """Whether the group has child groups."""
+        return self.f_groups() > 0
+
+    def f_has_leaves(self) -> bool:
+        """Whether the group has child leaves."""
+        return self.f_leaves() > 0
+
+    def f_has_links(self) -> bool:
+        """Whether the group has links."""
+        return bool(self._links)
+
+    def f_get_parent(self) -> NNGroupNode:
+        """The parent group (``TypeError`` for the root)."""
+        if self._parent is None:
+            raise TypeError("The trajectory root has no parent.")
+        return self._parent
+
+    def f_dir_data(self) -> list[str]:
+        """Names of the children and links (what natural naming can reach directly)."""
+        return sorted([*self._children, *self._links])
+
+    def f_debug(self) -> Any:
+        """Return a plain object mirroring the subtree (handy in a debugger)."""
+        class Debug:  # noqa: D106 - a throwaway namespace
+            pass
+
+        mirror = Debug()
+        for name, child in self.f_get_children().items():
+            setattr(mirror, name, child if child._is_leaf else child.f_debug())
+        return mirror
+
+    # --- walking ----------------------------------------------------------------------------
+    def f_iter_nodes(self, recursive: bool = True, with_links: bool = True,
+                     max_depth: int | None = None, predicate: Any = None) -> Iterator[NNTreeNode]:
+        """Iterate breadth-first over the nodes below this group (see :func:`walk.iter_nodes`)."""
+        return walk.iter_nodes(self, recursive, with_links, max_depth, predicate)
+
+    def f_iter_leaves(self, with_links: bool = True) -> Iterator[NNTreeNode]:
+        """Iterate over all leaves below this group."""
+        return (n for n in walk.iter_nodes(self, with_links=with_links) if n._is_leaf)
+
+    def f_to_dict(self, fast_access: bool = False, short_names: bool = False,
+                  nested: bool = False, with_links: bool = True) -> dict[str, Any]:
+        """Return the leaves below this group as a dict (see :func:`walk.to_dict`)."""
+        return walk.to_dict(self, fast_access, short_names, nested, with_links)
+
+    # --- adding and removing ---------------------------------------------------------------
+    def f_add_group(self, *args: Any, **kwargs: Any) -> NNGroupNode:
+        """Add a group below this one: ``(name, comment='')`` or ``(group_instance)``."""
+        return adding.add_group(self, args, kwargs, branch=None)
+
+    def f_add_leaf(self, *args: Any, **kwargs: Any) -> Any:
+        """Add a leaf below this group; the class defaults from the branch."""
+        return adding.add_leaf(self, args, kwargs, branch=None)
+
+    def f_add_link(self, name_or_item: Any, full_name_or_item: Any = None) -> Any:
+        """Add a link: ``(node)`` (named like the node) or ``(name, node_or_full_name)``."""
+        if full_name_or_item is None:
+            target = name_or_item
+            name = target.v_name
+        else:
+            name, target = name_or_item, full_name_or_item
+        if isinstance(target, str):
+            target = self._root.f_get(target, shortcuts=False)
+        edit.add_link(self, name, target, self._root._reserved_names)
+        return target
+
+    def f_remove_link(self, name: str) -> None:
+        """Remove the link ``name`` (RAM only)."""
+        edit.remove_link(self, name)
+
+    def f_remove_child(self, name: str, recursive: bool = False, predicate: Any = None) -> None:
+        """Remove the direct child (or link) ``name`` from RAM."""
+        edit.remove_child(self, name, recursive, predicate)
+
+    def f_remove(self, recursive: bool = True, predicate: Any = None) -> None:
+        """Remove this group from its parent (RAM only)."""
+        parent = self.f_get_parent()
+        edit.remove_child(parent, self.v_name, recursive, predicate)
