@@ -1,0 +1,87 @@
+"""``BaseResult`` and the rule which values a :class:`~pypet.results.Result` holds."""
+
+from __future__ import annotations
+
+import reprlib
+import sys
+from typing import Any
+
+import numpy as np
+
+from pypet.tree.node import NNLeafNode
+from pypet.utils.slots import HasSlots
+
+__all__ = ["BaseResult", "find_unsupported"]
+
+#: Python scalars a result holds (exact types, so that the type survives storage).
+PYTHON_SCALARS = frozenset({bool, int, float, complex, str, bytes, type(None)})
+_ARRAYS = frozenset({np.ndarray, np.matrix})
+
+# Short reprs for f_val_to_str: the text is cut to 64 characters anyway, so never build the
+# full repr of a long list.
+_short = reprlib.Repr()
+_short.maxlist = _short.maxtuple = _short.maxdict = 8
+_short.maxstring = _short.maxother = 64
+
+
+def short_repr(value: Any) -> str:
+    """Return a repr of at most about 64 characters per value."""
+    return _short.repr(value)
+
+
+def find_unsupported(value: Any, where: str = "") -> tuple[str, str] | None:
+    """Return ``(path, problem)`` for the first part of ``value`` a result cannot hold, else None.
+
+    Accepted: None, Python scalars, numpy scalars, numpy arrays of any dtype (also 0-d and
+    empty), pandas DataFrame/Series, and lists, tuples and dicts with string keys, nested
+    arbitrarily, of accepted values. ``path`` locates the part, e.g. ``"[2]['a']"``, and
+    ``problem`` says what is wrong with it.
+    """
+    kind = type(value)
+    if kind in PYTHON_SCALARS or kind in _ARRAYS or isinstance(value, np.generic):
+        return None
+    if kind is list or kind is tuple:
+        for pos, item in enumerate(value):
+            if type(item) not in PYTHON_SCALARS:  # fast path for long flat lists
+                found = find_unsupported(item, f"{where}[{pos}]")
+                if found is not None:
+                    return found
+        return None
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return where, f"has the key {key!r} of type {type(key).__name__}, not str"
+            found = find_unsupported(item, f"{where}[{key!r}]")
+            if found is not None:
+                return found
+        return None
+    # pandas is imported by whoever built the frame; if it never was, ``value`` is no frame,
+    # and ``import pypet`` stays free of pandas.
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(value, (pandas.DataFrame, pandas.Series)):
+        return None
+    module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
+    return where, f"is of type {module}{kind.__qualname__}"
+
+
+class BaseResult(HasSlots, NNLeafNode):
+    """Abstract result: a leaf that holds computed data and never locks.
+
+    Subclasses implement ``f_is_empty``, ``f_empty``, ``f_supports_fast_access``,
+    ``f_val_to_str``, ``_store`` and ``_load``; the constructor must accept the full name
+    alone, because loading rebuilds an empty instance first.
+    """
+
+    __slots__ = ()
+
+    KNOWS_TRAJECTORY = False
+
+    def __init__(self, full_name: str, comment: str = "") -> None:
+        super().__init__(full_name, comment, is_parameter=False)
+
+    def __str__(self) -> str:
+        comment = f" (`{self.v_comment}`)" if self.v_comment else ""
+        value = self.f_val_to_str()
+        return f"<{type(self).__name__}> {self.v_full_name}{comment}" + (
+            f": {value}" if value else ""
+        )
