@@ -195,6 +195,6 @@ def assign(group: NNGroupNode, key: str, value: Any) -> None:
         node.f_set(value)
         return
     raise AttributeError(
-        f"Cannot assign to result {node.v_full_name!r}: it holds several items; "
-        f"use {node.v_full_name}.f_set_single(name, value)."
+        f"Cannot assign a plain value to result {node.v_full_name!r}: it does not hold exactly "
+        f"one item named {node.v_name!r}; use f_set_single(item name, value) on it."
     )
