@@ -11,8 +11,8 @@ __all__ = ["DynamicImports", "builtin_classes"]
 def builtin_classes() -> dict[str, type]:
     """The leaf and group classes pypet knows without help, by class name."""
     from pypet import parameters, results
-    from pypet.tree.group import NNGroupNode
     from pypet.trajectory import groups
+    from pypet.tree.group import NNGroupNode
 
     classes: list[type] = [
         NNGroupNode, groups.ParameterGroup, groups.DerivedParameterGroup, groups.ConfigGroup,

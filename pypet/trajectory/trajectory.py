@@ -14,11 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from pypet._version import __version__
-from pypet.tree.group import NNGroupNode
-from pypet.tree.node import NNTreeNode
-from pypet.tree.prefixed import install_aliases
-from pypet.tree.root import TreeRoot
 from pypet.trajectory import copying, exploration, presetting, runs
+from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory.dynamic_imports import DynamicImports
 from pypet.trajectory.groups import (
     BRANCH_GROUP_CLASSES,
@@ -28,6 +25,11 @@ from pypet.trajectory.groups import (
     ResultGroup,
 )
 from pypet.trajectory.run_table import RunTable, format_time
+from pypet.trajectory.storage_api import StorageMethods
+from pypet.tree.group import NNGroupNode
+from pypet.tree.node import NNTreeNode
+from pypet.tree.prefixed import install_aliases
+from pypet.tree.root import TreeRoot
 
 __all__ = ["Trajectory"]
 
@@ -45,7 +47,8 @@ def not_in_run(method: Callable) -> Callable:
 
 
 @install_aliases
-class Trajectory(TreeRoot, ParameterGroup, DerivedParameterGroup, ConfigGroup, ResultGroup):
+class Trajectory(StorageMethods, TreeRoot, ParameterGroup, DerivedParameterGroup, ConfigGroup,
+                 ResultGroup):
     """A tree of config, parameters, derived parameters and results plus explored ranges.
 
     Parameters
@@ -61,7 +64,9 @@ class Trajectory(TreeRoot, ParameterGroup, DerivedParameterGroup, ConfigGroup, R
     wildcard_functions : dict
         Extra wildcards ``{('$name', 'alias'): f(run_idx) -> str}``.
     storage_service : object, optional
-        The storage service; the Environment attaches one if none is given.
+        A storage service instance, class or dotted path; with ``filename=...`` (and other
+        HDF5 keywords) an HDF5StorageService is built. The Environment attaches one if none
+        is given.
     """
 
     #: classes used when f_add_parameter / f_add_result / f_add_leaf get no class
@@ -88,12 +93,10 @@ class Trajectory(TreeRoot, ParameterGroup, DerivedParameterGroup, ConfigGroup, R
         self._full_copy = False
         self._environment_hexsha: str | None = None
         self._environment_name: str | None = None
-        self._storage_service = storage_service
-        if storage_kwargs:
-            raise ValueError(
-                f"Unknown keyword arguments {sorted(storage_kwargs)} for Trajectory "
-                "(storage keywords need the HDF5 storage)."
-            )
+        self._storage_service = None
+        storage_kwargs = rename_deprecated(storage_kwargs, TRAJECTORY_KWARGS, "Trajectory")
+        if "dynamic_imports" in storage_kwargs:
+            self._dynamic_imports.add(storage_kwargs.pop("dynamic_imports"))
         from pypet.parameters import Parameter
         from pypet.results import Result
 
@@ -102,6 +105,31 @@ class Trajectory(TreeRoot, ParameterGroup, DerivedParameterGroup, ConfigGroup, R
         self.v_standard_leaf = Result
         for branch in self._branch_names:  # the four branches always exist, as users expect
             self.f_add_group(branch)
+        self._set_storage(storage_service, storage_kwargs)
+
+    def _set_storage(self, storage_service: Any, kwargs: dict[str, Any]) -> None:
+        """Build (or take) the storage service; unknown keywords are an error."""
+        from pypet.storage.factory import make_service
+
+        service, unused = make_service(storage_service, trajectory=self, **kwargs)
+        if unused:
+            raise ValueError(
+                f"Unknown keyword arguments {sorted(unused)} for the trajectory or its storage "
+                "service; check the spelling."
+            )
+        if service is not None:
+            self._storage_service = service
+
+    def _get(self, group: NNGroupNode, name: str | int, fast_access: bool, with_links: bool,
+             shortcuts: bool, max_depth: int | None, auto_load: bool) -> Any:
+        """Lookup with pypet's ``auto_load``: load missing or empty items on demand."""
+        if not auto_load:
+            return super()._get(group, name, fast_access, with_links, shortcuts, max_depth,
+                                False)
+        from pypet.trajectory.autoload import get_with_auto_load
+
+        return get_with_auto_load(self, group, name, fast_access, with_links, shortcuts,
+                                  max_depth)
 
     # --- what the tree asks of its root ----------------------------------------------------
     def _group_factory_class(self, branch: str) -> type:

@@ -245,3 +245,33 @@ class NNGroupNode(NNTreeNode):
         """Remove this group from its parent (RAM only)."""
         parent = self.f_get_parent()
         edit.remove_child(parent, self.v_name, recursive, predicate)
+
+    # --- storage (delegated to the root's storage service) --------------------------------
+    def f_store_child(self, name: str, recursive: bool = False, store_data: int = 2,
+                      max_depth: int | None = None) -> None:
+        """Store the child ``name`` (exact path, no shortcuts) and, if recursive, below it."""
+        try:
+            node = self.f_get(name, shortcuts=False)
+        except AttributeError:
+            raise ValueError(
+                f"{name!r} is not a child of {self.v_full_name or 'the root'!r}."
+            ) from None
+        self._root._store_node(node, recursive, store_data, max_depth)
+
+    def f_store(self, recursive: bool = True, store_data: int = 2,
+                max_depth: int | None = None) -> None:
+        """Store this group (and, if recursive, everything below it)."""
+        self._root._store_node(self, recursive, store_data, max_depth)
+
+    def f_load_child(self, name: str, recursive: bool = False, load_data: int = 2,
+                     max_depth: int | None = None) -> Any:
+        """Load the child ``name`` (exact path, no shortcuts) from storage and return it."""
+        components = self._root._translate(name)
+        full_name = ".".join([self._full_name, *components] if self._full_name else components)
+        self._root._load_node(full_name, recursive, load_data, max_depth)
+        return self.f_get(".".join(components), shortcuts=False)
+
+    def f_load(self, recursive: bool = True, load_data: int = 2,
+               max_depth: int | None = None) -> None:
+        """(Re)load this group (and, if recursive, everything below it) from storage."""
+        self._root._load_node(self._full_name, recursive, load_data, max_depth)

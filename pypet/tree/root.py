@@ -110,3 +110,13 @@ class TreeRoot(NNGroupNode):
 
     def _on_link_added(self, group: NNGroupNode, name: str) -> None:
         """Hook called after a link was added."""
+
+    def _store_node(self, node: NNTreeNode, recursive: bool, store_data: int,
+                    max_depth: int | None) -> None:
+        """Store ``node`` (the trajectory provides storage)."""
+        raise TypeError("This tree has no storage.")
+
+    def _load_node(self, full_name: str, recursive: bool, load_data: int,
+                   max_depth: int | None) -> int:
+        """Load ``full_name`` from storage (the trajectory provides storage)."""
+        raise TypeError("This tree has no storage.")

@@ -1,0 +1,1 @@
+"""Storage: the interface between the trajectory and its backends."""

@@ -1,0 +1,76 @@
+"""Building a storage service from pypet's keywords (``filename=...``, ``storage_service=...``).
+
+Backends are named here as import paths, loaded only when used, so neither the trajectory
+nor ``import pypet`` pulls in PyTables.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+from typing import Any
+
+from pypet.storage.service import StorageService
+
+__all__ = ["BACKENDS", "make_service"]
+
+#: backend name -> "module:Class"
+BACKENDS = {
+    "hdf5": "pypet.storage.hdf5.service:HDF5StorageService",
+    "lazy": "pypet.storage.null:LazyStorageService",
+}
+_HDF5_EXTENSIONS = (".hdf", ".h4", ".hdf4", ".he2", ".h5", ".hdf5", ".he5")
+
+
+def _load(path: str) -> type:
+    module, _, name = path.replace(":", ".").rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _keywords(cls: type) -> set[str]:
+    """Keyword names a service class accepts (its own and, via **settings, HDF5Settings)."""
+    names = set(inspect.signature(cls).parameters)
+    if cls.__name__ == "HDF5StorageService":
+        from pypet.storage.hdf5.settings import HDF5Settings
+
+        names |= set(HDF5Settings.field_names())
+    return names - {"self", "args", "kwargs", "settings"}
+
+
+def make_service(storage_service: Any = None, trajectory: Any = None,
+                 **kwargs: Any) -> tuple[StorageService | None, dict[str, Any]]:
+    """Return ``(service, unused keywords)``.
+
+    ``storage_service`` may be an instance (used as is), a class, a dotted class path, or
+    None/True (HDF5 when a ``filename`` is given or the trajectory needs a file).
+    """
+    if isinstance(storage_service, StorageService):
+        return storage_service, kwargs
+    if storage_service is None and "filename" not in kwargs:
+        return None, kwargs
+    if storage_service is None or storage_service is True:
+        filename = kwargs.get("filename")
+        if filename is not None:
+            ext = os.path.splitext(os.fspath(filename))[1].lower()
+            if ext and ext not in _HDF5_EXTENSIONS:
+                raise ValueError(
+                    f"Cannot tell the storage from the file extension of {filename!r}; use one "
+                    f"of {_HDF5_EXTENSIONS} or pass storage_service=."
+                )
+        cls = _load(BACKENDS["hdf5"])
+    elif isinstance(storage_service, str):
+        cls = _load(BACKENDS.get(storage_service.lower(), storage_service))
+    elif isinstance(storage_service, type):
+        cls = storage_service
+    else:
+        raise TypeError(
+            f"storage_service must be a service instance, class or dotted path, not "
+            f"{storage_service!r}."
+        )
+    accepted = _keywords(cls)
+    mine = {k: v for k, v in kwargs.items() if k in accepted}
+    rest = {k: v for k, v in kwargs.items() if k not in accepted}
+    if "trajectory" in accepted and trajectory is not None:
+        mine["trajectory"] = trajectory
+    return cls(**mine), rest

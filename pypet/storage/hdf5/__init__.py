@@ -1,0 +1,1 @@
+"""The HDF5 backend: the only code that imports PyTables."""

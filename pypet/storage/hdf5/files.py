@@ -1,0 +1,88 @@
+"""Finding the file and the trajectory group in it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import tables
+
+from pypet.errors import DataNotInStorageError, VersionMismatchError
+from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, TRAJ
+
+__all__ = ["HDF5_EXTENSIONS", "find_trajectory", "resolve_filename", "trajectory_names"]
+
+#: file name extensions that select the HDF5 storage (as in pypet)
+HDF5_EXTENSIONS = (".hdf", ".h4", ".hdf4", ".he2", ".h5", ".hdf5", ".he5")
+
+
+def resolve_filename(filename: str | os.PathLike | None, traj_name: str | None) -> str:
+    """pypet's filename rules: None → ``./hdf5/<traj>.hdf5``; a folder gets ``<traj>.hdf5``."""
+    default = f"{traj_name}.hdf5" if traj_name else "Experiments.hdf5"
+    if filename is None:
+        return os.path.abspath(os.path.join("hdf5", default))
+    filename = os.fspath(filename)
+    if filename.endswith(os.sep) or os.path.isdir(filename):
+        return os.path.abspath(os.path.join(filename, default))
+    return os.path.abspath(filename)
+
+
+def trajectory_names(h5: tables.File) -> list[str]:
+    """Names of the pypet trajectories in the file, oldest first."""
+    found = []
+    for name, group in h5.root._v_children.items():
+        attrs = group._v_attrs
+        if isinstance(group, tables.Group) and TRAJ.FORMAT in attrs:
+            found.append((float(attrs[TRAJ.TIMESTAMP]), name))
+    return [name for _, name in sorted(found)]
+
+
+def find_trajectory(h5: tables.File, name: str | None, index: int | None,
+                    force: bool = False) -> tables.Group:
+    """Return the trajectory group chosen by ``name`` or ``index`` (checked for format)."""
+    names = trajectory_names(h5)
+    if (name is None) == (index is None):
+        raise ValueError("Pass exactly one of name= or index= to choose the trajectory.")
+    if name is not None:
+        if name not in h5.root._v_children:
+            raise DataNotInStorageError(
+                f"The file {h5.filename!r} has no trajectory {name!r}; it holds {names}."
+            )
+        group = h5.root._v_children[name]
+    else:
+        if not names:
+            raise DataNotInStorageError(f"The file {h5.filename!r} holds no pypet trajectory.")
+        try:
+            group = h5.root._v_children[names[index]]
+        except IndexError:
+            raise DataNotInStorageError(
+                f"Trajectory index {index} is out of range: {h5.filename!r} holds "
+                f"{len(names)} trajectories {names}."
+            ) from None
+    check_format(group, force)
+    return group
+
+
+def check_format(group: tables.Group, force: bool = False) -> None:
+    """Refuse groups that are not ours, or that a newer format version wrote."""
+    attrs = group._v_attrs
+    if attrs.__contains__(TRAJ.FORMAT) is False or str(attrs[TRAJ.FORMAT]) != FORMAT_NAME:
+        raise DataNotInStorageError(
+            f"{group._v_pathname!r} is not a trajectory of this pypet (files written by "
+            "pypet 0.7 use another layout and are not readable)."
+        )
+    version = int(attrs[TRAJ.VERSION])
+    if version > FORMAT_VERSION and not force:
+        raise VersionMismatchError(
+            f"{group._v_pathname!r} was written in file format version {version}, but this "
+            f"pypet reads versions up to {FORMAT_VERSION}. Upgrade pypet to load it."
+        )
+
+
+def open_file(filename: str, mode: str, title: str | None = None) -> Any:
+    """Open ``filename`` with PyTables; create its folder when writing."""
+    if mode == "r" and not os.path.exists(filename):
+        raise DataNotInStorageError(f"The file {filename!r} does not exist.")
+    if mode != "r":
+        os.makedirs(os.path.dirname(filename) or ".", exist_ok=True)
+    return tables.open_file(filename, mode=mode, title=title or "")

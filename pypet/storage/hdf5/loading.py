@@ -1,0 +1,150 @@
+"""Reading a trajectory (or parts of it) from an open file into a load sink."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import tables
+
+from pypet import constants as C
+from pypet.storage.hdf5.layout import RUNS, TRAJ
+from pypet.storage.hdf5.nodes_io import NodeReader
+from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
+from pypet.storage.records import LeafRecord
+from pypet.storage.service import LoadModes, LoadSink
+from pypet.tree.names import is_run_name
+
+__all__ = ["load_parts", "load_trajectory", "mode_of"]
+
+_META_KEYS = (TRAJ.NAME, TRAJ.TIMESTAMP, TRAJ.TIME, TRAJ.COMMENT, TRAJ.PYPET_VERSION,
+              TRAJ.PYTHON)
+
+
+def mode_of(full_name: str, modes: LoadModes) -> int:
+    """The load mode of a node by its branch."""
+    branch = full_name.partition(".")[0]
+    if branch in ("parameters", "config"):
+        return modes[0]
+    if branch == "derived_parameters":
+        return modes[1]
+    if branch == "results":
+        return modes[2]
+    return modes[3]
+
+
+def read_run_info(group: tables.Group) -> tuple[int, dict[str, np.ndarray]]:
+    """The run count and the run-info columns."""
+    table = group._v_children[RUNS.OVERVIEW]._v_children[RUNS.TABLE]._v_children
+    length = int(group._v_attrs[TRAJ.LENGTH])
+    info = {key: table[key].read()[:length] for key in
+            (RUNS.COMPLETED, RUNS.START, RUNS.FINISH, RUNS.HEXSHA)}
+    return length, info
+
+
+def explored_names(group: tables.Group) -> list[str]:
+    """Full names of the explored parameters."""
+    node = get_child(group._v_children[RUNS.OVERVIEW], RUNS.EXPLORED)
+    return [] if node is None else [n.decode("utf8") for n in node.read().tolist()]
+
+
+def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes: LoadModes,
+                    max_depth: int | None, with_run_information: bool,
+                    with_meta_data: bool) -> None:
+    """Feed the whole trajectory in ``group`` to ``sink``."""
+    attrs = group._v_attrs
+    if with_meta_data:
+        sink.meta({key: attrs[key] for key in _META_KEYS if key in attrs})
+    length, info = read_run_info(group)
+    sink.runs(length, info if with_run_information else None)
+    sink.explored(explored_names(group))
+    reader = NodeReader(group)
+    links = []
+    for kind, node in reader.walk(group, max_depth):
+        if kind == "link":
+            links.append(node)
+            continue
+        full_name = reader.full_name(node)
+        mode = mode_of(full_name, modes)
+        if mode == C.LOAD_NOTHING:
+            continue
+        if kind == "group":
+            sink.node(reader.read_group(node), mode)
+        else:
+            sink.node(reader.read_leaf(node, with_data=mode >= C.LOAD_DATA), mode)
+    columns = RunColumns.reader(h5, group)
+    for template, (class_name, comment, _items) in columns.templates.items():
+        mode = mode_of(template, modes)
+        if mode == C.LOAD_NOTHING:
+            continue
+        if max_depth is not None and template.count(".") + 1 > max_depth:
+            continue
+        with_data = mode >= C.LOAD_DATA
+        for idx, items in columns.read_runs(template):
+            sink.node(LeafRecord(name_from_template(template, idx), class_name, comment, None,
+                                 items if with_data else {}), mode)
+    for node in links:
+        record = reader.read_link(node)
+        if mode_of(record.full_name, modes) != C.LOAD_NOTHING:
+            sink.link(record)
+
+
+def load_parts(h5: tables.File, group: tables.Group, sink: LoadSink, full_names: Sequence[str],
+               load_data: int, recursive: bool, max_depth: int | None, load_only: Any,
+               load_except: Any) -> int:
+    """Feed the nodes at ``full_names`` (and below, if recursive) to ``sink``."""
+    reader = NodeReader(group)
+    found = 0
+    with_data = load_data >= C.LOAD_DATA
+    columns = RunColumns.reader(h5, group)
+    for full_name in full_names:
+        node = reader.node_at(full_name)
+        if node is not None and not isinstance(node, tables.link.SoftLink):
+            found += 1
+            if node is not group:
+                sink.node(_read(reader, node, with_data, load_only, load_except), load_data)
+            if recursive and isinstance(node, tables.Group) and \
+                    "pypet_leaf" not in node._v_attrs:
+                for kind, child in reader.walk(node, max_depth):
+                    if kind == "link":
+                        sink.link(reader.read_link(child))
+                    else:
+                        sink.node(_read(reader, child, with_data, load_only, load_except),
+                                  load_data)
+        found += _load_cells(columns, sink, full_name, recursive, load_data, load_only,
+                             load_except)
+    return found
+
+
+def _read(reader: NodeReader, node: tables.Node, with_data: bool, load_only: Any,
+          load_except: Any) -> Any:
+    if isinstance(node, tables.Group) and "pypet_leaf" not in node._v_attrs:
+        return reader.read_group(node)
+    return reader.read_leaf(node, with_data, load_only, load_except)
+
+
+def _load_cells(columns: RunColumns, sink: LoadSink, full_name: str, recursive: bool,
+                load_data: int, load_only: Any, load_except: Any) -> int:
+    """Load run results kept in the run table that lie at or below ``full_name``."""
+    parts = full_name.split(".")
+    run = next((p for p in parts if is_run_name(p) and p != "run_ALL"), None)
+    indices = None if run is None else [int(run[4:])]
+    found = 0
+    for template, (class_name, comment, _items) in columns.templates.items():
+        if indices is not None:
+            target = name_from_template(template, indices[0])
+            if target != full_name and not (recursive and target.startswith(full_name + ".")):
+                continue
+        elif not (recursive and template.startswith(full_name + ".")) and full_name:
+            continue
+        for idx, items in columns.read_runs(template, indices):
+            if load_only is not None:
+                items = {k: v for k, v in items.items() if k in load_only}
+            if load_except is not None:
+                items = {k: v for k, v in items.items() if k not in load_except}
+            sink.node(LeafRecord(name_from_template(template, idx), class_name, comment, None,
+                                 items if load_data >= C.LOAD_DATA else {}), load_data)
+            found += 1
+    return found

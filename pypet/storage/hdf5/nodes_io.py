@@ -1,0 +1,303 @@
+"""Writing tree records as HDF5 nodes and reading them back as records.
+
+A leaf with one item is *compact*: its item is the node itself (named like the leaf, with
+the leaf attributes on it). A leaf with several items is a group holding one node per item.
+Values are encoded by :mod:`.codec`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import tables
+
+from pypet import constants as C
+from pypet.storage.hdf5 import codec
+from pypet.storage.hdf5.codec.spec import ATTR as CODEC_ATTR
+from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
+from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
+
+__all__ = ["NodeReader", "NodeWriter", "PICKLE_KEY"]
+
+warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
+
+#: item of Pickle* leaves that carries the pickle protocol (not stored as an item)
+PICKLE_KEY = "__pckl_prtcl__"
+
+_DEFAULT_GROUP_CLASSES = {"NNGroupNode", "ParameterGroup", "DerivedParameterGroup",
+                          "ConfigGroup", "ResultGroup"}
+
+
+def _is_compact(node: tables.Node) -> bool:
+    return CODEC_ATTR.KIND in node._v_attrs
+
+
+class NodeWriter:
+    """Writes group, leaf and link records below one trajectory group."""
+
+    def __init__(self, h5: tables.File, traj_group: tables.Group, filters: tables.Filters):
+        self._h5, self._root, self._filters = h5, traj_group, filters
+        self._groups: dict[tuple[str, ...], tables.Group] = {(): traj_group}
+
+    def group_at(self, components: list[str]) -> tables.Group:
+        """Return the HDF5 group at ``components`` (creating missing ones)."""
+        key = tuple(components)
+        group = self._groups.get(key)
+        if group is not None:
+            return group
+        parent = self.group_at(components[:-1])
+        child = get_child(parent, components[-1])
+        if child is None:
+            child = self._h5.create_group(parent, components[-1])
+        elif not isinstance(child, tables.Group) or NODE.LEAF in child._v_attrs:
+            raise ValueError(
+                f"Cannot store below {'.'.join(components)!r}: it is a leaf in the file."
+            )
+        self._groups[key] = child
+        return child
+
+    def exists(self, full_name: str) -> bool:
+        """Whether the node of tree name ``full_name`` is in the file."""
+        path = hdf5_path(full_name)
+        try:
+            parent = self._root._f_get_child("/".join(path[:-1])) if len(path) > 1 else self._root
+        except tables.NoSuchNodeError:
+            return False
+        return path[-1] in parent._v_children
+
+    def forget(self, components: list[str]) -> None:
+        """Drop cached groups at or below ``components`` (after a removal)."""
+        prefix = tuple(components)
+        for key in [k for k in self._groups if k[: len(prefix)] == prefix and k]:
+            del self._groups[key]
+
+    # --- groups and links -----------------------------------------------------------------
+    def write_group(self, record: GroupRecord, overwrite: bool = False) -> None:
+        """Create the group and write its comment, class and annotations."""
+        group = self.group_at(hdf5_path(record.full_name))
+        attrs = group._v_attrs
+        if record.comment and (overwrite or NODE.COMMENT not in attrs):
+            attrs[NODE.COMMENT] = record.comment
+        if record.class_name not in _DEFAULT_GROUP_CLASSES and NODE.GROUP not in attrs:
+            attrs[NODE.GROUP] = record.class_name
+        _write_annotations(attrs, record.annotations, overwrite)
+
+    def write_link(self, record: LinkRecord) -> None:
+        """Store a link as an HDF5 soft link (skipped if it exists)."""
+        group = self.group_at(hdf5_path(record.group_full_name))
+        if record.name in group._v_children:
+            return
+        target = "/".join([self._root._v_pathname, *hdf5_path(record.target_full_name)])
+        self._h5.create_soft_link(group, record.name, target)
+
+    # --- leaves ---------------------------------------------------------------------------------
+    def write_leaf(self, record: LeafRecord, store_data: int = C.STORE_DATA,
+                   overwrite: Any = None) -> None:
+        """Store a leaf with pypet's store modes (skip / add new items / overwrite)."""
+        if store_data == C.STORE_NOTHING:
+            return
+        path = hdf5_path(record.full_name)
+        parent = self.group_at(path[:-1])
+        name = path[-1]
+        existing = get_child(parent, name)
+        items = dict(record.data)
+        protocol = items.pop(PICKLE_KEY, None)
+        if existing is not None:
+            if store_data == C.STORE_DATA_SKIPPING and overwrite is None:
+                return
+            if store_data == C.OVERWRITE_DATA or overwrite is True:
+                self._h5.remove_node(existing, recursive=True)
+                existing = None
+            elif overwrite:
+                existing = self._drop_items(existing, name, list(overwrite))
+        if existing is None:
+            self._write_new(parent, name, record, items, protocol)
+        else:
+            self._add_items(parent, existing, name, items, protocol)
+
+    def _write_new(self, parent: tables.Group, name: str, record: LeafRecord,
+                   items: dict[str, Any], protocol: int | None) -> None:
+        if len(items) == 1:
+            item, value = next(iter(items.items()))
+            codec.write_value(self._h5, parent, name, value, self._filters,
+                              pickle_protocol=protocol)
+            node = parent._v_children[name]
+            if item != name:
+                node._v_attrs[NODE.ITEM] = item
+        else:
+            node = self._h5.create_group(parent, name)
+            for item, value in items.items():
+                codec.write_value(self._h5, node, item, value, self._filters,
+                                  pickle_protocol=protocol)
+        attrs = node._v_attrs
+        attrs[NODE.LEAF] = record.class_name
+        if record.comment:
+            attrs[NODE.COMMENT] = record.comment
+        if protocol is not None:
+            attrs[NODE.PICKLED] = int(protocol)
+        _write_annotations(attrs, record.annotations, True)
+
+    def _add_items(self, parent: tables.Group, node: tables.Node, name: str,
+                   items: dict[str, Any], protocol: int | None) -> None:
+        """STORE_DATA on a stored leaf: write only items that are not in the file yet."""
+        if _is_compact(node):
+            present = str(node._v_attrs[NODE.ITEM]) if NODE.ITEM in node._v_attrs else name
+            new = {k: v for k, v in items.items() if k != present}
+            if not new:
+                return
+            node = self._expand_compact(parent, node, name, present)
+        for item, value in items.items():
+            if item not in node._v_children:
+                codec.write_value(self._h5, node, item, value, self._filters,
+                                  pickle_protocol=protocol)
+
+    def _expand_compact(self, parent: tables.Group, node: tables.Node, name: str,
+                        item: str) -> tables.Group:
+        """Turn a compact leaf into a leaf group so it can hold more items."""
+        value = codec.read_value(node)
+        attrs = {k: node._v_attrs[k] for k in node._v_attrs._v_attrnamesuser
+                 if k.startswith("pypet_") and k not in (NODE.ITEM,) and
+                 not k.startswith(("pypet_kind", "pypet_dtype", "pypet_elem", "pypet_shape"))}
+        protocol = attrs.get(NODE.PICKLED)
+        self._h5.remove_node(node, recursive=True)
+        group = self._h5.create_group(parent, name)
+        for key in (NODE.LEAF, NODE.COMMENT, NODE.PICKLED):
+            if key in attrs:
+                group._v_attrs[key] = attrs[key]
+        for key, val in attrs.items():
+            if key.startswith(NODE.ANNOTATION):
+                group._v_attrs[key] = val
+        codec.write_value(self._h5, group, item, value, self._filters,
+                          pickle_protocol=None if protocol is None else int(protocol))
+        return group
+
+    def _drop_items(self, node: tables.Node, name: str, names: list[str]) -> tables.Node | None:
+        if _is_compact(node):
+            present = str(node._v_attrs[NODE.ITEM]) if NODE.ITEM in node._v_attrs else name
+            if present in names:
+                self._h5.remove_node(node, recursive=True)
+                return None
+            return node
+        for item in names:
+            child = get_child(node, item)
+            if child is not None:
+                self._h5.remove_node(child, recursive=True)
+        return node
+
+    def delete(self, full_name: str, recursive: bool = False,
+               delete_only: list[str] | None = None) -> None:
+        """Remove a node (or some items of a leaf) from the file."""
+        path = hdf5_path(full_name)
+        try:
+            node = self._root._f_get_child("/".join(path))
+        except tables.NoSuchNodeError:
+            from pypet.errors import DataNotInStorageError
+
+            raise DataNotInStorageError(f"{full_name!r} is not in the file.") from None
+        if delete_only:
+            self._drop_items(node, path[-1], list(delete_only))
+            return
+        if isinstance(node, tables.Group) and NODE.LEAF not in node._v_attrs and \
+                node._v_nchildren and not recursive:
+            raise TypeError(f"{full_name!r} is a group with children; pass recursive=True.")
+        self._h5.remove_node(node, recursive=True)
+        self.forget(path)
+
+
+def _write_annotations(attrs: Any, annotations: dict[str, Any] | None, overwrite: bool) -> None:
+    if not annotations:
+        return
+    for key, value in annotations.items():
+        name = NODE.ANNOTATION + key
+        if overwrite or name not in attrs:
+            attrs[name] = value
+
+
+def read_annotations(attrs: Any) -> dict[str, Any] | None:
+    """Annotations stored on a node, or None."""
+    cut = len(NODE.ANNOTATION)
+    found = {k[cut:]: attrs[k] for k in attrs._v_attrnamesuser if k.startswith(NODE.ANNOTATION)}
+    return found or None
+
+
+class NodeReader:
+    """Reads nodes below one trajectory group as records."""
+
+    def __init__(self, traj_group: tables.Group) -> None:
+        self._root = traj_group
+        self._prefix = len(traj_group._v_pathname) + 1
+
+    def node_at(self, full_name: str) -> tables.Node | None:
+        """The HDF5 node of a tree name, or None."""
+        if not full_name:
+            return self._root
+        try:
+            return self._root._f_get_child("/".join(hdf5_path(full_name)))
+        except tables.NoSuchNodeError:
+            return None
+
+    def full_name(self, node: tables.Node) -> str:
+        """Tree name of an HDF5 node."""
+        return tree_name(node._v_pathname[self._prefix:].split("/"))
+
+    def read_leaf(self, node: tables.Node, with_data: bool = True, load_only: Any = None,
+                  load_except: Any = None) -> LeafRecord:
+        """Read a leaf node (skeleton only unless ``with_data``)."""
+        attrs = node._v_attrs
+        data: dict[str, Any] = {}
+        if with_data:
+            if _is_compact(node):
+                item = str(attrs[NODE.ITEM]) if NODE.ITEM in attrs else node._v_name
+                if _wanted(item, load_only, load_except):
+                    data[item] = codec.read_value(node)
+            else:
+                for item, child in node._v_children.items():
+                    if _wanted(item, load_only, load_except):
+                        data[item] = codec.read_value(child)
+            if NODE.PICKLED in attrs:
+                data[PICKLE_KEY] = int(attrs[NODE.PICKLED])
+        return LeafRecord(self.full_name(node), str(attrs[NODE.LEAF]),
+                          str(attrs[NODE.COMMENT]) if NODE.COMMENT in attrs else "",
+                          read_annotations(attrs), data)
+
+    def read_group(self, node: tables.Group) -> GroupRecord:
+        """Read a group node's record."""
+        attrs = node._v_attrs
+        return GroupRecord(self.full_name(node),
+                           str(attrs[NODE.GROUP]) if NODE.GROUP in attrs else "",
+                           str(attrs[NODE.COMMENT]) if NODE.COMMENT in attrs else "",
+                           read_annotations(attrs))
+
+    def walk(self, start: tables.Group, max_depth: int | None = None,
+             depth: int = 0) -> Iterator[tuple[str, tables.Node]]:
+        """Yield ``('group' | 'leaf' | 'link', node)`` below ``start``, parents first."""
+        for name, child in start._v_children.items():
+            if start is self._root and name == RUNS.OVERVIEW:
+                continue
+            if isinstance(child, tables.link.SoftLink):
+                yield "link", child
+                continue
+            is_bucket = name.startswith(BUCKET_PREFIX)
+            if NODE.LEAF in child._v_attrs:
+                yield "leaf", child
+                continue
+            if not is_bucket:
+                if max_depth is not None and depth >= max_depth:
+                    continue
+                yield "group", child
+            yield from self.walk(child, max_depth, depth if is_bucket else depth + 1)
+
+    def read_link(self, link: tables.link.SoftLink) -> LinkRecord:
+        """Read a soft link as a record."""
+        group = self.full_name(link._v_parent)
+        target = tree_name(str(link.target)[self._prefix:].split("/"))
+        return LinkRecord(group, link._v_name, target)
+
+
+def _wanted(item: str, load_only: Any, load_except: Any) -> bool:
+    if load_only is not None and item not in load_only:
+        return False
+    return not (load_except is not None and item in load_except)

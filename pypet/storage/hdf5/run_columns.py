@@ -1,0 +1,323 @@
+"""The run table ``/<traj>/overview/runs``: run info, explored ranges and run-result columns.
+
+Every column is a 1-D (or, for small arrays, N-D) extendable dataset with one row per run,
+so plain h5py/pandas read the whole table at once and one run costs one row per column.
+Run results enter as :class:`~pypet.storage.records.LeafRecord` s; those whose items all
+fit a cell (:mod:`.cells`) are buffered here and written in bulk by :meth:`RunColumns.flush`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import tables
+
+from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
+from pypet.storage.hdf5.layout import RUNS
+from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.records import LeafRecord
+from pypet.tree.names import is_run_name, is_set_name, run_name, set_name
+
+__all__ = ["RunColumns", "template_of", "name_from_template"]
+
+_INFO = {
+    RUNS.IDX: np.dtype("i8"),
+    RUNS.COMPLETED: np.dtype("i1"),
+    RUNS.START: np.dtype("f8"),
+    RUNS.FINISH: np.dtype("f8"),
+    RUNS.RUNTIME: np.dtype("f8"),
+    RUNS.HEXSHA: np.dtype("S7"),
+}
+
+
+def template_of(full_name: str) -> str | None:
+    """Replace the run (and run-set) component of ``full_name`` by ``$`` (``$set``)."""
+    parts = full_name.split(".")
+    for pos, part in enumerate(parts):
+        if is_run_name(part) and part != "run_ALL":
+            parts[pos] = "$"
+            if pos and is_set_name(parts[pos - 1]):
+                parts[pos - 1] = "$set"
+            return ".".join(parts)
+    return None
+
+
+def name_from_template(template: str, idx: int) -> str:
+    """Inverse of :func:`template_of` for run ``idx``."""
+    parts = template.split(".")
+    return ".".join(run_name(idx) if p == "$" else set_name(idx) if p == "$set" else p
+                    for p in parts)
+
+
+def _column_name(template: str, leaf_name: str, item: str) -> str:
+    return template if item == leaf_name else f"{template}:{item}"
+
+
+class _Template:
+    """What every run of one result leaf shares: class, comment and item cells."""
+
+    __slots__ = ("class_name", "comment", "items", "present")
+
+    def __init__(self, class_name: str, comment: str, items: dict[str, str],
+                 present: tables.EArray | None) -> None:
+        self.class_name, self.comment, self.items, self.present = class_name, comment, items, present
+
+
+class RunColumns:
+    """Reads and writes the run table of one trajectory group in an open file."""
+
+    def __init__(self, h5: tables.File, traj_group: tables.Group,
+                 filters: tables.Filters | None, length: int, readonly: bool = False) -> None:
+        self._h5, self._filters = h5, filters
+        self._length = 0
+        self._cells: dict[str, Cell] = {}
+        self._templates: dict[str, _Template] = {}
+        self._buffer: dict[str, list[tuple[int, Any]]] = {}
+        self._present_buffer: dict[str, list[int]] = {}
+        self._table = self._present_group = None
+        overview = get_child(traj_group, RUNS.OVERVIEW)
+        if overview is None and not readonly:
+            overview = h5.create_group(traj_group, RUNS.OVERVIEW)
+        table = get_child(overview, RUNS.TABLE) if overview is not None else None
+        if table is None and not readonly:
+            table = h5.create_group(overview, RUNS.TABLE)
+        if table is None:
+            return
+        self._table = table
+        present = get_child(table, RUNS.PRESENT)
+        if present is None and not readonly:
+            present = h5.create_group(table, RUNS.PRESENT)
+        self._present_group = present
+        self._read_existing()
+        if not readonly:
+            self.ensure_length(length)
+
+    @classmethod
+    def reader(cls, h5: tables.File, traj_group: tables.Group) -> RunColumns:
+        """A read-only view (works on files opened with mode 'r')."""
+        return cls(h5, traj_group, None, 0, readonly=True)
+
+    # --- reading what is there -------------------------------------------------------------
+    def _read_existing(self) -> None:
+        for name, node in self._table._v_children.items():
+            if not isinstance(node, tables.Leaf):
+                continue
+            self._length = max(self._length, node.nrows)
+            attrs = node._v_attrs
+            if getattr(attrs, RUNS.COLUMN, None) == "result":
+                kind = str(getattr(attrs, RUNS.KIND))
+                self._cells[name] = Cell(kind, node.atom.dtype, node.shape[1:])
+        if self._present_group is None:
+            return
+        for template, node in self._present_group._v_children.items():
+            attrs = node._v_attrs
+            self._templates[template] = _Template(
+                str(getattr(attrs, RUNS.LEAF)), str(getattr(attrs, RUNS.COMMENT, "")),
+                json.loads(str(getattr(attrs, "pypet_items"))), node)
+
+    @property
+    def templates(self) -> dict[str, Any]:
+        """Run-result templates: ``{template: (class name, comment, {item: column})}``."""
+        return {t: (v.class_name, v.comment, dict(v.items)) for t, v in self._templates.items()}
+
+    # --- size -----------------------------------------------------------------------------------
+    def ensure_length(self, length: int) -> None:
+        """Extend every column (with fill values) to ``length`` rows."""
+        if length <= self._length:
+            return
+        for name, dtype in _INFO.items():
+            node = get_child(self._table, name)
+            if node is None:
+                self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype), (0,),
+                                       filters=self._filters, expectedrows=max(length, 1000))
+                node = self._table._v_children[name]
+                node._v_attrs[RUNS.COLUMN] = "info"
+                missing = length
+            else:
+                missing = length - node.nrows
+            if name == RUNS.IDX:
+                node.append(np.arange(length - missing, length, dtype=dtype))
+            else:
+                node.append(np.full(missing, np.nan if dtype.kind == "f" else 0, dtype=dtype))
+        for name, cell in self._cells.items():
+            node = self._table._v_children[name]
+            node.append(np.full((length - node.nrows, *cell.shape), fill_value(cell), cell.dtype))
+        for tpl in self._templates.values():
+            tpl.present.append(np.zeros(length - tpl.present.nrows, dtype=np.uint8))
+        self._length = length
+
+    # --- run info and explored ranges ---------------------------------------------------------
+    def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
+                   finish: np.ndarray, hexsha: np.ndarray) -> None:
+        """Write run-info rows ``idx`` (sorted indices) in contiguous slices."""
+        columns = {RUNS.COMPLETED: completed, RUNS.START: start, RUNS.FINISH: finish,
+                   RUNS.RUNTIME: finish - start, RUNS.HEXSHA: hexsha.astype("S7")}
+        for name, values in columns.items():
+            _write_rows(self._table._v_children[name], idx, values)
+
+    def write_explored(self, name: str, values: list) -> bool:
+        """Write an explored parameter's range as a column (if its values fit cells)."""
+        cells = [cell_of(v) for v in values]
+        if not cells or any(c is None or not cells[0].fits(c) for c in cells):
+            return False
+        cell = cells[0]
+        dtype = _widest(cell, cells)
+        node = get_child(self._table, name)
+        if node is not None:
+            self._h5.remove_node(node)
+        data = np.array([v.encode("utf8") if cell.kind == "str" else v for v in values],
+                        dtype=dtype)
+        self._h5.create_earray(self._table, name, obj=data, filters=self._filters)
+        attrs = self._table._v_children[name]._v_attrs
+        attrs[RUNS.COLUMN] = "explored"
+        attrs[RUNS.KIND] = cell.kind
+        return True
+
+    # --- run results ------------------------------------------------------------------------------
+    def add(self, idx: int, template: str, record: LeafRecord) -> bool:
+        """Buffer ``record`` of run ``idx`` if it fits the table; return False otherwise."""
+        if record.annotations or record.flags or not record.data:
+            return False
+        tpl = self._templates.get(template)
+        if tpl is not None and (tpl.class_name != record.class_name
+                                or tpl.comment != record.comment
+                                or tpl.items.keys() != record.data.keys()):
+            return False
+        leaf_name = template.rpartition(".")[2]
+        staged = []
+        for item, value in record.data.items():
+            cell = cell_of(value)
+            if cell is None:
+                return False
+            column = _column_name(template, leaf_name, item)
+            known = self._cells.get(column)
+            if known is not None and not known.fits(cell):
+                return False
+            staged.append((column, cell, value))
+        if tpl is None:
+            self._templates[template] = _Template(
+                record.class_name, record.comment,
+                {item: _column_name(template, leaf_name, item) for item in record.data}, None)
+        for column, cell, value in staged:
+            if column not in self._cells:
+                self._cells[column] = cell
+            self._buffer.setdefault(column, []).append((idx, value))
+        self._present_buffer.setdefault(template, []).append(idx)
+        return True
+
+    def is_present(self, template: str, idx: int) -> bool:
+        """Whether run ``idx`` already has the leaf ``template`` in the table."""
+        if idx in self._present_buffer.get(template, ()):
+            return True
+        tpl = self._templates.get(template)
+        if tpl is None or tpl.present is None or idx >= tpl.present.nrows:
+            return False
+        return bool(tpl.present[idx])
+
+    def flush(self) -> None:
+        """Write every buffered run result."""
+        for column, entries in self._buffer.items():
+            if entries:
+                self._write_column(column, entries)
+        self._buffer.clear()
+        for template, indices in self._present_buffer.items():
+            tpl = self._templates[template]
+            if tpl.present is None:
+                tpl.present = self._create_present(template, tpl)
+            order = np.array(sorted(indices), dtype=np.int64)
+            _write_rows(tpl.present, order, np.ones(len(order), dtype=np.uint8))
+        self._present_buffer.clear()
+
+    def _create_present(self, template: str, tpl: _Template) -> tables.EArray:
+        node = self._h5.create_earray(self._present_group, template,
+                                      tables.UInt8Atom(), (0,), filters=self._filters,
+                                      expectedrows=max(self._length, 1000))
+        node.append(np.zeros(self._length, dtype=np.uint8))
+        attrs = node._v_attrs
+        attrs[RUNS.LEAF] = tpl.class_name
+        attrs[RUNS.COMMENT] = tpl.comment
+        attrs["pypet_items"] = json.dumps(tpl.items)
+        return node
+
+    def _write_column(self, column: str, entries: list[tuple[int, Any]]) -> None:
+        cell = self._cells[column]
+        entries.sort(key=lambda e: e[0])
+        idx = np.fromiter((e[0] for e in entries), dtype=np.int64, count=len(entries))
+        if cell.kind == "str":
+            values = np.array([e[1].encode("utf8") for e in entries])
+            needed = max(values.dtype.itemsize, cell.dtype.itemsize)
+            if needed > cell.dtype.itemsize or column not in self._table._v_children:
+                cell.dtype = np.dtype(f"S{needed}")
+                self._recreate(column, cell)
+            values = values.astype(cell.dtype)
+        else:
+            values = np.array([e[1] for e in entries], dtype=cell.dtype)
+        node = get_child(self._table, column)
+        if node is None:
+            node = self._recreate(column, cell)
+        _write_rows(node, idx, values)
+
+    def _recreate(self, column: str, cell: Cell) -> tables.EArray:
+        """Create the column, or re-create it wider (strings) keeping its rows."""
+        old = get_child(self._table, column)
+        data = old.read().astype(cell.dtype) if old is not None else np.full(
+            (self._length, *cell.shape), fill_value(cell), dtype=cell.dtype)
+        if old is not None:
+            self._h5.remove_node(old)
+        node = self._h5.create_earray(self._table, column, tables.Atom.from_dtype(cell.dtype),
+                                      (0, *cell.shape), filters=self._filters,
+                                      expectedrows=max(self._length, 1000))
+        node.append(data)
+        attrs = node._v_attrs
+        attrs[RUNS.COLUMN] = "result"
+        attrs[RUNS.KIND] = cell.kind
+        return node
+
+    # --- reading results back -----------------------------------------------------------------------
+    def read_runs(self, template: str, indices: Iterable[int] | None = None
+                  ) -> list[tuple[int, dict[str, Any]]]:
+        """Return ``[(run idx, {item: value})]`` for the runs that have ``template``."""
+        tpl = self._templates[template]
+        if tpl.present is None:
+            return []
+        if indices is None:
+            rows = np.flatnonzero(tpl.present.read())
+            take = None
+        else:
+            wanted = np.array(sorted(set(indices)), dtype=np.int64)
+            wanted = wanted[wanted < tpl.present.nrows]
+            rows = wanted[tpl.present.read_coordinates(wanted).astype(bool)] if len(wanted) \
+                else wanted
+            take = rows
+        items: dict[str, list] = {}
+        for item, column in tpl.items.items():
+            node = self._table._v_children[column]
+            cells = node.read() if take is None or len(take) > 64 else node.read_coordinates(take)
+            if take is not None and len(take) > 64:
+                cells = cells[take]
+            elif take is None:
+                cells = cells[rows]
+            items[item] = from_column(self._cells[column].kind, cells)
+        return [(int(idx), {item: values[pos] for item, values in items.items()})
+                for pos, idx in enumerate(rows.tolist())]
+
+
+def _widest(cell: Cell, cells: list[Cell | None]) -> np.dtype:
+    if cell.kind != "str":
+        return cell.dtype
+    return np.dtype(f"S{max(c.dtype.itemsize for c in cells if c is not None)}")
+
+
+def _write_rows(node: tables.EArray, idx: np.ndarray, values: np.ndarray) -> None:
+    """Write ``values`` at sorted row indices ``idx``, one slice per contiguous block."""
+    if not len(idx):
+        return
+    breaks = np.flatnonzero(np.diff(idx) != 1) + 1
+    start = 0
+    for stop in [*breaks.tolist(), len(idx)]:
+        first = int(idx[start])
+        node[first:first + (stop - start)] = values[start:stop]
+        start = stop

@@ -1,0 +1,221 @@
+"""``HDF5StorageService``: pypet's HDF5 storage, on our file format.
+
+The service holds settings and a file name; each call opens the file, works, flushes and
+closes it, unless a :meth:`session` keeps one handle open (the Environment does so for all
+runs of an experiment). Writes are flushed once per call, never fsynced per node.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import tables
+
+from pypet.errors import DataNotInStorageError
+from pypet.storage.hdf5 import files, loading
+from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.hdf5.settings import HDF5Settings
+from pypet.storage.hdf5.storing import TrajectoryFile, write_records
+from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+from pypet.storage.service import LoadModes, LoadSink, StorageService
+
+__all__ = ["HDF5StorageService"]
+
+
+class HDF5StorageService(StorageService):
+    """Stores trajectories in an HDF5 file (several trajectories per file).
+
+    Parameters
+    ----------
+    filename : str, optional
+        ``None`` → ``./hdf5/<trajectory name>.hdf5``; a folder gets ``<name>.hdf5``.
+    file_title : str, optional
+        HDF5 title of a new file (default: the trajectory name).
+    overwrite_file : bool
+        Delete an existing file first (done here, at construction, and logged).
+    encoding, complevel, complib, shuffle, fletcher32, pandas_format,
+    purge_duplicate_comments, summary_tables, small_overview_tables, large_overview_tables,
+    results_per_run, derived_parameters_per_run, display_time
+        pypet's settings; see :class:`~pypet.storage.hdf5.settings.HDF5Settings`.
+        Default compression is zlib level 1 with shuffle: fast, and readable by any HDF5
+        reader without plugins.
+    trajectory : Trajectory, optional
+        A trajectory to attach to: it gets this service and the ``config.hdf5`` entries.
+    """
+
+    def __init__(self, filename: str | os.PathLike | None = None, file_title: str | None = None,
+                 overwrite_file: bool = False, trajectory: Any = None, **settings: Any) -> None:
+        unknown = set(settings) - set(HDF5Settings.field_names())
+        if unknown:
+            raise ValueError(f"Unknown HDF5StorageService keywords: {sorted(unknown)}.")
+        self._settings = HDF5Settings(**settings)
+        traj_name = trajectory.v_name if trajectory is not None else None
+        self._filename = files.resolve_filename(filename, traj_name)
+        self._file_title = file_title or traj_name or "Experiments"
+        self._h5: tables.File | None = None
+        self._trajectories: dict[str, TrajectoryFile] = {}
+        if overwrite_file and os.path.exists(self._filename):
+            import logging
+
+            logging.getLogger("pypet.storage").info("Deleting %s (overwrite_file=True).",
+                                                    self._filename)
+            os.remove(self._filename)
+        if trajectory is not None:
+            self.attach(trajectory)
+
+    def attach(self, trajectory: Any) -> None:
+        """Become ``trajectory``'s service and record the settings under ``config.hdf5``."""
+        trajectory.v_storage_service = self
+        if not trajectory.v_stored:
+            for key, value in self._settings.as_config().items():
+                name = f"config.hdf5.{key}"
+                if not trajectory.f_contains(name, shortcuts=False):
+                    trajectory.f_add_config(name, value, comment="HDF5 storage setting")
+
+    # --- settings as pypet properties -------------------------------------------------------
+    @property
+    def filename(self) -> str:
+        """The HDF5 file."""
+        return self._filename
+
+    @filename.setter
+    def filename(self, value: str) -> None:
+        self._filename = files.resolve_filename(value, None)
+
+    def __getattr__(self, name: str) -> Any:
+        settings = self.__dict__.get("_settings")
+        if settings is not None and name in HDF5Settings.field_names():
+            return getattr(settings, name)
+        raise AttributeError(f"HDF5StorageService has no attribute {name!r}")
+
+    @property
+    def is_open(self) -> bool:
+        """Whether a session holds the file open."""
+        return self._h5 is not None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_h5"], state["_trajectories"] = None, {}  # a file recipe travels, not a handle
+        return state
+
+    def __repr__(self) -> str:
+        return f"<HDF5StorageService {self._filename!r}>"
+
+    # --- file handling ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def session(self, traj_name: str | None = None) -> Iterator[tables.File]:
+        """Keep the file open (for writing) across calls; nested sessions reuse it."""
+        if self._h5 is not None:
+            yield self._h5
+            return
+        self._h5 = files.open_file(self._filename, "a", self._file_title)
+        try:
+            yield self._h5
+        finally:
+            h5, self._h5 = self._h5, None
+            self._trajectories = {}
+            h5.close()
+
+    @contextlib.contextmanager
+    def _open(self, mode: str) -> Iterator[tables.File]:
+        if self._h5 is not None:
+            yield self._h5
+            self._h5.flush()
+            return
+        h5 = files.open_file(self._filename, mode, self._file_title)
+        try:
+            yield h5
+            if mode != "r":
+                h5.flush()
+        finally:
+            self._trajectories = {}
+            h5.close()
+
+    def _trajectory_file(self, h5: tables.File, traj_name: str) -> TrajectoryFile:
+        tfile = self._trajectories.get(traj_name)
+        if tfile is None:
+            group = get_child(h5.root, traj_name)
+            if group is None:
+                raise DataNotInStorageError(
+                    f"The trajectory {traj_name!r} is not in {self._filename!r}; store it "
+                    "first with traj.f_store()."
+                )
+            files.check_format(group)
+            length = int(group._v_attrs["length"])
+            tfile = TrajectoryFile(h5, group, self._settings.filters(), length)
+            self._trajectories[traj_name] = tfile
+        return tfile
+
+    # --- storing ---------------------------------------------------------------------------------
+    def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
+                         store_data: int = 2) -> None:
+        """Store metadata, the run table and (unless ``only_init``) every record."""
+        with self._open("a") as h5:
+            tfile = TrajectoryFile.create(h5, image, self._settings.filters())
+            self._trajectories[image.name] = tfile
+            tfile.columns.ensure_length(image.length)
+            tfile.write_explored(image)
+            tfile.write_run_info(image.run_info)
+            if not only_init:
+                write_records(tfile, image.records, store_data)
+            tfile.columns.flush()
+
+    def store_records(self, traj_name: str, records: Any, store_data: int = 2,
+                      overwrite: Any = None) -> None:
+        """Store records of an already stored trajectory."""
+        with self._open("a") as h5:
+            write_records(self._trajectory_file(h5, traj_name), records, store_data, overwrite)
+
+    def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int) -> None:
+        """Store finished runs (their items and run information)."""
+        if not outcomes:
+            return
+        with self._open("a") as h5:
+            self._trajectory_file(h5, traj_name).store_runs(outcomes, length)
+
+    # --- loading ------------------------------------------------------------------------------------
+    def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
+                        modes: LoadModes, max_depth: int | None = None,
+                        with_run_information: bool = True, with_meta_data: bool = True,
+                        force: bool = False) -> str:
+        """Load a trajectory by name or index (negative indices count from the newest)."""
+        with self._open("r") as h5:
+            group = files.find_trajectory(h5, name, index, force)
+            loading.load_trajectory(h5, group, sink, modes, max_depth, with_run_information,
+                                    with_meta_data)
+            return group._v_name
+
+    def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
+                     load_data: int = 2, recursive: bool = False, max_depth: int | None = None,
+                     load_only: Any = None, load_except: Any = None) -> int:
+        """Load the nodes at ``full_names``; return how many were found."""
+        with self._open("r") as h5:
+            group = files.find_trajectory(h5, traj_name, None)
+            return loading.load_parts(h5, group, sink, full_names, load_data, recursive,
+                                      max_depth, load_only, load_except)
+
+    def read_run_table(self, traj_name: str) -> dict[str, Any]:
+        """All run-table columns as ``{column: numpy array}`` plus their kinds."""
+        from pypet.storage.hdf5.run_table_reader import read_table
+
+        with self._open("r") as h5:
+            return read_table(files.find_trajectory(h5, traj_name, None))
+
+    # --- deleting ------------------------------------------------------------------------------------
+    def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
+                     delete_only: Sequence[str] | None = None) -> None:
+        """Remove nodes (or some items of a leaf) from the file."""
+        with self._open("a") as h5:
+            writer = self._trajectory_file(h5, traj_name).writer
+            for full_name in full_names:
+                writer.delete(full_name, recursive, list(delete_only) if delete_only else None)
+
+    def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
+        """Remove links from the file."""
+        with self._open("a") as h5:
+            writer = self._trajectory_file(h5, traj_name).writer
+            for link in links:
+                writer.delete(link.full_name)

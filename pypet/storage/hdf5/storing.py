@@ -1,0 +1,132 @@
+"""Writing a trajectory image and run outcomes into an open file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import tables
+
+from pypet import constants as C
+from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
+from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
+from pypet.storage.hdf5.nodes_io import NodeWriter
+from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.hdf5.run_columns import RunColumns, template_of
+from pypet.storage.records import (
+    GroupRecord,
+    LeafRecord,
+    LinkRecord,
+    RunOutcome,
+    TrajectoryImage,
+)
+from pypet.tree.names import is_run_name
+
+__all__ = ["TrajectoryFile", "write_records"]
+
+
+class TrajectoryFile:
+    """One trajectory group in an open file, with its node writer and run table."""
+
+    def __init__(self, h5: tables.File, group: tables.Group, filters: tables.Filters,
+                 length: int) -> None:
+        self.h5, self.group = h5, group
+        self.writer = NodeWriter(h5, group, filters)
+        self.columns = RunColumns(h5, group, filters, length)
+
+    @classmethod
+    def create(cls, h5: tables.File, image: TrajectoryImage,
+               filters: tables.Filters) -> TrajectoryFile:
+        """Create (or reopen) the group of ``image`` and write its metadata."""
+        group = get_child(h5.root, image.name)
+        if group is None:
+            group = h5.create_group(h5.root, image.name)
+        elif image.is_new:
+            raise RuntimeError(
+                f"The file {h5.filename!r} already holds a trajectory {image.name!r}. Choose "
+                "another name, add_time=True, or overwrite_file=True."
+            )
+        attrs = group._v_attrs
+        attrs[TRAJ.FORMAT] = FORMAT_NAME
+        attrs[TRAJ.VERSION] = FORMAT_VERSION
+        attrs[CODEC_VERSION_ATTR] = CODEC_VERSION
+        for key, value in image.meta.items():
+            attrs[key] = value
+        attrs[TRAJ.LENGTH] = image.length
+        return cls(h5, group, filters, image.length)
+
+    def write_explored(self, image: TrajectoryImage) -> None:
+        """Record the explored names and their scalar ranges as run-table columns."""
+        overview = self.group._v_children[RUNS.OVERVIEW]
+        old = get_child(overview, RUNS.EXPLORED)
+        if old is not None:
+            self.h5.remove_node(old)
+        names = [n.encode("utf8") for n in image.explored]
+        self.h5.create_array(overview, RUNS.EXPLORED,
+                             obj=np.array(names) if names else np.zeros(0, dtype="S1"))
+        for name, values in image.explored.items():
+            self.columns.write_explored(name, values)
+
+    def write_run_info(self, info: dict[str, Any], idx: np.ndarray | None = None) -> None:
+        """Write run-info columns (all rows, or rows ``idx``)."""
+        rows = np.arange(len(info["completed"])) if idx is None else idx
+        self.columns.write_info(rows, np.asarray(info["completed"]), np.asarray(info["start"]),
+                                np.asarray(info["finish"]), np.asarray(info["hexsha"]))
+
+    def store_runs(self, outcomes: Sequence[RunOutcome], length: int) -> None:
+        """Store run outcomes: table cells where they fit, nodes otherwise."""
+        self.columns.ensure_length(length)
+        self.group._v_attrs[TRAJ.LENGTH] = length
+        columns, writer = self.columns, self.writer
+        for outcome in outcomes:
+            for group in outcome.groups:
+                if group.comment or group.annotations or group.class_name not in (
+                        "ResultGroup", "DerivedParameterGroup", "NNGroupNode"):
+                    writer.write_group(group)
+            for leaf in outcome.leaves:
+                template = template_of(leaf.full_name)
+                if template is None or not columns.add(outcome.idx, template, leaf):
+                    writer.write_leaf(leaf, C.STORE_DATA)
+            for link in outcome.links:
+                writer.write_link(link)
+        columns.flush()
+        order = sorted(outcomes, key=lambda o: o.idx)
+        self.columns.write_info(
+            np.array([o.idx for o in order], dtype=np.int64),
+            np.array([o.completed for o in order], dtype=np.int8),
+            np.array([o.start for o in order]), np.array([o.finish for o in order]),
+            np.array([o.hexsha[:7].encode() for o in order], dtype="S7"))
+
+
+def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: int,
+                  overwrite: Any = None) -> None:
+    """Write group/leaf/link records in order (links last, so their targets exist)."""
+    links = []
+    for record in records:
+        if isinstance(record, LeafRecord):
+            if not _into_table(tfile, record, store_data, overwrite):
+                tfile.writer.write_leaf(record, store_data, overwrite)
+        elif isinstance(record, GroupRecord):
+            tfile.writer.write_group(record, overwrite=store_data == C.OVERWRITE_DATA)
+        elif isinstance(record, LinkRecord):
+            links.append(record)
+    for link in links:
+        tfile.writer.write_link(link)
+    tfile.columns.flush()
+
+
+def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: int,
+                overwrite: Any) -> bool:
+    """Put a run result into the run table if it belongs there; True if handled."""
+    template = template_of(record.full_name)
+    if template is None or store_data == C.STORE_NOTHING:
+        return template is not None and store_data == C.STORE_NOTHING
+    if tfile.writer.exists(record.full_name):
+        return False  # stored as nodes before: keep it there
+    idx = next(int(p[4:]) for p in record.full_name.split(".")
+               if is_run_name(p) and p != "run_ALL")
+    if tfile.columns.is_present(template, idx) and store_data != C.OVERWRITE_DATA \
+            and not overwrite:
+        return True  # already in the table; cells are never overwritten by STORE_DATA
+    return tfile.columns.add(idx, template, record)

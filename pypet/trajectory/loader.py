@@ -1,0 +1,139 @@
+"""The load sink: turns records from a storage backend into nodes of a trajectory."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pypet import constants as C
+from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
+from pypet.trajectory.run_table import RunTable, format_time
+from pypet.tree import edit
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
+
+__all__ = ["TreeLoader"]
+
+_log = logging.getLogger("pypet.trajectory.loader")
+
+
+class TreeLoader:
+    """Receives records while loading and applies pypet's load modes to the tree."""
+
+    def __init__(self, traj: Trajectory, as_new: bool = False) -> None:
+        self.traj = traj
+        self.as_new = as_new
+        self.explored_names: list[str] = []
+        self.loaded = 0
+
+    # --- trajectory-level data ---------------------------------------------------------------
+    def meta(self, meta: dict[str, Any]) -> None:
+        if self.as_new:
+            return
+        traj = self.traj
+        traj._traj_name = str(meta.get("name", traj._traj_name))
+        traj._timestamp = float(meta.get("timestamp", traj._timestamp))
+        traj._time = str(meta.get("time", format_time(traj._timestamp)))
+        traj._comment = str(meta.get("comment", ""))
+        traj._version = str(meta.get("pypet_version", traj._version))
+        traj._python = str(meta.get("python_version", traj._python))
+
+    def runs(self, length: int, info: dict[str, Any] | None) -> None:
+        table = RunTable(length)
+        if info is not None and not self.as_new:
+            table.completed[:] = info["completed"]
+            table.timestamp[:] = info["start"]
+            table.finish_timestamp[:] = info["finish"]
+            table.hexsha[:] = np.char.decode(info["hexsha"].astype("S7"), "ascii")
+        self.traj._run_table = table
+
+    def explored(self, names: list[str]) -> None:
+        self.explored_names = list(names)
+
+    # --- nodes ---------------------------------------------------------------------------------
+    def node(self, record: GroupRecord | LeafRecord, mode: int) -> None:
+        if mode == C.LOAD_NOTHING or (self.as_new and record.full_name.startswith("config")):
+            return
+        traj = self.traj
+        existing = edit._lookup_exact(traj, record.full_name)
+        if isinstance(record, GroupRecord):
+            if existing is None:
+                parent, name = self._parent(record.full_name)
+                cls = (traj._dynamic_imports.resolve(record.class_name) if record.class_name
+                       else traj._group_factory_class(record.full_name.partition(".")[0]))
+                existing = edit.insert_child(parent, name, cls(""))
+            self._annotate(existing, record)
+            existing._stored = True
+            return
+        self.loaded += 1
+        if existing is None:
+            parent, name = self._parent(record.full_name)
+            cls = traj._dynamic_imports.resolve(record.class_name)
+            leaf = cls(record.full_name, traj) if getattr(cls, "KNOWS_TRAJECTORY", False) \
+                else cls(record.full_name)
+            self._annotate(leaf, record)
+            if record.data and mode >= C.LOAD_DATA:
+                leaf._load(dict(record.data))
+            leaf._stored = True
+            edit.insert_child(parent, name, leaf)
+            return
+        if not existing._is_leaf:
+            raise TypeError(f"{record.full_name!r} is a group in RAM but a leaf in storage.")
+        self._annotate(existing, record)
+        existing._stored = True
+        if not record.data or mode < C.LOAD_DATA:
+            return
+        if mode == C.OVERWRITE_DATA:
+            if existing.v_is_parameter and existing.v_locked:
+                _log.debug("%s is locked and was not overwritten.", record.full_name)
+                return
+            existing.f_empty()
+        if existing.f_is_empty():
+            existing._load(dict(record.data))
+        elif not existing.v_is_parameter:
+            # DATA on a non-empty result: add the items it does not hold yet
+            missing = {k: v for k, v in record.data.items() if k not in existing._store()}
+            if missing:
+                existing._load(missing)
+
+    def _parent(self, full_name: str) -> tuple[Any, str]:
+        location, _, name = full_name.rpartition(".")
+        traj = self.traj
+        if not location:
+            return traj, name
+        parts = location.split(".")
+        factory = traj._group_factory(parts[0])
+        return edit.ensure_groups(traj, parts, factory, frozenset()), name
+
+    @staticmethod
+    def _annotate(node: Any, record: GroupRecord | LeafRecord) -> None:
+        if record.comment and not node._comment:
+            node._comment = record.comment
+        if record.annotations:
+            ann = node.v_annotations
+            for key, value in record.annotations.items():
+                if key not in ann:
+                    ann.f_set_single(key, value)
+
+    def link(self, record: LinkRecord) -> None:
+        traj = self.traj
+        group = edit._lookup_exact(traj, record.group_full_name)
+        target = edit._lookup_exact(traj, record.target_full_name)
+        if group is None or target is None:
+            _log.warning("The link %s points to %s, which was not loaded; skipped.",
+                         record.full_name, record.target_full_name)
+            return
+        if record.name not in group._links and record.name not in group._children:
+            edit.add_link(group, record.name, target, frozenset())
+
+    # --- after loading ---------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Register the explored parameters that were loaded."""
+        traj = self.traj
+        for name in self.explored_names:
+            node = edit._lookup_exact(traj, name)
+            if node is not None and node._is_leaf and node.f_has_range():
+                traj._explored[name] = node

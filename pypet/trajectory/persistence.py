@@ -1,0 +1,235 @@
+"""Storing and loading a trajectory through its storage service.
+
+The trajectory's ``f_store``/``f_load``/``f_*_item(s)`` methods delegate here. Nodes are
+turned into records (:mod:`pypet.storage.records`) on the way out and rebuilt by the
+:class:`~pypet.trajectory.loader.TreeLoader` on the way in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from pypet import constants as C
+from pypet.storage.records import (
+    LinkRecord,
+    TrajectoryImage,
+    group_record,
+    leaf_record,
+)
+from pypet.trajectory.loader import TreeLoader
+from pypet.tree import edit, walk
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
+
+__all__ = ["image_of", "load", "load_items", "records_of", "store", "store_items"]
+
+_log = logging.getLogger("pypet.trajectory.storage")
+
+
+def service_of(traj: Trajectory) -> Any:
+    """The trajectory's storage service, or a clear error."""
+    service = traj._storage_service
+    if service is None:
+        raise TypeError(
+            "This trajectory has no storage service: create it with Trajectory(filename=...) "
+            "or run it in an Environment."
+        )
+    return service
+
+
+def records_of(nodes: Iterable[Any], recursive: bool = False,
+               max_depth: int | None = None) -> Iterator[Any]:
+    """Records of ``nodes`` (and, if recursive, everything below them), parents first."""
+    for node in nodes:
+        yield leaf_record(node) if node._is_leaf else group_record(node)
+        if recursive and not node._is_leaf:
+            for name, target in node._links.items():
+                yield LinkRecord(node._full_name, name, target._full_name)
+            for child in walk.iter_nodes(node, with_links=False, max_depth=max_depth):
+                yield leaf_record(child) if child._is_leaf else group_record(child)
+                if not child._is_leaf:
+                    for name, target in child._links.items():
+                        yield LinkRecord(child._full_name, name, target._full_name)
+
+
+def image_of(traj: Trajectory, max_depth: int | None = None) -> TrajectoryImage:
+    """Everything to store about ``traj`` (records are produced lazily)."""
+    table = traj._run_table
+    return TrajectoryImage(
+        name=traj.v_name,
+        meta={"name": traj.v_name, "timestamp": traj.v_timestamp, "time": traj.v_time,
+              "comment": traj.v_comment, "pypet_version": traj.v_version,
+              "python_version": traj.v_python},
+        length=len(traj),
+        explored={name: param.f_get_range(copy=False)
+                  for name, param in traj._explored.items() if param.f_has_range()},
+        run_info={"completed": table.completed, "start": table.timestamp,
+                  "finish": table.finish_timestamp, "hexsha": table.hexsha.astype("S7")},
+        records=records_of([traj], recursive=True, max_depth=max_depth),
+        is_new=not traj._stored,
+    )
+
+
+def _mark_stored(nodes: Iterable[Any]) -> None:
+    for node in nodes:
+        node._stored = True
+
+
+def store(traj: Trajectory, only_init: bool = False, store_data: int = C.STORE_DATA,
+          max_depth: int | None = None) -> None:
+    """``f_store``: the whole trajectory, or inside a run only what the run added."""
+    service = service_of(traj)
+    if traj._is_run:
+        added = [n for n in traj._run_added if not n._stored]
+        service.store_records(traj.v_name, records_of(added), store_data)
+        _mark_stored(added)
+        return
+    service.store_trajectory(image_of(traj, max_depth), only_init=only_init,
+                             store_data=store_data)
+    traj._stored = True
+    if not only_init:
+        _mark_stored(walk.iter_nodes(traj, with_links=False, max_depth=max_depth))
+
+
+def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
+    nodes = []
+    for item in items:
+        if isinstance(item, str):
+            nodes.append(traj.f_get(item, shortcuts=True))
+        elif isinstance(item, tuple):  # pypet's (msg, item, args, kwargs) form
+            nodes.append(item[1])
+        else:
+            nodes.append(item)
+    return nodes
+
+
+def store_items(traj: Trajectory, items: Iterable[Any], store_data: int = C.STORE_DATA,
+                overwrite: Any = None, recursive: bool = False,
+                max_depth: int | None = None) -> None:
+    """``f_store_items``: store chosen nodes of an already stored trajectory."""
+    if not traj._stored:
+        raise TypeError("Store the trajectory once with traj.f_store() before storing items.")
+    nodes = _resolve(traj, items)
+    if not nodes:
+        raise ValueError("f_store_items got no items to store.")
+    service_of(traj).store_records(traj.v_name, records_of(nodes, recursive, max_depth),
+                                   store_data, overwrite)
+    _mark_stored(nodes)
+
+
+def load(traj: Trajectory, name: str | None = None, index: int | None = None,
+         as_new: bool = False, load_parameters: int = C.LOAD_DATA,
+         load_derived_parameters: int = C.LOAD_SKELETON, load_results: int = C.LOAD_SKELETON,
+         load_other_data: int = C.LOAD_SKELETON, recursive: bool = True,
+         load_data: int | None = None, max_depth: int | None = None, force: bool = False,
+         with_run_information: bool = True, with_meta_data: bool = True) -> None:
+    """``f_load``: load a trajectory by name or index into ``traj``."""
+    if load_data is not None:
+        load_parameters = load_derived_parameters = load_results = load_other_data = load_data
+    modes = (load_parameters, load_derived_parameters, load_results, load_other_data)
+    if any(m not in (0, 1, 2, 3) for m in modes):
+        raise ValueError(f"Load modes must be 0..3 (pypetconstants.LOAD_*), got {modes}.")
+    if as_new:
+        if load_parameters not in (C.LOAD_DATA, C.OVERWRITE_DATA) or any(modes[1:]):
+            raise ValueError(
+                "as_new=True loads only parameters: use load_parameters=LOAD_DATA and "
+                "LOAD_NOTHING for derived parameters, results and other data."
+            )
+    if name is None and index is None:
+        name = traj.v_name
+    if not recursive:
+        max_depth = 1
+    loader = TreeLoader(traj, as_new=as_new)
+    service_of(traj).load_trajectory(loader, name, index, modes, max_depth,
+                                     with_run_information, with_meta_data, force)
+    loader.finish()
+    if as_new:
+        _make_new(traj)
+    else:
+        traj._stored = True
+    traj.f_restore_default()
+
+
+def _make_new(traj: Trajectory) -> None:
+    """After an ``as_new`` load: parameters unlocked and unstored, fresh run table."""
+    from pypet.trajectory.run_table import RunTable
+
+    traj._run_table = RunTable(len(traj._run_table))
+    for node in walk.iter_nodes(traj, with_links=False):
+        node._stored = False
+        if node._is_leaf and node.v_is_parameter:
+            node.f_unlock()
+
+
+def load_items(traj: Trajectory, items: Iterable[Any], load_data: int = C.LOAD_DATA,
+               load_only: Any = None, load_except: Any = None, only_empties: bool = False,
+               recursive: bool = False, max_depth: int | None = None) -> int:
+    """``f_load_items`` / ``f_load_child``: (re)load chosen nodes; return how many."""
+    if not traj._stored:
+        raise TypeError("The trajectory was never stored or loaded; nothing to load items from.")
+    names = []
+    for item in items:
+        if isinstance(item, str):
+            node = traj.f_get_default(item, None, fast_access=False)
+            names.append(node.v_full_name if node is not None else item)
+        else:
+            node = item[1] if isinstance(item, tuple) else item
+            if only_empties and node._is_leaf and not node.f_is_empty():
+                continue
+            names.append(node.v_full_name)
+    if isinstance(load_only, str):
+        load_only = [load_only]
+    if isinstance(load_except, str):
+        load_except = [load_except]
+    if load_only is not None and load_except is not None:
+        raise ValueError("Pass either load_only or load_except, not both.")
+    loader = TreeLoader(traj)
+    found = service_of(traj).load_records(loader, traj.v_name, names, load_data, recursive,
+                                          max_depth, load_only, load_except)
+    if not found:
+        _log.warning("None of %s was found in the storage.", names)
+    loader.finish()
+    return found
+
+
+def delete_items(traj: Trajectory, items: Iterable[Any], remove_from_trajectory: bool = False,
+                 delete_only: Any = None, remove_from_item: bool = False,
+                 recursive: bool = False) -> None:
+    """``f_delete_items``: remove nodes (or some of their items) from storage."""
+    nodes = _resolve(traj, items)
+    if isinstance(delete_only, str):
+        delete_only = [delete_only]
+    service_of(traj).delete_nodes(traj.v_name, [n.v_full_name for n in nodes], recursive,
+                                  delete_only)
+    for node in nodes:
+        if delete_only and remove_from_item and node._is_leaf:
+            node.f_remove(*delete_only)
+        elif not delete_only:
+            node._stored = False
+            if remove_from_trajectory:
+                parent = edit._lookup_exact(traj, node.v_location)
+                parent.f_remove_child(node.v_name, recursive=True)
+
+
+def delete_links(traj: Trajectory, links: Iterable[Any],
+                 remove_from_trajectory: bool = False) -> None:
+    """``f_delete_links``: remove links (``'a.b.link'`` or ``(group, 'link')``) from storage."""
+    records = []
+    for link in links:
+        if isinstance(link, tuple):
+            group, name = link
+        else:
+            location, _, name = link.rpartition(".")
+            group = edit._lookup_exact(traj, location) if location else traj
+            if group is None:
+                group = traj.f_get(location)
+        target = group._links.get(name)
+        if target is None:
+            raise ValueError(f"{group.v_full_name or 'the root'!r} has no link {name!r}.")
+        records.append(LinkRecord(group.v_full_name, name, target.v_full_name))
+        if remove_from_trajectory:
+            group.f_remove_link(name)
+    service_of(traj).delete_links(traj.v_name, records)

@@ -1,0 +1,142 @@
+"""The trajectory's storage methods (pypet's ``f_store``, ``f_load``, ``f_*_item(s)`` ...)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pypet import constants as C
+from pypet.trajectory import persistence
+from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
+
+__all__ = ["StorageMethods"]
+
+
+def _as_list(items: Any) -> list[Any]:
+    return list(items) if isinstance(items, (list, tuple, set)) else [items]
+
+
+class StorageMethods:
+    """Mixin of the Trajectory: storing, loading and deleting through the storage service."""
+
+    def f_store(self, only_init: bool = False, store_data: int = C.STORE_DATA,
+                max_depth: int | None = None, **old: Any) -> None:
+        """Store the trajectory (inside a run: only what the run added).
+
+        ``only_init`` stores metadata and the run table only; ``store_data`` is a store
+        mode (``STORE_NOTHING``, ``STORE_DATA_SKIPPING``, ``STORE_DATA``, ``OVERWRITE_DATA``).
+        """
+        old = rename_deprecated(old, TRAJECTORY_KWARGS, "f_store")
+        if "recursive" in old:
+            only_init = not old.pop("recursive")
+        if old:
+            raise ValueError(f"Unknown keyword arguments for f_store: {sorted(old)}.")
+        persistence.store(self, only_init, store_data, max_depth)  # type: ignore[arg-type]
+
+    def f_store_item(self, item: Any, *args: Any, **kwargs: Any) -> None:
+        """Store one item (name or node) of an already stored trajectory."""
+        self.f_store_items([item], *args, **kwargs)
+
+    def f_store_items(self, iterator: Any, *args: Any, non_empties: bool = False,
+                      overwrite: Any = None, store_data: int = C.STORE_DATA,
+                      store_flags: Any = None, **kwargs: Any) -> None:
+        """Store several items; ``overwrite`` may be True or a list of item names."""
+        nodes = [n for n in _as_list(iterator)
+                 if not non_empties or getattr(n, "f_is_empty", lambda: False)() is False]
+        if overwrite is True:
+            store_data = C.OVERWRITE_DATA
+        persistence.store_items(self, nodes, store_data, overwrite)  # type: ignore[arg-type]
+
+    def f_load(self, name: str | None = None, index: int | None = None, as_new: bool = False,
+               load_parameters: int = C.LOAD_DATA,
+               load_derived_parameters: int = C.LOAD_SKELETON,
+               load_results: int = C.LOAD_SKELETON, load_other_data: int = C.LOAD_SKELETON,
+               recursive: bool = True, load_data: int | None = None,
+               max_depth: int | None = None, force: bool = False, dynamic_imports: Any = None,
+               with_run_information: bool = True, with_meta_data: bool = True,
+               storage_service: Any = None, **kwargs: Any) -> None:
+        """Load a trajectory from storage by ``name`` or ``index`` (see pypet's f_load)."""
+        if self._is_run:  # type: ignore[attr-defined]
+            raise TypeError("f_load is not allowed during a single run.")
+        kwargs = rename_deprecated(kwargs, TRAJECTORY_KWARGS, "f_load")
+        if "load_data" in kwargs:  # the old name load_all arrives renamed
+            load_data = kwargs.pop("load_data")
+        if "dynamic_imports" in kwargs:
+            dynamic_imports = kwargs.pop("dynamic_imports")
+        if dynamic_imports is not None:
+            self.f_add_to_dynamic_imports(dynamic_imports)  # type: ignore[attr-defined]
+        if storage_service is not None or kwargs:
+            self._set_storage(storage_service, kwargs)  # type: ignore[attr-defined]
+        persistence.load(self, name, index, as_new, load_parameters,  # type: ignore[arg-type]
+                         load_derived_parameters, load_results, load_other_data, recursive,
+                         load_data, max_depth, force, with_run_information, with_meta_data)
+
+    def f_load_skeleton(self) -> None:
+        """Load every node as an empty skeleton (no data, no run information)."""
+        self.f_load(self.v_name, load_data=C.LOAD_SKELETON,  # type: ignore[attr-defined]
+                    with_run_information=False)
+
+    def f_load_item(self, item: Any, *args: Any, **kwargs: Any) -> None:
+        """(Re)load one item."""
+        self.f_load_items([item], *args, **kwargs)
+
+    def f_load_items(self, iterator: Any, *args: Any, only_empties: bool = False,
+                     load_only: Any = None, load_except: Any = None,
+                     load_data: int = C.LOAD_DATA, load_flags: Any = None,
+                     **kwargs: Any) -> None:
+        """(Re)load several items; ``load_only``/``load_except`` pick items of a leaf."""
+        items = _as_list(iterator)
+        if load_only is not None and any(
+                getattr(i, "v_is_parameter", False) and i.v_locked for i in items
+                if not isinstance(i, str)):
+            from pypet.errors import ParameterLockedException
+
+            raise ParameterLockedException("load_only on a locked parameter; f_unlock() it first.")
+        persistence.load_items(self, items, load_data, load_only,  # type: ignore[arg-type]
+                               load_except, only_empties)
+
+    def f_delete_item(self, item: Any, *args: Any, **kwargs: Any) -> None:
+        """Delete one item from storage (see :meth:`f_delete_items`)."""
+        self.f_delete_items([item], *args, **kwargs)
+
+    def f_delete_items(self, iterator: Any, *args: Any, remove_from_trajectory: bool = False,
+                       delete_only: Any = None, remove_from_item: bool = False,
+                       recursive: bool = False) -> None:
+        """Delete items from storage; links to them are not deleted (delete those first)."""
+        persistence.delete_items(self, _as_list(iterator),  # type: ignore[arg-type]
+                                 remove_from_trajectory, delete_only, remove_from_item,
+                                 recursive)
+
+    def f_delete_link(self, link: Any, remove_from_trajectory: bool = False) -> None:
+        """Delete one link from storage (``'a.b.link'`` or ``(group, 'link')``)."""
+        self.f_delete_links([link], remove_from_trajectory)
+
+    def f_delete_links(self, iterator_of_links: Iterable[Any],
+                       remove_from_trajectory: bool = False) -> None:
+        """Delete links from storage."""
+        persistence.delete_links(self, list(iterator_of_links),  # type: ignore[arg-type]
+                                 remove_from_trajectory)
+
+    def f_to_dataframe(self, results: Any = None, with_run_info: bool = True) -> Any:
+        """One row per run: explored parameters, run-table results and run information.
+
+        Read from the file's run table (no leaf is created), or from memory when the
+        trajectory was never stored. ``results`` chooses result columns by (short) name.
+        """
+        from pypet.trajectory.dataframe import to_dataframe
+
+        return to_dataframe(self, results, with_run_info)
+
+    # --- hooks for groups (f_store_child / f_load_child on any group) ---------------------
+    def _store_node(self, node: Any, recursive: bool, store_data: int,
+                    max_depth: int | None) -> None:
+        if node is self:
+            persistence.store(self, False, store_data, max_depth)  # type: ignore[arg-type]
+            return
+        persistence.store_items(self, [node], store_data, None,  # type: ignore[arg-type]
+                                recursive, max_depth)
+
+    def _load_node(self, full_name: str, recursive: bool, load_data: int,
+                   max_depth: int | None) -> int:
+        return persistence.load_items(self, [full_name], load_data,  # type: ignore[arg-type]
+                                      recursive=recursive, max_depth=max_depth)
