@@ -44,6 +44,12 @@ _LAZY: dict[str, str] = {
     "ObjectTable": "pypet.results.object_table",
     "HasSlots": "pypet.utils.slots",
     "HasLogger": "pypet.utils.logger",
+    "Environment": "pypet.environment",
+    "HDF5StorageService": "pypet.storage.hdf5.service",
+    "LazyStorageService": "pypet.storage.null",
+    "load_trajectory": "pypet.trajectory.storage_api",
+    "to_dataframe": "pypet.trajectory.dataframe",
+    "progressbar": "pypet.execution.progress",
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
 }

@@ -9,7 +9,7 @@ from pypet import constants as C
 from pypet.trajectory import persistence
 from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 
-__all__ = ["StorageMethods"]
+__all__ = ["StorageMethods", "load_trajectory"]
 
 
 def _as_list(items: Any) -> list[Any]:
@@ -140,3 +140,30 @@ class StorageMethods:
                    max_depth: int | None) -> int:
         return persistence.load_items(self, [full_name], load_data,  # type: ignore[arg-type]
                                       recursive=recursive, max_depth=max_depth)
+
+
+def load_trajectory(name: str | None = None, index: int | None = None, as_new: bool = False,
+                    load_all: int | None = None, load_parameters: int = C.LOAD_DATA,
+                    load_derived_parameters: int = C.LOAD_SKELETON,
+                    load_results: int = C.LOAD_SKELETON,
+                    load_other_data: int = C.LOAD_SKELETON, recursive: bool = True,
+                    load_data: int | None = None, max_depth: int | None = None,
+                    force: bool = False, dynamic_imports: Any = None,
+                    new_name: str = "my_trajectory", add_time: bool = True,
+                    wildcard_functions: Any = None, with_run_information: bool = True,
+                    storage_service: Any = None, **storage_kwargs: Any) -> Any:
+    """Create a new trajectory and load ``name`` (or ``index``) into it; exactly one of them."""
+    from pypet.trajectory.trajectory import Trajectory
+
+    if (name is None) == (index is None):
+        raise ValueError("Pass exactly one of name= or index=.")
+    if load_all is not None:
+        load_data = load_all
+    traj = Trajectory(new_name, add_time=add_time, dynamic_imports=dynamic_imports,
+                      wildcard_functions=wildcard_functions, storage_service=storage_service,
+                      **storage_kwargs)
+    traj.f_load(name=name, index=index, as_new=as_new, load_parameters=load_parameters,
+                load_derived_parameters=load_derived_parameters, load_results=load_results,
+                load_other_data=load_other_data, recursive=recursive, load_data=load_data,
+                max_depth=max_depth, force=force, with_run_information=with_run_information)
+    return traj

@@ -1,0 +1,262 @@
+"""The Environment: runs a function over every point of a trajectory and stores the results.
+
+This is the composition root: settings → logging → trajectory → storage → provenance →
+runner. The Environment is not a tree; its API uses plain names (``run``, ``trajectory``)
+and accepts pypet's ``f_``/``v_`` spellings (``env.f_run``, ``env.v_trajectory``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pypet._version import __version__
+from pypet.execution.progress import ProgressReporter
+from pypet.execution.serial import run_serial
+from pypet.execution.writer import RunWriter
+from pypet.log.setup import LoggingSetup
+from pypet.settings.environment import split_kwargs
+from pypet.storage.factory import make_service
+from pypet.trajectory import Trajectory
+from pypet.trajectory.run_table import format_time
+
+__all__ = ["Environment"]
+
+_log = logging.getLogger("pypet.environment")
+#: old method names of the Environment → current ones (pypet's f_/v_ prefixes are stripped)
+_OLD_NAMES = {"continue": "resume"}
+
+
+class Environment:
+    """Runs ``func(traj, *args, **kwargs)`` for every run of a trajectory.
+
+    Takes pypet 0.7's keywords (``trajectory``, ``filename``, ``comment``, ``add_time``,
+    ``automatic_storing``, ``clean_up_runs``, ``report_progress``, ``log_config``, storage
+    keywords such as ``complevel``, trajectory properties such as ``v_auto_load`` ...).
+    An unknown keyword raises ``ValueError`` naming it.
+    """
+
+    def __init__(self, trajectory: Any = "trajectory", **kwargs: Any) -> None:
+        settings, rest = split_kwargs({"trajectory": trajectory, **kwargs})
+        if "config" in rest:
+            raise NotImplementedError("config= (ini-file configuration) is not available yet.")
+        self._settings = settings
+        self._timestamp = time.time()
+        if isinstance(settings.trajectory, str):
+            self._traj = Trajectory(settings.trajectory, add_time=settings.add_time,
+                                    comment=settings.comment,
+                                    dynamic_imports=settings.dynamic_imports,
+                                    wildcard_functions=settings.wildcard_functions)
+            self._timestamp = self._traj.v_timestamp
+        elif isinstance(settings.trajectory, Trajectory):
+            self._traj = settings.trajectory
+        else:
+            raise TypeError(
+                f"trajectory must be a name or a Trajectory, not {settings.trajectory!r}."
+            )
+        traj = self._traj
+        self._time = format_time(self._timestamp)
+        self._hexsha = hashlib.sha1(
+            f"{traj.v_name}{traj.v_timestamp}{self._timestamp}{__version__}".encode()
+        ).hexdigest()
+        self._name = f"environment_{self._hexsha[:7]}_{self._time}"
+        self._logging = LoggingSetup(settings.log_config, settings.log_stdout,
+                                     settings.log_folder, settings.logger_names,
+                                     settings.log_levels, self._name, traj.v_name)
+        self._logging.enable()
+        rest = self._apply_trajectory_properties(rest)
+        self._attach_storage(rest)
+        traj._environment_hexsha = self._hexsha
+        traj._environment_name = self._name
+        self._current_idx = 0
+        self._add_config()
+        _log.info("Environment %s created for trajectory %s.", self._name, traj.v_name)
+
+    # --- construction helpers -------------------------------------------------------------
+    def _apply_trajectory_properties(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        rest = {}
+        for key, value in kwargs.items():
+            name = key if key.startswith("v_") else "v_" + key
+            if hasattr(Trajectory, name) and not callable(getattr(Trajectory, name)):
+                self._traj.f_set_properties(**{name: value})
+            else:
+                rest[key] = value
+        return rest
+
+    def _attach_storage(self, kwargs: dict[str, Any]) -> None:
+        traj, settings = self._traj, self._settings
+        if settings.lazy_debug and "pydevd" in sys.modules:
+            from pypet.storage.null import LazyStorageService
+
+            traj.v_storage_service = LazyStorageService()
+            kwargs = {}
+        if traj.v_storage_service is None:
+            service, kwargs = make_service(settings.storage_service or True, trajectory=traj,
+                                           **kwargs)
+            traj.v_storage_service = service
+        if kwargs:
+            raise ValueError(
+                f"Unknown keyword arguments for the Environment: {sorted(kwargs)}. Check the "
+                "spelling (storage keywords and trajectory properties are accepted too)."
+            )
+
+    def _add_config(self) -> None:
+        """Record this environment's settings under ``config.environment.<name>``."""
+        from pypet.provenance.versions import versions
+
+        traj, settings = self._traj, self._settings
+        prefix = f"config.environment.{self._name}"
+        entries: dict[str, Any] = {}
+        if settings.do_single_runs:
+            entries.update(multiproc=settings.multiproc, ncores=settings.ncores,
+                           wrap_mode=settings.wrap_mode, clean_up_runs=settings.clean_up_runs,
+                           resumable=settings.resumable, graceful_exit=settings.graceful_exit)
+        entries.update({"trajectory.name": traj.v_name,
+                        "trajectory.timestamp": traj.v_timestamp,
+                        "timestamp": self._timestamp, "hexsha": self._hexsha,
+                        "automatic_storing": settings.automatic_storing})
+        main = sys.modules.get("__main__")
+        script = getattr(main, "__file__", None)
+        if script:
+            entries["script"] = str(script)
+        for name, version in versions().items():
+            entries[f"versions.{name}"] = version
+        if not traj.f_contains("config.environment", shortcuts=False):
+            traj.f_add_config_group("environment",
+                                    comment="Settings for the different environments that ran "
+                                            "this trajectory")
+        for name, value in entries.items():
+            traj.f_add_config(f"{prefix}.{name}", value).f_lock()
+
+    # --- pypet's names --------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith(("f_", "v_")):
+            plain = name[2:]
+            return getattr(self, _OLD_NAMES.get(plain, plain))
+        raise AttributeError(f"'Environment' object has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        return f"<Environment {self._name} for Trajectory {self._traj.v_name}>"
+
+    def __enter__(self) -> Environment:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.disable_logging()
+
+    @property
+    def trajectory(self) -> Trajectory:
+        """The trajectory this environment runs."""
+        return self._traj
+
+    traj = trajectory
+
+    @property
+    def current_idx(self) -> int:
+        """The next run index to try (runs below it that are completed are skipped)."""
+        return self._current_idx
+
+    @current_idx.setter
+    def current_idx(self, idx: int) -> None:
+        self._current_idx = int(idx)
+
+    @property
+    def hexsha(self) -> str:
+        """SHA-1 id of this environment."""
+        return self._hexsha
+
+    @property
+    def name(self) -> str:
+        """``environment_<hex7>_<time>``."""
+        return self._name
+
+    @property
+    def time(self) -> str:
+        """Creation time, formatted."""
+        return self._time
+
+    @property
+    def timestamp(self) -> float:
+        """Creation time (POSIX)."""
+        return self._timestamp
+
+    def disable_logging(self, remove_all_handlers: bool = True) -> None:
+        """Undo this environment's logging setup (only what it added) and stdout capture."""
+        self._logging.disable()
+
+    # --- running ------------------------------------------------------------------------------------
+    def run(self, runfunc: Callable[..., Any], *args: Any, **kwargs: Any) -> list[tuple[int, Any]]:
+        """Call ``runfunc(traj, *args, **kwargs)`` for every run not yet completed.
+
+        Returns ``[(run index, return value), ...]`` sorted by index. If a run raises, the
+        error propagates (with a note naming the run) after every run finished before it
+        was stored and marked completed.
+        """
+        return self._execute(runfunc, lambda idx: (args, kwargs))
+
+    def run_map(self, runfunc: Callable[..., Any], *iter_args: Iterable,
+                **iter_kwargs: Iterable) -> list[tuple[int, Any]]:
+        """Like :meth:`run`, with the k-th value of every iterable passed to the k-th run."""
+        if not iter_args and not iter_kwargs:
+            raise ValueError("run_map needs at least one iterable of arguments.")
+        arg_lists = [list(a) for a in iter_args]
+        kwarg_lists = {k: list(v) for k, v in iter_kwargs.items()}
+        order: dict[int, int] = {}
+
+        def args_for(idx: int) -> tuple[tuple, dict]:
+            pos = order.setdefault(idx, len(order))
+            return (tuple(a[pos] for a in arg_lists), {k: v[pos] for k, v in kwarg_lists.items()})
+
+        return self._execute(runfunc, args_for)
+
+    def _execute(self, runfunc: Callable[..., Any],
+                 args_for: Callable[[int], tuple[tuple, dict]]) -> list[tuple[int, Any]]:
+        if not callable(runfunc):
+            raise TypeError(f"The run function must be callable, got {runfunc!r}.")
+        traj, settings = self._traj, self._settings
+        traj._prepare_experiment()
+        service = traj.v_storage_service
+        indices = [i for i in range(self._current_idx, len(traj))
+                   if not traj._run_table.completed[i]]
+        start = time.time()
+        _log.info("Starting %d runs of %s.", len(indices), traj.v_name)
+        with service.session(traj.v_name):
+            if settings.automatic_storing:
+                traj.f_store()
+            writer = RunWriter(service, traj.v_name, len(traj)) \
+                if settings.automatic_storing else None
+            progress = ProgressReporter(len(indices), settings.report_progress)
+            try:
+                results = run_serial(traj, indices, runfunc, args_for, writer, progress,
+                                     self._hexsha, settings.clean_up_runs)
+            finally:
+                self._finalize(start)
+        self._current_idx = len(traj)
+        return sorted(results, key=lambda pair: pair[0])
+
+    def _finalize(self, start: float) -> None:
+        """Record timing in the config and store what is not stored yet."""
+        traj = self._traj
+        finish = time.time()
+        prefix = f"config.environment.{self._name}"
+        import datetime
+
+        for name, value in (("start_timestamp", start), ("finish_timestamp", finish),
+                            ("runtime", str(datetime.timedelta(seconds=finish - start)))):
+            full = f"{prefix}.{name}"
+            node = traj.f_get_default(full, None, fast_access=False, shortcuts=False)
+            if node is None:
+                traj.f_add_config(full, value)
+            else:
+                node.f_unlock()
+                node.f_set(value)
+                node._stored = False
+        if self._settings.automatic_storing:
+            traj.f_store()
+        incomplete = int((traj._run_table.completed == 0).sum())
+        if incomplete:
+            _log.error("%d runs of %s did not complete.", incomplete, traj.v_name)

@@ -1,0 +1,1 @@
+"""Running the single runs: runners, the single-run wrapper, batched storing, progress."""

@@ -1,0 +1,58 @@
+"""One single run in the current process: run view in, :class:`RunOutcome` out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pypet.storage.records import LinkRecord, RunOutcome, group_record, leaf_record
+from pypet.trajectory.copying import remove_nodes
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
+
+__all__ = ["run_one"]
+
+
+def run_one(traj: Trajectory, idx: int, func: Callable[..., Any], args: tuple, kwargs: dict,
+            hexsha: str, store: bool = True, clean_up: bool = True) -> RunOutcome:
+    """Run ``func(traj, *args, **kwargs)`` as run ``idx`` and return what it produced.
+
+    Items the run added (and did not store itself) become records of the outcome. With
+    ``clean_up`` they are removed from the tree afterwards so memory stays flat.
+    An exception propagates with a note naming the run.
+    """
+    traj._run_added = []
+    traj.f_set_crun(idx)
+    traj._is_run = True
+    start = time.time()
+    try:
+        value = func(traj, *args, **kwargs)
+    except BaseException as error:
+        error.add_note(f"pypet: raised in run {idx} (run_{idx:08d}).")
+        raise
+    finally:
+        traj._is_run = False
+        added, traj._run_added = traj._run_added, []
+    finish = time.time()
+    leaves, groups, links = [], [], []
+    if store:
+        for node in added:
+            if node._stored:
+                continue
+            if node._is_leaf:
+                leaves.append(leaf_record(node))
+            else:
+                groups.append(group_record(node))
+                for name, target in node._links.items():
+                    links.append(LinkRecord(node._full_name, name, target._full_name))
+    outcome = RunOutcome(idx, value, start, finish, True, hexsha, tuple(leaves), tuple(groups),
+                         tuple(links))
+    table = traj._run_table
+    table.start(idx, hexsha, start)
+    table.finish(idx, finish)
+    if clean_up:
+        remove_nodes(traj, added)
+    traj.f_restore_default()
+    return outcome

@@ -1,0 +1,1 @@
+"""Logging configuration of the Environment."""

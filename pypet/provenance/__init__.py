@@ -1,0 +1,1 @@
+"""Provenance: versions, host, git and Sumatra records, returned as plain data."""

@@ -1,0 +1,1 @@
+"""Validated option objects (built once from keywords or an ini file)."""

@@ -1,0 +1,125 @@
+"""The Environment's keywords: defaults, validation and what is not available yet.
+
+pypet's constructor takes ~40 keywords; they are declared once here as a dataclass, checked
+in one place, and recorded in the trajectory's config by the Environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pypet import constants as C
+from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
+
+__all__ = ["EnvironmentSettings", "split_kwargs"]
+
+_DEFAULT_PROGRESS = (5, "pypet", logging.INFO)
+
+
+@dataclass
+class EnvironmentSettings:
+    """All Environment keywords except the trajectory, storage and trajectory properties."""
+
+    trajectory: Any = "trajectory"
+    add_time: bool = False
+    comment: str = ""
+    dynamic_imports: Any = None
+    wildcard_functions: Any = None
+    automatic_storing: bool = True
+    log_config: Any = C.DEFAULT_LOGGING
+    log_stdout: Any = False
+    report_progress: Any = _DEFAULT_PROGRESS
+    multiproc: bool = False
+    ncores: int = 1
+    use_scoop: bool = False
+    use_pool: bool = False
+    freeze_input: bool = False
+    timeout: float | None = None
+    cpu_cap: float = 100.0
+    memory_cap: Any = 100.0
+    swap_cap: float = 100.0
+    niceness: int | None = None
+    wrap_mode: str = C.MULTIPROC_MODE_LOCK
+    queue_maxsize: int = -1
+    port: Any = None
+    gc_interval: int | None = None
+    clean_up_runs: bool = True
+    immediate_postproc: bool = False
+    resumable: bool = False
+    resume_folder: str | None = None
+    delete_resume: bool = True
+    storage_service: Any = None
+    git_repository: str | None = None
+    git_message: str = ""
+    git_fail: bool = False
+    sumatra_project: str | None = None
+    sumatra_reason: str = ""
+    sumatra_label: str | None = None
+    do_single_runs: bool = True
+    graceful_exit: bool = False
+    lazy_debug: bool = False
+    log_folder: str | None = None
+    logger_names: Any = None
+    log_levels: Any = None
+    log_multiproc: bool | None = None
+
+    def __post_init__(self) -> None:
+        self.report_progress = _normalise_progress(self.report_progress)
+        if self.wrap_mode is None:
+            self.wrap_mode = C.MULTIPROC_MODE_NONE
+        self._check_not_yet_available()
+
+    def _check_not_yet_available(self) -> None:
+        """Refuse, with a clear message, what this version cannot do yet."""
+        planned = {
+            "multiproc": (self.multiproc, False, "parallel execution"),
+            "use_scoop": (self.use_scoop, False, "SCOOP (replaced by executors such as Dask)"),
+            "resumable": (self.resumable, False, "resuming crashed experiments"),
+            "git_repository": (self.git_repository, None, "git provenance"),
+            "sumatra_project": (self.sumatra_project, None, "Sumatra records"),
+            "graceful_exit": (self.graceful_exit, False, "graceful exit on SIGINT"),
+        }
+        for name, (value, default, what) in planned.items():
+            if value != default:
+                raise NotImplementedError(
+                    f"{name}={value!r}: {what} is not available in this version of pypet yet. "
+                    f"Leave {name} at its default ({default!r})."
+                )
+
+    @classmethod
+    def names(cls) -> set[str]:
+        """All keyword names this dataclass takes."""
+        return {f.name for f in dataclasses.fields(cls)}
+
+
+def _normalise_progress(value: Any) -> tuple[float, str, int] | None:
+    """pypet accepts True, a number, a logger name, a 2- or 3-tuple; normalise to a 3-tuple."""
+    if value is False or value is None:
+        return None
+    if value is True:
+        return _DEFAULT_PROGRESS
+    if isinstance(value, (int, float)):
+        return (float(value), "pypet", logging.INFO)
+    if isinstance(value, str):
+        return (5, value, logging.INFO)
+    if isinstance(value, tuple) and 1 <= len(value) <= 3:
+        step, logger, level = (*value, *_DEFAULT_PROGRESS[len(value):])
+        if not 0 < float(step) <= 100:
+            raise ValueError(f"report_progress step must be in (0, 100], got {step!r}.")
+        return (float(step), str(logger), int(level))
+    raise ValueError(
+        f"report_progress must be True/False, a percentage, a logger name or a tuple "
+        f"(step, logger or 'print', level); got {value!r}."
+    )
+
+
+def split_kwargs(kwargs: dict[str, Any]) -> tuple[EnvironmentSettings, dict[str, Any]]:
+    """Return the settings and the keywords left for storage and trajectory properties."""
+    kwargs = rename_deprecated(kwargs, ENVIRONMENT_KWARGS, "Environment")
+    names = EnvironmentSettings.names()
+    mine = {k: v for k, v in kwargs.items() if k in names}
+    rest = {k: v for k, v in kwargs.items() if k not in names}
+    return EnvironmentSettings(**mine), rest
