@@ -224,6 +224,10 @@ class Environment:
                    if not traj._run_table.completed[i]]
         start = time.time()
         _log.info("Starting %d runs of %s.", len(indices), traj.v_name)
+        for branch in ("results", "derived_parameters"):
+            # The containers of run-scoped items, created once rather than in every run.
+            if not traj.f_contains(f"{branch}.runs", shortcuts=False):
+                traj.f_get(branch, shortcuts=False).f_add_group("runs")
         with service.session(traj.v_name):
             if settings.automatic_storing:
                 traj.f_store()

@@ -467,6 +467,7 @@ class Trajectory(StorageMethods, TreeRoot, ParameterGroup, DerivedParameterGroup
     def f_add_wildcard_functions(self, func_dict: dict) -> None:
         """Register more wildcards ``{('$name', 'alias'): f(idx)}``."""
         self._wildcards.add(func_dict)
+        self._translated.clear()  # a cached name may be a wildcard now
 
     def f_add_to_dynamic_imports(self, dynamic_imports: Any) -> None:
         """Add classes (or dotted paths) that loading may need."""

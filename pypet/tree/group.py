@@ -35,7 +35,7 @@ class NNGroupNode(NNTreeNode):
         return self._root._natural_get(self, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_") or hasattr(type(self), name):
+        if name[0] == "_" or hasattr(type(self), name):  # private state and API properties
             object.__setattr__(self, name, value)
         else:
             adding.assign(self, name, value)

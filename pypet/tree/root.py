@@ -44,6 +44,7 @@ class TreeRoot(NNGroupNode):
         self._idx = -1
         self._is_run = False
         self._branch_names = BRANCHES
+        self._translated: dict[str, tuple[str, ...]] = {}
 
     # --- names ------------------------------------------------------------------------------
     @property
@@ -63,13 +64,22 @@ class TreeRoot(NNGroupNode):
         """Split ``name`` and translate shortcuts, run abbreviations and wildcards."""
         if isinstance(name, int) and not isinstance(name, bool):
             return [run_name(name)]
+        cached = self._translated.get(name)  # natural naming repeats the same few names
+        if cached is not None:
+            return list(cached)
         components = split_name(name)
         wildcards = self._wildcards
+        cacheable = True
         for pos, component in enumerate(components):
             if wildcards.is_wildcard(component):
                 components[pos] = wildcards.translate(component, self._idx)
+                cacheable = False  # depends on the current run
             else:
                 components[pos] = translate_component(component)
+        if cacheable:
+            if len(self._translated) > 4096:
+                self._translated.clear()
+            self._translated[name] = tuple(components)
         return components
 
     # --- lookup -------------------------------------------------------------------------------
