@@ -229,8 +229,8 @@ class Environment:
             if not traj.f_contains(f"{branch}.runs", shortcuts=False):
                 traj.f_get(branch, shortcuts=False).f_add_group("runs")
         with service.session(traj.v_name):
-            if settings.automatic_storing:
-                traj.f_store()
+            # metadata and run table always; the data only with automatic storing (as pypet)
+            traj.f_store(only_init=not settings.automatic_storing)
             writer = RunWriter(service, traj.v_name, len(traj)) \
                 if settings.automatic_storing else None
             progress = ProgressReporter(len(indices), settings.report_progress)
@@ -259,8 +259,7 @@ class Environment:
                 node.f_unlock()
                 node.f_set(value)
                 node._stored = False
-        if self._settings.automatic_storing:
-            traj.f_store()
+        traj.f_store(only_init=not self._settings.automatic_storing)
         incomplete = int((traj._run_table.completed == 0).sum())
         if incomplete:
             _log.error("%d runs of %s did not complete.", incomplete, traj.v_name)

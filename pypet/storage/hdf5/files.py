@@ -87,4 +87,4 @@ def open_file(filename: str, mode: str, title: str | None = None) -> Any:
         os.makedirs(os.path.dirname(filename) or ".", exist_ok=True)
     # PyTables system attributes (CLASS, VERSION, TITLE) cost ~50 µs per node and no reader
     # of ours needs them; h5py ignores them anyway.
-    return tables.open_file(filename, mode=mode, title=title or "", PYTABLES_SYS_ATTRS=False)
+    return tables.open_file(filename, mode=mode, title=title or "", pytables_sys_attrs=False)
