@@ -7,6 +7,7 @@ Values are encoded by :mod:`.codec`.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +16,7 @@ import tables
 
 from pypet import constants as C
 from pypet.storage.hdf5 import codec
+from pypet.storage.hdf5.annotations import is_annotation, read_annotations, write_annotations
 from pypet.storage.hdf5.codec.spec import ATTR as CODEC_ATTR
 from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
 from pypet.storage.hdf5.ptutil import get_child
@@ -23,11 +25,14 @@ from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
 __all__ = ["NodeReader", "NodeWriter", "PICKLE_KEY"]
 
 warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
+_log = logging.getLogger("pypet.storage.hdf5")
 
 #: item of Pickle* leaves that carries the pickle protocol (not stored as an item)
 PICKLE_KEY = "__pckl_prtcl__"
+#: prefix of a leaf being rewritten; a leading underscore is never a tree name
+_TMP = "_pypet_tmp_"
 
-_DEFAULT_GROUP_CLASSES = {"NNGroupNode", "ParameterGroup", "DerivedParameterGroup",
+_DEFAULT_GROUP_CLASSES = {"NNGroupNode", "Trajectory", "ParameterGroup", "DerivedParameterGroup",
                           "ConfigGroup", "ResultGroup"}
 
 
@@ -83,7 +88,7 @@ class NodeWriter:
             attrs[NODE.COMMENT] = record.comment
         if record.class_name not in _DEFAULT_GROUP_CLASSES and NODE.GROUP not in attrs:
             attrs[NODE.GROUP] = record.class_name
-        _write_annotations(attrs, record.annotations, overwrite)
+        write_annotations(attrs, record.annotations, overwrite)
 
     def write_link(self, record: LinkRecord) -> None:
         """Store a link as an HDF5 soft link (skipped if it exists)."""
@@ -105,43 +110,51 @@ class NodeWriter:
         existing = get_child(parent, name)
         items = dict(record.data)
         protocol = items.pop(PICKLE_KEY, None)
-        if existing is not None:
-            if store_data == C.STORE_DATA_SKIPPING and overwrite is None:
-                return
-            if store_data == C.OVERWRITE_DATA or overwrite is True:
-                self._h5.remove_node(existing, recursive=True)
-                existing = None
-            elif overwrite:
-                existing = self._drop_items(existing, name, list(overwrite))
         if existing is None:
             self._write_new(parent, name, record, items, protocol)
+        elif store_data == C.STORE_DATA_SKIPPING and overwrite is None:
+            return
+        elif store_data == C.OVERWRITE_DATA or overwrite is True:
+            # the new leaf is written first, so a failure keeps the stored one
+            self._write_new(parent, _TMP + name, record, items, protocol, name)
+            self._h5.remove_node(existing, recursive=True)
+            self._h5.rename_node(parent._v_children[_TMP + name], name)
         else:
-            self._add_items(parent, existing, name, items, protocol)
+            if overwrite:
+                existing = self._drop_items(existing, name, list(overwrite))
+            if existing is None:
+                self._write_new(parent, name, record, items, protocol)
+            else:
+                self._add_items(parent, existing, name, items, protocol, record)
 
     def _write_new(self, parent: tables.Group, name: str, record: LeafRecord,
-                   items: dict[str, Any], protocol: int | None) -> None:
+                   items: dict[str, Any], protocol: int | None,
+                   leaf_name: str | None = None) -> None:
         if len(items) == 1:
             item, value = next(iter(items.items()))
-            codec.write_value(self._h5, parent, name, value, self._filters,
-                              pickle_protocol=protocol)
+            _write_item(self._h5, parent, name, value, self._filters, protocol, record, item)
             node = parent._v_children[name]
-            if item != name:
+            if item != (leaf_name or name):
                 node._v_attrs[NODE.ITEM] = item
         else:
             node = self._h5.create_group(parent, name)
-            for item, value in items.items():
-                codec.write_value(self._h5, node, item, value, self._filters,
-                                  pickle_protocol=protocol)
+            try:
+                for item, value in items.items():
+                    _write_item(self._h5, node, item, value, self._filters, protocol, record)
+            except BaseException:
+                # a leaf group without its leaf attribute would read as a broken group
+                self._h5.remove_node(node, recursive=True)
+                raise
         attrs = node._v_attrs
         attrs[NODE.LEAF] = record.class_name
         if record.comment:
             attrs[NODE.COMMENT] = record.comment
         if protocol is not None:
             attrs[NODE.PICKLED] = int(protocol)
-        _write_annotations(attrs, record.annotations, True)
+        write_annotations(attrs, record.annotations, True)
 
     def _add_items(self, parent: tables.Group, node: tables.Node, name: str,
-                   items: dict[str, Any], protocol: int | None) -> None:
+                   items: dict[str, Any], protocol: int | None, record: LeafRecord) -> None:
         """STORE_DATA on a stored leaf: write only items that are not in the file yet."""
         if _is_compact(node):
             present = str(node._v_attrs[NODE.ITEM]) if NODE.ITEM in node._v_attrs else name
@@ -151,25 +164,19 @@ class NodeWriter:
             node = self._expand_compact(parent, node, name, present)
         for item, value in items.items():
             if item not in node._v_children:
-                codec.write_value(self._h5, node, item, value, self._filters,
-                                  pickle_protocol=protocol)
+                _write_item(self._h5, node, item, value, self._filters, protocol, record)
 
     def _expand_compact(self, parent: tables.Group, node: tables.Node, name: str,
                         item: str) -> tables.Group:
         """Turn a compact leaf into a leaf group so it can hold more items."""
         value = codec.read_value(node)
         attrs = {k: node._v_attrs[k] for k in node._v_attrs._v_attrnamesuser
-                 if k.startswith("pypet_") and k not in (NODE.ITEM,) and
-                 not k.startswith(("pypet_kind", "pypet_dtype", "pypet_elem", "pypet_shape"))}
+                 if k in (NODE.LEAF, NODE.COMMENT, NODE.PICKLED) or is_annotation(k)}
         protocol = attrs.get(NODE.PICKLED)
         self._h5.remove_node(node, recursive=True)
         group = self._h5.create_group(parent, name)
-        for key in (NODE.LEAF, NODE.COMMENT, NODE.PICKLED):
-            if key in attrs:
-                group._v_attrs[key] = attrs[key]
         for key, val in attrs.items():
-            if key.startswith(NODE.ANNOTATION):
-                group._v_attrs[key] = val
+            group._v_attrs[key] = val
         codec.write_value(self._h5, group, item, value, self._filters,
                           pickle_protocol=None if protocol is None else int(protocol))
         return group
@@ -207,20 +214,16 @@ class NodeWriter:
         self.forget(path)
 
 
-def _write_annotations(attrs: Any, annotations: dict[str, Any] | None, overwrite: bool) -> None:
-    if not annotations:
-        return
-    for key, value in annotations.items():
-        name = NODE.ANNOTATION + key
-        if overwrite or name not in attrs:
-            attrs[name] = value
-
-
-def read_annotations(attrs: Any) -> dict[str, Any] | None:
-    """Annotations stored on a node, or None."""
-    cut = len(NODE.ANNOTATION)
-    found = {k[cut:]: attrs[k] for k in attrs._v_attrnamesuser if k.startswith(NODE.ANNOTATION)}
-    return found or None
+def _write_item(h5: tables.File, parent: tables.Group, name: str, value: Any,
+                filters: tables.Filters, protocol: int | None, record: LeafRecord,
+                item: str | None = None) -> None:
+    """Write one item; a codec error names the tree leaf and item, not only the HDF5 path."""
+    try:
+        codec.write_value(h5, parent, name, value, filters, pickle_protocol=protocol)
+    except codec.CodecError as error:
+        raise codec.CodecError(
+            f"Cannot store item {item or name!r} of {record.full_name!r}: {error}"
+        ) from error
 
 
 class NodeReader:
@@ -274,19 +277,26 @@ class NodeReader:
     def walk(self, start: tables.Group, max_depth: int | None = None,
              depth: int = 0) -> Iterator[tuple[str, tables.Node]]:
         """Yield ``('group' | 'leaf' | 'link', node)`` below ``start``, parents first."""
+        # ``depth`` is the tree depth of ``start``'s children minus one; buckets are not
+        # tree nodes, so they neither count as a level nor get yielded.
+        too_deep = max_depth is not None and depth >= max_depth
         for name, child in start._v_children.items():
             if start is self._root and name == RUNS.OVERVIEW:
                 continue
+            is_bucket = name.startswith(BUCKET_PREFIX)
+            if (too_deep and not is_bucket) or (name.startswith("_") and not is_bucket):
+                continue  # a leading underscore is never a tree name (e.g. an interrupted rewrite)
             if isinstance(child, tables.link.SoftLink):
                 yield "link", child
                 continue
-            is_bucket = name.startswith(BUCKET_PREFIX)
             if NODE.LEAF in child._v_attrs:
                 yield "leaf", child
                 continue
+            if not isinstance(child, tables.Group):
+                _log.warning("Skipping %s: a dataset that is not a pypet leaf.",
+                             child._v_pathname)
+                continue
             if not is_bucket:
-                if max_depth is not None and depth >= max_depth:
-                    continue
                 yield "group", child
             yield from self.walk(child, max_depth, depth if is_bucket else depth + 1)
 
