@@ -213,6 +213,20 @@ class Environment:
 
         return self._execute(runfunc, args_for)
 
+    def pipeline(self, pipeline: Callable[..., Any]) -> Any:
+        """Not available yet (post-processing and pipelines come in a later version)."""
+        raise NotImplementedError("pipeline is not available in this version of pypet yet.")
+
+    pipeline_map = pipeline
+
+    def add_postprocessing(self, postproc: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Not available yet (post-processing comes in a later version)."""
+        raise NotImplementedError("add_postprocessing is not available in this version yet.")
+
+    def resume(self, trajectory_name: str | None = None, resume_folder: str | None = None) -> Any:
+        """Not available yet (resuming crashed experiments comes in a later version)."""
+        raise NotImplementedError("resume is not available in this version of pypet yet.")
+
     def _execute(self, runfunc: Callable[..., Any],
                  args_for: Callable[[int], tuple[tuple, dict]]) -> list[tuple[int, Any]]:
         if not callable(runfunc):
@@ -221,7 +235,7 @@ class Environment:
         traj._prepare_experiment()
         service = traj.v_storage_service
         indices = [i for i in range(self._current_idx, len(traj))
-                   if not traj._run_table.completed[i]]
+                   if not traj._run_table.completed[i]] if settings.do_single_runs else []
         start = time.time()
         _log.info("Starting %d runs of %s.", len(indices), traj.v_name)
         for branch in ("results", "derived_parameters"):
@@ -237,6 +251,10 @@ class Environment:
             try:
                 results = run_serial(traj, indices, runfunc, args_for, writer, progress,
                                      self._hexsha, settings.clean_up_runs)
+            except BaseException as error:
+                _log.error("A run of %s failed: %r (%s)", traj.v_name, error,
+                           " ".join(getattr(error, "__notes__", [])))
+                raise
             finally:
                 self._finalize(start)
         self._current_idx = len(traj)
