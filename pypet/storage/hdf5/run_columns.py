@@ -21,7 +21,10 @@ from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.records import LeafRecord
 from pypet.tree.names import is_run_name, is_set_name, run_name, set_name
 
-__all__ = ["RunColumns", "template_of", "name_from_template"]
+__all__ = ["RunColumns", "name_from_template", "template_of"]
+
+#: up to this many requested rows are read one by one instead of reading whole columns
+_FEW_ROWS = 64
 
 _INFO = {
     RUNS.IDX: np.dtype("i8"),
@@ -217,6 +220,34 @@ class RunColumns:
             return False
         return bool(tpl.present[idx])
 
+    def matching(self, full_name: str, recursive: bool) -> list[tuple[str, int | None]]:
+        """Stored ``(template, run idx)`` at (or, if recursive, below) ``full_name``.
+
+        The run idx is None when ``full_name`` names no run (every run is meant).
+        """
+        run = next((p for p in full_name.split(".") if is_run_name(p) and p != "run_ALL"),
+                   None)
+        idx = None if run is None else int(run[4:])
+        found = []
+        for template in self._templates:
+            name = template if idx is None else name_from_template(template, idx)
+            if name == full_name or (recursive and
+                                     (not full_name or name.startswith(full_name + "."))):
+                if idx is None or self.is_present(template, idx):
+                    found.append((template, idx))
+        return found
+
+    def remove(self, template: str, idx: int | None) -> None:
+        """Mark leaf ``template`` as absent in run ``idx`` (None: in every run)."""
+        self.flush()
+        tpl = self._templates[template]
+        if tpl.present is None:
+            return
+        if idx is None:
+            tpl.present[:] = np.zeros(tpl.present.nrows, dtype=np.uint8)
+        elif idx < tpl.present.nrows:
+            tpl.present[idx] = 0
+
     def flush(self) -> None:
         """Write every buffered run result."""
         for column, entries in self._buffer.items():
@@ -279,29 +310,29 @@ class RunColumns:
     # --- reading results back -----------------------------------------------------------------------
     def read_runs(self, template: str, indices: Iterable[int] | None = None
                   ) -> list[tuple[int, dict[str, Any]]]:
-        """Return ``[(run idx, {item: value})]`` for the runs that have ``template``."""
+        """Return ``[(run idx, {item: value})]`` for the runs that have ``template``.
+
+        With ``indices``, only those rows are read (a few single-row reads), so loading one
+        run costs the same among 100 or 1,000,000 runs.
+        """
         tpl = self._templates[template]
         if tpl.present is None:
             return []
         if indices is None:
             rows = np.flatnonzero(tpl.present.read())
-            take = None
         else:
-            wanted = np.array(sorted(set(indices)), dtype=np.int64)
-            wanted = wanted[wanted < tpl.present.nrows]
-            rows = wanted[tpl.present.read_coordinates(wanted).astype(bool)] if len(wanted) \
-                else wanted
-            take = rows
+            wanted = sorted({int(i) for i in indices if 0 <= int(i) < tpl.present.nrows})
+            rows = np.array([i for i in wanted if tpl.present[i]], dtype=np.int64)
         items: dict[str, list] = {}
         for item, column in tpl.items.items():
             node = self._table._v_children[column]
-            cells = node.read() if take is None or len(take) > 64 else node.read_coordinates(take)
-            if take is not None and len(take) > 64:
-                cells = cells[take]
-            elif take is None:
-                cells = cells[rows]
+            if len(rows) <= _FEW_ROWS and indices is not None:
+                cells = np.array([node[i] for i in rows.tolist()], dtype=node.atom.dtype)
+                cells = cells.reshape((len(rows), *node.shape[1:]))
+            else:
+                cells = node.read()[rows]
             items[item] = from_column(self._cells[column].kind, cells)
-        return [(int(idx), {item: values[pos] for item, values in items.items()})
+        return [(idx, {item: values[pos] for item, values in items.items()})
                 for pos, idx in enumerate(rows.tolist())]
 
 
@@ -311,13 +342,26 @@ def _widest(cell: Cell, cells: list[Cell | None]) -> np.dtype:
     return np.dtype(f"S{max(c.dtype.itemsize for c in cells if c is not None)}")
 
 
+def _blocks(idx: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(first row, position in idx, count)`` of each contiguous run of sorted ``idx``."""
+    breaks = [0, *(np.flatnonzero(np.diff(idx) != 1) + 1).tolist(), len(idx)]
+    return [(int(idx[a]), a, b - a) for a, b in zip(breaks[:-1], breaks[1:], strict=True)
+            if b > a]
+
+
+def _take(node: tables.EArray, rows: np.ndarray) -> np.ndarray:
+    """Rows ``rows`` (sorted) of ``node``.
+
+    PyTables arrays have no point selection for N-D data, so a few rows are read as
+    contiguous slices; for many scattered rows one full read is cheaper than many slices.
+    """
+    if len(rows) > 64:
+        return node.read()[rows]
+    parts = [node[first:first + count] for first, _, count in _blocks(rows)]
+    return np.concatenate(parts) if parts else node.read(0, 0)
+
+
 def _write_rows(node: tables.EArray, idx: np.ndarray, values: np.ndarray) -> None:
     """Write ``values`` at sorted row indices ``idx``, one slice per contiguous block."""
-    if not len(idx):
-        return
-    breaks = np.flatnonzero(np.diff(idx) != 1) + 1
-    start = 0
-    for stop in [*breaks.tolist(), len(idx)]:
-        first = int(idx[start])
-        node[first:first + (stop - start)] = values[start:stop]
-        start = stop
+    for first, pos, count in _blocks(idx):
+        node[first:first + count] = values[pos:pos + count]
