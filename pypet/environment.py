@@ -15,9 +15,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from pypet._version import __version__
-from pypet.execution.progress import ProgressReporter
-from pypet.execution.serial import run_serial
-from pypet.execution.writer import RunWriter
 from pypet.log.setup import LoggingSetup
 from pypet.settings.environment import split_kwargs
 from pypet.storage.factory import make_service
@@ -29,6 +26,31 @@ __all__ = ["Environment"]
 _log = logging.getLogger("pypet.environment")
 #: old method names of the Environment → current ones (pypet's f_/v_ prefixes are stripped)
 _OLD_NAMES = {"continue": "resume"}
+
+
+def _multiproc_config(s: Any) -> dict[str, Any]:
+    """The run settings pypet records under ``config.environment.<name>``."""
+    entries: dict[str, Any] = {"multiproc": s.multiproc}
+    if s.multiproc:
+        entries["use_pool"] = s.use_pool
+        entries["use_scoop"] = False
+        if s.niceness is not None:
+            entries["niceness"] = s.niceness
+        if s.use_pool:
+            entries["freeze_input"] = s.freeze_input
+        else:
+            entries.update(cpu_cap=s.cpu_cap, memory_cap=s.memory_cap, swap_cap=s.swap_cap,
+                           immediate_postprocessing=s.immediate_postproc)
+    if s.executor is not None:
+        entries["executor"] = s.executor if isinstance(s.executor, str) else repr(s.executor)
+    entries.update(ncores=s.ncores, wrap_mode=s.wrap_mode)
+    if s.multiproc and s.wrap_mode in ("QUEUE", "PIPE"):
+        entries["queue_maxsize"] = s.queue_maxsize
+    if s.gc_interval is not None:
+        entries["gc_interval"] = s.gc_interval
+    entries.update(clean_up_runs=s.clean_up_runs, resumable=s.resumable,
+                   graceful_exit=s.graceful_exit)
+    return entries
 
 
 class Environment:
@@ -112,9 +134,7 @@ class Environment:
         prefix = f"config.environment.{self._name}"
         entries: dict[str, Any] = {}
         if settings.do_single_runs:
-            entries.update(multiproc=settings.multiproc, ncores=settings.ncores,
-                           wrap_mode=settings.wrap_mode, clean_up_runs=settings.clean_up_runs,
-                           resumable=settings.resumable, graceful_exit=settings.graceful_exit)
+            entries.update(_multiproc_config(settings))
         entries.update({"trajectory.name": traj.v_name,
                         "trajectory.timestamp": traj.v_timestamp,
                         "timestamp": self._timestamp, "hexsha": self._hexsha,
@@ -196,7 +216,7 @@ class Environment:
         error propagates (with a note naming the run) after every run finished before it
         was stored and marked completed.
         """
-        return self._execute(runfunc, lambda idx: (args, kwargs))
+        return self._execute(runfunc, lambda idx: (args, kwargs), constant_args=True)
 
     def run_map(self, runfunc: Callable[..., Any], *iter_args: Iterable,
                 **iter_kwargs: Iterable) -> list[tuple[int, Any]]:
@@ -228,36 +248,41 @@ class Environment:
         raise NotImplementedError("resume is not available in this version of pypet yet.")
 
     def _execute(self, runfunc: Callable[..., Any],
-                 args_for: Callable[[int], tuple[tuple, dict]]) -> list[tuple[int, Any]]:
+                 args_for: Callable[[int], tuple[tuple, dict]],
+                 constant_args: bool = False) -> list[tuple[int, Any]]:
         if not callable(runfunc):
             raise TypeError(f"The run function must be callable, got {runfunc!r}.")
+        from pypet.execution.dispatch import execute
+
         traj, settings = self._traj, self._settings
         traj._prepare_experiment()
         service = traj.v_storage_service
         indices = [i for i in range(self._current_idx, len(traj))
                    if not traj._run_table.completed[i]] if settings.do_single_runs else []
-        start = time.time()
-        _log.info("Starting %d runs of %s.", len(indices), traj.v_name)
         for branch in ("results", "derived_parameters"):
             # The containers of run-scoped items, created once rather than in every run.
             if not traj.f_contains(f"{branch}.runs", shortcuts=False):
                 traj.f_get(branch, shortcuts=False).f_add_group("runs")
+        start = time.time()
+        _log.info("Starting %d runs of %s.", len(indices), traj.v_name)
         with service.session(traj.v_name):
             # metadata and run table always; the data only with automatic storing (as pypet)
             traj.f_store(only_init=not settings.automatic_storing)
-            writer = RunWriter(service, traj.v_name, len(traj)) \
-                if settings.automatic_storing else None
-            progress = ProgressReporter(len(indices), settings.report_progress)
-            try:
-                results = run_serial(traj, indices, runfunc, args_for, writer, progress,
-                                     self._hexsha, settings.clean_up_runs)
-            except BaseException as error:
-                _log.error("A run of %s failed: %r (%s)", traj.v_name, error,
-                           " ".join(getattr(error, "__notes__", [])))
-                raise
-            finally:
+        interrupted = False
+        try:
+            results, interrupted = execute(traj, settings, indices, runfunc, args_for,
+                                           constant_args, self._hexsha)
+        except BaseException as error:
+            _log.error("A run of %s failed: %r (%s)", traj.v_name, error,
+                       " ".join(getattr(error, "__notes__", [])))
+            raise
+        finally:
+            with service.session(traj.v_name):
                 self._finalize(start)
-        self._current_idx = len(traj)
+        if interrupted:
+            _log.warning("Stopped after Ctrl+C: %d of %d runs done.", len(results), len(indices))
+        else:
+            self._current_idx = len(traj)
         return sorted(results, key=lambda pair: pair[0])
 
     def _finalize(self, start: float) -> None:

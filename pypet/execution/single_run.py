@@ -38,8 +38,10 @@ def run_one(traj: Trajectory, idx: int, func: Callable[..., Any], args: tuple, k
     finish = time.time()
     leaves, groups, links = [], [], []
     if store:
+        # a worker whose storing is deferred to the writer sends even "stored" items along
+        deferred = getattr(traj._storage_service, "defers", False)
         for node in added:
-            if node._stored:
+            if node._stored and not deferred:
                 continue
             if node._is_leaf:
                 leaves.append(leaf_record(node))
@@ -49,9 +51,6 @@ def run_one(traj: Trajectory, idx: int, func: Callable[..., Any], args: tuple, k
                     links.append(LinkRecord(node._full_name, name, target._full_name))
     outcome = RunOutcome(idx, value, start, finish, True, hexsha, tuple(leaves), tuple(groups),
                          tuple(links))
-    table = traj._run_table
-    table.start(idx, hexsha, start)
-    table.finish(idx, finish)
     if clean_up:
         remove_nodes(traj, added)
     traj.f_restore_default()

@@ -61,6 +61,7 @@ class EnvironmentSettings:
     do_single_runs: bool = True
     graceful_exit: bool = False
     lazy_debug: bool = False
+    executor: Any = None
     log_folder: str | None = None
     logger_names: Any = None
     log_levels: Any = None
@@ -68,19 +69,17 @@ class EnvironmentSettings:
 
     def __post_init__(self) -> None:
         self.report_progress = _normalise_progress(self.report_progress)
-        if self.wrap_mode is None:
-            self.wrap_mode = C.MULTIPROC_MODE_NONE
         self._check_not_yet_available()
+        from pypet.settings.multiproc import validate_multiproc
+
+        validate_multiproc(self)
 
     def _check_not_yet_available(self) -> None:
         """Refuse, with a clear message, what this version cannot do yet."""
         planned = {
-            "multiproc": (self.multiproc, False, "parallel execution"),
-            "use_scoop": (self.use_scoop, False, "SCOOP (replaced by executors such as Dask)"),
             "resumable": (self.resumable, False, "resuming crashed experiments"),
             "git_repository": (self.git_repository, None, "git provenance"),
             "sumatra_project": (self.sumatra_project, None, "Sumatra records"),
-            "graceful_exit": (self.graceful_exit, False, "graceful exit on SIGINT"),
         }
         for name, (value, default, what) in planned.items():
             if value != default:

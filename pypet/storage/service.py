@@ -31,7 +31,8 @@ LoadModes = tuple[int, int, int, int]
 class LoadSink(Protocol):
     """What a backend feeds while loading (implemented by the trajectory side)."""
 
-    def meta(self, meta: dict[str, Any]) -> None: ...
+    def meta(self, meta: dict[str, Any]) -> None:
+        """Trajectory metadata: name, timestamp, time, comment, versions, annotations."""
 
     def runs(self, length: int, info: dict[str, Any] | None) -> None: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,11 +40,16 @@ def to_dataframe(traj: Trajectory, results: Any = None, with_run_info: bool = Tr
         table = _table_from_memory(traj)
     length = table["length"]
     data: dict[str, Any] = {}
-    explored = [n for n, (role, _) in table["columns"].items() if role == "explored"]
+    # explored parameters in exploration order, results by name: the same order whether
+    # the table comes from the file (HDF5 lists names sorted) or from memory
+    order = {name: pos for pos, name in enumerate(table.get("explored", ()))}
+    explored = sorted((n for n, (role, _) in table["columns"].items() if role == "explored"),
+                      key=lambda n: order.get(n, len(order)))
     for full, short in _short_names(explored, lambda n: n.rpartition(".")[2]).items():
         data[short] = table["columns"][full][1]
-    result_cols = [n for n, (role, _) in table["columns"].items() if role == "result"]
-    names = _short_names(result_cols, _result_label)
+    result_cols = sorted(n for n, (role, _) in table["columns"].items() if role == "result")
+    items_of = Counter(column.partition(":")[0] for column in result_cols)
+    names = _short_names(result_cols, lambda c: _result_label(c, items_of[c.partition(":")[0]]))
     wanted = None if results is None else set([results] if isinstance(results, str)
                                                else results)
     for column in result_cols:
@@ -68,12 +74,16 @@ def to_dataframe(traj: Trajectory, results: Any = None, with_run_info: bool = Tr
     return frame
 
 
-def _result_label(column: str) -> str:
-    """``results.runs.$.grp.z:item`` → ``grp.z:item`` (the part after the run)."""
+def _result_label(column: str, n_items: int = 1) -> str:
+    """``results.runs.$.grp.z:item`` → ``grp.z:item`` (the part after the run).
+
+    The ``:item`` part is kept only for leaves with several items: a derived parameter
+    ``dp`` (item ``data``) is labelled ``dp``, not ``dp:data``.
+    """
     template, _, item = column.partition(":")
     parts = template.split(".")
     label = ".".join(parts[parts.index("$") + 1:]) if "$" in parts else template
-    return f"{label}:{item}" if item else label
+    return f"{label}:{item}" if item and n_items > 1 else label
 
 
 def _table_from_memory(traj: Trajectory) -> dict[str, Any]:
@@ -102,4 +112,5 @@ def _table_from_memory(traj: Trajectory) -> dict[str, Any]:
             values = columns.setdefault(column, ("result", [None] * length))[1]
             values[idx] = value
         present.setdefault(template, np.zeros(length, dtype=bool))[idx] = True
-    return {"length": length, "columns": columns, "present": present}
+    return {"length": length, "columns": columns, "present": present,
+            "explored": list(traj._explored)}

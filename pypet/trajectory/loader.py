@@ -40,6 +40,8 @@ class TreeLoader:
         traj._comment = str(meta.get("comment", ""))
         traj._version = str(meta.get("pypet_version", traj._version))
         traj._python = str(meta.get("python_version", traj._python))
+        if meta.get("annotations"):
+            self._annotate(traj, GroupRecord("", "", "", meta["annotations"]))
 
     def runs(self, length: int, info: dict[str, Any] | None) -> None:
         table = RunTable(length)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
+from pypet.errors import ParameterLockedException
 from pypet.storage.records import (
     LinkRecord,
     TrajectoryImage,
@@ -170,22 +171,31 @@ def load_items(traj: Trajectory, items: Iterable[Any], load_data: int = C.LOAD_D
     """``f_load_items`` / ``f_load_child``: (re)load chosen nodes; return how many."""
     if not traj._stored:
         raise TypeError("The trajectory was never stored or loaded; nothing to load items from.")
-    names = []
-    for item in items:
-        if isinstance(item, str):
-            node = traj.f_get_default(item, None, fast_access=False)
-            names.append(node.v_full_name if node is not None else item)
-        else:
-            node = item[1] if isinstance(item, tuple) else item
-            if only_empties and node._is_leaf and not node.f_is_empty():
-                continue
-            names.append(node.v_full_name)
     if isinstance(load_only, str):
         load_only = [load_only]
     if isinstance(load_except, str):
         load_except = [load_except]
     if load_only is not None and load_except is not None:
         raise ValueError("Pass either load_only or load_except, not both.")
+    names = []
+    for item in items:
+        if isinstance(item, str):
+            node = traj.f_get_default(item, None, fast_access=False)
+            if node is None:  # not in RAM: load it by its exact name (shortcuts translated)
+                names.append(".".join(traj._translate(item)))
+                continue
+        else:
+            node = item[1] if isinstance(item, tuple) else item
+        if only_empties and node._is_leaf and not node.f_is_empty():
+            continue
+        if load_only is not None and node._is_leaf and node.v_is_parameter and node.v_locked:
+            raise ParameterLockedException(
+                f"{node.v_full_name!r} is locked; f_unlock() it before loading parts of it "
+                "with load_only."
+            )
+        names.append(node.v_full_name)
+    if not names:  # everything was skipped (only_empties)
+        return 0
     loader = TreeLoader(traj)
     found = service_of(traj).load_records(loader, traj.v_name, names, load_data, recursive,
                                           max_depth, load_only, load_except)

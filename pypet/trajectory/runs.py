@@ -143,6 +143,10 @@ def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
                 f"{full_name!r}. Use a longer name."
             )
         hits[run] = node
+    if auto_load:  # fill empty leaves (e.g. a skeleton load) in one storage call
+        empty = [node for node in hits.values() if node.v_is_leaf and node.f_is_empty()]
+        if empty:
+            traj.f_load_items(empty)
     result: OrderedDict = OrderedDict()
     for run in sorted(hits, key=lambda r: (r == C.RUN_NAME_DUMMY, r)):
         node = hits[run]

@@ -86,12 +86,6 @@ class StorageMethods:
                      **kwargs: Any) -> None:
         """(Re)load several items; ``load_only``/``load_except`` pick items of a leaf."""
         items = _as_list(iterator)
-        if load_only is not None and any(
-                getattr(i, "v_is_parameter", False) and i.v_locked for i in items
-                if not isinstance(i, str)):
-            from pypet.errors import ParameterLockedException
-
-            raise ParameterLockedException("load_only on a locked parameter; f_unlock() it first.")
         persistence.load_items(self, items, load_data, load_only,  # type: ignore[arg-type]
                                load_except, only_empties)
 

@@ -45,8 +45,10 @@ class NODE:
     ITEM = "pypet_item"  #: compact leaf: name of its single item when it differs from the leaf
     GROUP = "pypet_group"  #: class name of a group with a non-default class
     COMMENT = "pypet_comment"
-    ANNOTATION = "pypet_ann_"  #: prefix of one attribute per annotation
+    ANNOTATION = "pypet_ann_"  #: prefix of an annotation that is a plain Python scalar
+    ANNOTATION_X = "pypet_annx_"  #: prefix of any other annotation (pickled by PyTables)
     PICKLED = "pypet_pickled"  #: leaf whose items are stored in the pickled form
+    ORDER = "pypet_order"  #: leaf group: JSON list of its item names in insertion order
 
 
 #: HDF5 groups named ``_set_00000`` only bucket run groups (1000 per bucket). They are not

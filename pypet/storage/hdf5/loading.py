@@ -9,6 +9,7 @@ import numpy as np
 import tables
 
 from pypet import constants as C
+from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeReader
 from pypet.storage.hdf5.ptutil import get_child
@@ -56,7 +57,9 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
     """Feed the whole trajectory in ``group`` to ``sink``."""
     attrs = group._v_attrs
     if with_meta_data:
-        sink.meta({key: attrs[key] for key in _META_KEYS if key in attrs})
+        meta = {key: attrs[key] for key in _META_KEYS if key in attrs}
+        meta["annotations"] = read_annotations(attrs)
+        sink.meta(meta)
     length, info = read_run_info(group)
     sink.runs(length, info if with_run_information else None)
     sink.explored(explored_names(group))
@@ -87,8 +90,15 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
                                  items if with_data else {}), mode)
     for node in links:
         record = reader.read_link(node)
-        if mode_of(record.full_name, modes) != C.LOAD_NOTHING:
-            sink.link(record)
+        if mode_of(record.full_name, modes) == C.LOAD_NOTHING:
+            continue
+        if mode_of(record.target_full_name, modes) == C.LOAD_NOTHING or (
+                max_depth is not None and record.target_full_name.count(".") >= max_depth):
+            # as in pypet: a link whose target was not loaded brings the target's skeleton
+            target = reader.node_at(record.target_full_name)
+            if target is not None and not isinstance(target, tables.link.SoftLink):
+                sink.node(_read(reader, target, False, None, None), C.LOAD_SKELETON)
+        sink.link(record)
 
 
 def load_parts(h5: tables.File, group: tables.Group, sink: LoadSink, full_names: Sequence[str],

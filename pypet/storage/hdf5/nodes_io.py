@@ -7,6 +7,7 @@ Values are encoded by :mod:`.codec`.
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from collections.abc import Iterator
@@ -145,6 +146,8 @@ class NodeWriter:
                 # a leaf group without its leaf attribute would read as a broken group
                 self._h5.remove_node(node, recursive=True)
                 raise
+            if len(items) > 1:  # HDF5 lists children by name; the order of items is ours
+                node._v_attrs[NODE.ORDER] = json.dumps(list(items))
         attrs = node._v_attrs
         attrs[NODE.LEAF] = record.class_name
         if record.comment:
@@ -162,9 +165,11 @@ class NodeWriter:
             if not new:
                 return
             node = self._expand_compact(parent, node, name, present)
-        for item, value in items.items():
-            if item not in node._v_children:
-                _write_item(self._h5, node, item, value, self._filters, protocol, record)
+        new = [item for item in items if item not in node._v_children]
+        for item in new:
+            _write_item(self._h5, node, item, items[item], self._filters, protocol, record)
+        if new:
+            node._v_attrs[NODE.ORDER] = json.dumps(_item_order(node) + new)
 
     def _expand_compact(self, parent: tables.Group, node: tables.Node, name: str,
                         item: str) -> tables.Group:
@@ -257,9 +262,10 @@ class NodeReader:
                 if _wanted(item, load_only, load_except):
                     data[item] = codec.read_value(node)
             else:
-                for item, child in node._v_children.items():
+                children = node._v_children
+                for item in _item_order(node):
                     if _wanted(item, load_only, load_except):
-                        data[item] = codec.read_value(child)
+                        data[item] = codec.read_value(children[item])
             if NODE.PICKLED in attrs:
                 data[PICKLE_KEY] = int(attrs[NODE.PICKLED])
         return LeafRecord(self.full_name(node), str(attrs[NODE.LEAF]),
@@ -305,6 +311,15 @@ class NodeReader:
         group = self.full_name(link._v_parent)
         target = tree_name(str(link.target)[self._prefix:].split("/"))
         return LinkRecord(group, link._v_name, target)
+
+
+def _item_order(group: tables.Group) -> list[str]:
+    """Item names of a leaf group: in stored order, then any others by name."""
+    children = group._v_children
+    attrs = group._v_attrs
+    order = json.loads(str(attrs[NODE.ORDER])) if NODE.ORDER in attrs else []
+    known = [item for item in order if item in children]
+    return known + sorted(set(children) - set(known))
 
 
 def _wanted(item: str, load_only: Any, load_except: Any) -> bool:

@@ -8,13 +8,15 @@ import tables
 
 from pypet.storage.hdf5.cells import from_column
 from pypet.storage.hdf5.layout import RUNS, TRAJ
+from pypet.storage.hdf5.loading import explored_names
 from pypet.storage.hdf5.ptutil import get_child
 
 __all__ = ["read_table"]
 
 
 def read_table(group: tables.Group) -> dict[str, Any]:
-    """Return ``{'length': n, 'columns': {name: (role, values)}, 'present': {template: mask}}``.
+    """Return ``{'length': n, 'columns': {name: (role, values)}, 'present': {template: mask},
+    'explored': [explored names in exploration order]}``.
 
     ``role`` is ``'info'``, ``'explored'`` or ``'result'``; values are exact Python/numpy
     values for explored and result columns (numpy arrays for run info).
@@ -35,4 +37,5 @@ def read_table(group: tables.Group) -> dict[str, Any]:
     if group_present is not None:
         for template, node in group_present._v_children.items():
             present[template] = node.read()[:length].astype(bool)
-    return {"length": length, "columns": columns, "present": present}
+    return {"length": length, "columns": columns, "present": present,
+            "explored": explored_names(group)}

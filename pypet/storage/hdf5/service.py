@@ -16,6 +16,7 @@ import tables
 
 from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5 import files, loading
+from pypet.storage.hdf5.layout import TRAJ
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
@@ -154,14 +155,28 @@ class HDF5StorageService(StorageService):
                          store_data: int = 2) -> None:
         """Store metadata, the run table and (unless ``only_init``) every record."""
         with self._open("a") as h5:
-            tfile = TrajectoryFile.create(h5, image, self._settings.filters())
-            self._trajectories[image.name] = tfile
-            tfile.columns.ensure_length(image.length)
-            tfile.write_explored(image)
-            tfile.write_run_info(image.run_info)
-            if not only_init:
-                write_records(tfile, image.records, store_data)
-            tfile.columns.flush()
+            old = get_child(h5.root, image.name)
+            is_first = old is None
+            # An expanded trajectory has a new length: its explored parameters' ranges must be
+            # rewritten, which STORE_DATA alone would never do for stored items.
+            expanded = () if is_first or int(old._v_attrs[TRAJ.LENGTH]) == image.length \
+                else frozenset(image.explored)
+            try:
+                tfile = TrajectoryFile.create(h5, image, self._settings.filters())
+                self._trajectories[image.name] = tfile
+                tfile.columns.ensure_length(image.length)
+                tfile.write_explored(image)
+                tfile.write_run_info(image.run_info)
+                if not only_init:
+                    write_records(tfile, image.records, store_data, rewrite=expanded)
+                tfile.columns.flush()
+            except BaseException:
+                # A first store that fails (e.g. on an unstorable item) leaves no half
+                # trajectory behind, so fixing the item and storing again just works.
+                self._trajectories.pop(image.name, None)
+                if is_first and image.name in h5.root._v_children:
+                    h5.remove_node(h5.root, image.name, recursive=True)
+                raise
 
     def store_records(self, traj_name: str, records: Any, store_data: int = 2,
                       overwrite: Any = None) -> None:
@@ -209,9 +224,9 @@ class HDF5StorageService(StorageService):
                      delete_only: Sequence[str] | None = None) -> None:
         """Remove nodes (or some items of a leaf) from the file."""
         with self._open("a") as h5:
-            writer = self._trajectory_file(h5, traj_name).writer
+            tfile = self._trajectory_file(h5, traj_name)
             for full_name in full_names:
-                writer.delete(full_name, recursive, list(delete_only) if delete_only else None)
+                tfile.delete(full_name, recursive, list(delete_only) if delete_only else None)
 
     def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
         """Remove links from the file."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
 from pypet import constants as C
+from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
@@ -24,6 +25,8 @@ from pypet.storage.records import (
 from pypet.tree.names import is_run_name
 
 __all__ = ["TrajectoryFile", "write_records"]
+
+_PLAIN_GROUPS = ("ResultGroup", "DerivedParameterGroup", "NNGroupNode")
 
 
 class TrajectoryFile:
@@ -81,8 +84,7 @@ class TrajectoryFile:
         columns, writer = self.columns, self.writer
         for outcome in outcomes:
             for group in outcome.groups:
-                if group.comment or group.annotations or group.class_name not in (
-                        "ResultGroup", "DerivedParameterGroup", "NNGroupNode"):
+                if _needs_node(group):
                     writer.write_group(group)
             for leaf in outcome.leaves:
                 template = template_of(leaf.full_name)
@@ -99,21 +101,70 @@ class TrajectoryFile:
             np.array([o.hexsha[:7].encode() for o in order], dtype="S7"))
 
 
+    def delete(self, full_name: str, recursive: bool = False,
+               delete_only: list[str] | None = None) -> None:
+        """Remove a node, or some items of a leaf, whether stored as nodes or as cells.
+
+        A run result kept in the run table is removed by clearing its presence flag; with
+        ``delete_only`` the remaining items move out of the table into a node leaf.
+        """
+        exact = self.columns.matching(full_name, recursive=False)
+        below = [c for c in self.columns.matching(full_name, recursive=True) if c not in exact]
+        in_file = self.writer.exists(full_name)
+        if not (in_file or exact or below):
+            raise DataNotInStorageError(
+                f"{full_name!r} of trajectory {self.group._v_name!r} is not in the file."
+            )
+        if below and not recursive:
+            raise TypeError(f"{full_name!r} is a group with children; pass recursive=True.")
+        if in_file:
+            self.writer.delete(full_name, recursive, delete_only)
+        for template, idx in exact + below:
+            if delete_only and idx is not None:
+                (_, items), = self.columns.read_runs(template, [idx]) or [(idx, {})]
+                keep = {k: v for k, v in items.items() if k not in delete_only}
+                class_name, comment, _ = self.columns.templates[template]
+                self.columns.remove(template, idx)
+                if keep:
+                    self.writer.write_leaf(LeafRecord(full_name, class_name, comment, None, keep))
+            elif not delete_only:
+                self.columns.remove(template, idx)
+
+
 def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: int,
-                  overwrite: Any = None) -> None:
-    """Write group/leaf/link records in order (links last, so their targets exist)."""
+                  overwrite: Any = None, rewrite: Collection[str] = ()) -> None:
+    """Write group/leaf/link records in order (links last, so their targets exist).
+
+    Leaves named in ``rewrite`` are overwritten even if the mode would keep stored items.
+    """
     links = []
     for record in records:
         if isinstance(record, LeafRecord):
-            if not _into_table(tfile, record, store_data, overwrite):
+            if record.full_name in rewrite and store_data != C.STORE_NOTHING:
+                tfile.writer.write_leaf(record, store_data, True)
+            elif not _into_table(tfile, record, store_data, overwrite):
                 tfile.writer.write_leaf(record, store_data, overwrite)
         elif isinstance(record, GroupRecord):
-            tfile.writer.write_group(record, overwrite=store_data == C.OVERWRITE_DATA)
+            if _needs_node(record):
+                tfile.writer.write_group(record, overwrite=store_data == C.OVERWRITE_DATA)
         elif isinstance(record, LinkRecord):
             links.append(record)
     for link in links:
         tfile.writer.write_link(link)
     tfile.columns.flush()
+
+
+def _needs_node(group: GroupRecord) -> bool:
+    """Whether a group gets an HDF5 group of its own.
+
+    Groups inside a run (``results.runs.run_00000007``, ``...run_00000007.grp``) are
+    implied by their leaves; writing them for every run would cost one HDF5 group per run
+    even when all its results live in the run table. They get a node only when they carry
+    something: a comment, annotations or a custom class.
+    """
+    if template_of(group.full_name) is None:
+        return True
+    return bool(group.comment or group.annotations or group.class_name not in _PLAIN_GROUPS)
 
 
 def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: int,

@@ -1,0 +1,92 @@
+"""Choosing and driving the runner for one batch of runs (serial, pool, fork, executor).
+
+Who writes: with an executor, or wrap modes QUEUE/PIPE/LOCAL/NONE, the main process is the
+one writer and keeps the file open; workers send outcomes back. With LOCK, workers store
+their own outcomes under a lock and the main process keeps the file closed meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pypet import constants as C
+from pypet.execution.batching import mp_context
+from pypet.execution.caps import CapMonitor
+from pypet.execution.payload import WorkerPayload, dump_payload
+from pypet.execution.progress import ProgressReporter
+from pypet.execution.serial import run_serial
+from pypet.execution.sigint import graceful_exit
+from pypet.execution.sink import OutcomeSink
+from pypet.execution.writer import RunWriter
+
+if TYPE_CHECKING:
+    from pypet.settings.environment import EnvironmentSettings
+    from pypet.trajectory.trajectory import Trajectory
+
+__all__ = ["execute"]
+
+
+def _workers_store(settings: EnvironmentSettings, service: Any) -> bool:
+    if settings.executor is not None:
+        return False
+    if settings.wrap_mode == C.MULTIPROC_MODE_LOCK:
+        return True
+    return settings.wrap_mode == C.MULTIPROC_MODE_NONE and getattr(service, "multiproc_safe",
+                                                                   False)
+
+
+def execute(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence[int],
+            func: Callable[..., Any], args_for: Callable[[int], tuple[tuple, dict]],
+            constant_args: bool, hexsha: str) -> tuple[list[tuple[int, Any]], bool]:
+    """Run ``indices``; return ``([(idx, value), ...], interrupted)`` in finishing order."""
+    service = traj.v_storage_service
+    store = settings.automatic_storing
+    parallel = settings.multiproc or settings.executor is not None
+    workers_store = parallel and store and _workers_store(settings, service)
+    writer = RunWriter(service, traj.v_name, len(traj)) if store and not workers_store else None
+    sink = OutcomeSink(traj, writer, ProgressReporter(len(indices), settings.report_progress))
+    session = service.session(traj.v_name) if writer is not None else contextlib.nullcontext()
+    with graceful_exit(settings.graceful_exit) as stop, session:
+        try:
+            if not parallel:
+                run_serial(traj, indices, func, args_for, sink, hexsha, store,
+                           settings.clean_up_runs, stop)
+            else:
+                _parallel(traj, settings, indices, func, args_for, constant_args, hexsha,
+                          sink, store, workers_store, stop)
+        finally:
+            sink.flush()
+    return sink.results, stop.hit
+
+
+def _parallel(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence[int],
+              func: Callable[..., Any], args_for: Callable[[int], tuple[tuple, dict]],
+              constant_args: bool, hexsha: str, sink: OutcomeSink, store: bool,
+              workers_store: bool, stop: Any) -> None:
+    args, kwargs = args_for(indices[0]) if constant_args and indices else ((), {})
+    payload = WorkerPayload(traj, func, args, kwargs, hexsha, clean_up=True, store=store,
+                            service=traj.v_storage_service if workers_store else None,
+                            wrap_mode=settings.wrap_mode, length=len(traj),
+                            niceness=settings.niceness, gc_interval=settings.gc_interval)
+    lock = mp_context().Lock() if workers_store else None
+    if settings.executor is not None:
+        from pypet.execution.executors import executor_for, run_on_executor
+
+        data = dump_payload(payload, use_pool=True)
+        with executor_for(settings.executor, settings.ncores) as (executor, client):
+            run_on_executor(executor, client, settings.ncores, indices, args_for,
+                            constant_args, sink, data, stop)
+    elif settings.use_pool:
+        from pypet.execution.pool import run_pool
+
+        maxsize = settings.queue_maxsize
+        inflight = 2 * settings.ncores if maxsize == -1 else (maxsize or len(indices) or 1)
+        run_pool(indices, args_for, constant_args, sink, dump_payload(payload, use_pool=True),
+                 settings.ncores, lock, max(1, inflight), stop)
+    else:
+        from pypet.execution.forked import run_forked
+
+        caps = CapMonitor(settings.cpu_cap, settings.memory_cap, settings.swap_cap)
+        run_forked(indices, args_for, sink, payload, settings.ncores, lock, caps, stop)

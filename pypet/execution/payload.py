@@ -1,0 +1,60 @@
+"""What a worker needs once: the trajectory, the run function and the run settings.
+
+It is pickled by us (not by the multiprocessing machinery) so that an unpicklable object is
+reported with its name and a way out, and so that behaviour does not depend on the start
+method.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["WorkerPayload", "dump_payload", "picklable_or_explain"]
+
+
+@dataclass
+class WorkerPayload:
+    """Everything that stays the same across the runs of one experiment."""
+
+    traj: Any
+    func: Callable[..., Any]
+    args: tuple = ()
+    kwargs: dict | None = None
+    hexsha: str = ""
+    clean_up: bool = True
+    store: bool = True
+    service: Any = None  #: the real service, set when workers store themselves (LOCK)
+    wrap_mode: str = "QUEUE"
+    length: int = 0
+    niceness: int | None = None
+    gc_interval: int | None = None
+
+
+def picklable_or_explain(obj: Any, what: str, hint: str) -> bytes:
+    """Pickle ``obj`` or raise TypeError naming ``what`` and the offending object."""
+    try:
+        return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # pickle raises several types (PicklingError, TypeError, ...)
+        raise TypeError(f"{what} cannot be pickled ({error}). {hint}") from error
+
+
+def dump_payload(payload: WorkerPayload, use_pool: bool) -> bytes:
+    """Pickle the payload, checking the run function and its arguments one by one."""
+    hint = ("With a pool (or an executor) everything a run needs must be picklable; use "
+            "use_pool=False to fork one process per run instead (no pickling on Linux/macOS)."
+            if use_pool else "Make it picklable or run without multiprocessing.")
+    picklable_or_explain(payload.func, f"The run function {payload.func!r}", hint)
+    for pos, arg in enumerate(payload.args):
+        picklable_or_explain(arg, f"Run argument {pos} ({arg!r})", hint)
+    for key, arg in (payload.kwargs or {}).items():
+        picklable_or_explain(arg, f"Run keyword argument {key}={arg!r}", hint)
+    traj = payload.traj
+    full_copy = traj.v_full_copy
+    traj.v_full_copy = True  # every worker must be able to set any run
+    try:
+        return picklable_or_explain(payload, "The trajectory", hint)
+    finally:
+        traj.v_full_copy = full_copy
