@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,12 @@ EXAMPLES = sorted((REPO / "examples").glob("example_*.py"))
 EXPECTED_OUTPUT: dict[str, list[str]] = {
     "example_01_first_steps.py": [
         "6 runs",
+        "returned by the runs: [3.0, 4.0, 5.0, 6.0, 8.0, 10.0]",
+        "example_01.hdf5",
+        "loaded 'first_steps' (a tiny grid search): 6 runs",
         "run_00000005    2.0   5.0   10.0",
-        "the first result is results.runs.run_00000000.z",
+        "the first result is results.runs.run_00000000.z (the product of x and y)",
+        "5    2.0  5.0  10.0       True",
         "sum of all products: 36.0",
     ],
     "example_02_trajectory_access.py": [
@@ -31,6 +36,12 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "children of parameters: ['town', 'traffic']",
         "after f_empty: <Result> results.census.people",
         "empty: True",
+        "after f_load_item: [('households', 480), ('people', 1200)]",
+        "stored later: results.census.children",
+        "loaded skeleton: ncars is empty: True | results loaded: False",
+        "auto-loaded: again.ncars = 42",
+        "auto-loaded: again.results.census.children = 310",
+        "auto-loaded: households = 480",
     ],
     "example_08_f_find_idx.py": [
         "12 runs",
@@ -38,6 +49,23 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "runs with x == 3: [6, 7, 8]",
         "idx 10 = run_00000010: x=4, y=6, product=240",
         "after v_idx = -1: v_crun = None",
+    ],
+    "example_09_large_results.py": [
+        "4 runs stored in",
+        "after the skeleton load, empty: [True, True, True, True]",
+        "loaded results.runs.run_00000002.activity: items ['spikes'], spikes (50000,)",
+        "other runs still empty: [True, True, True]",
+        "loaded the rest: items ['spikes', 'trace'], trace (100, 2000)",
+        "stats of run 2 (a DataFrame): (100, 3)",
+        "3      2.0         2.0",
+    ],
+    "example_10_get_items_from_all_runs.py": [
+        "25 runs over a 5 x 5 grid",
+        "first entries: [('run_00000000', 0.162), ('run_00000001', 0.273)]",
+        "x=+0.0     0.396   0.765   1.000   0.793   0.340",
+        "highest z = 1.000 in run_00000012 at x=0.0, y=0.0",
+        "runs with z > 0.5: 9",
+        "mean z per x: {-2.0: 0.242, -1.0: 0.513, 0.0: 0.659, 1.0: 0.513, 2.0: 0.242}",
     ],
     "example_15_more_ways_to_add_data.py": [
         "parameters.w ",
@@ -49,12 +77,29 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "traj.mylink = 1.5 | same object: True",
         "traj.results.physics_link.mass = 0.5",
     ],
+    "example_18_many_runs.py": [
+        "20000 runs in ",
+        " µs per run",
+        "n = 12346 takes 112 steps",
+        "runs with results in memory: ['run_00012345']",
+        "run table read with h5py + pandas:",  # h5py comes with the test extras
+        "longest: n = 17647 needs 278 steps (run 17646)",
+    ],
 }
+
+#: A path ending in .hdf5 in an example's output (examples print where their file is).
+HDF5_PATH = re.compile(r"[^\s,:()'\"]+\.hdf5")
 
 
 def run_example(script: Path, cwd: Path) -> subprocess.CompletedProcess:
-    """Run ``script`` with this interpreter in ``cwd``, importing pypet from this checkout."""
+    """Run ``script`` with this interpreter in ``cwd``, importing pypet from this checkout.
+
+    Temporary folders (``tempfile.mkdtemp``) are created below ``cwd/tmp``, so everything
+    an example writes stays inside ``cwd``.
+    """
     env = dict(os.environ)
+    (cwd / "tmp").mkdir(exist_ok=True)
+    env["TMPDIR"] = str(cwd / "tmp")
     # Test the checked-out code even if another copy of pypet is installed.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["MPLBACKEND"] = "Agg"  # examples that plot must not open windows
@@ -72,7 +117,18 @@ def test_examples_were_found():
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.stem)
 def test_example_runs(script: Path, tmp_path: Path):
     """The example exits with 0 when run in a scratch directory and prints what it claims."""
+    before = hdf5_files_in_repo()
     proc = run_example(script, tmp_path)
     assert proc.returncode == 0, f"{script.name} failed:\n{proc.stdout}\n{proc.stderr}"
     for expected in EXPECTED_OUTPUT.get(script.name, []):
         assert expected in proc.stdout, f"{expected!r} missing from the output:\n{proc.stdout}"
+    # Files go below the working directory or a temporary folder, never into the repository.
+    for printed in HDF5_PATH.findall(proc.stdout):
+        assert (tmp_path / printed).resolve().is_relative_to(tmp_path.resolve()), printed
+        assert (tmp_path / printed).is_file(), f"{printed} was printed but not written"
+    assert hdf5_files_in_repo() <= before, "the example wrote an HDF5 file into the repository"
+
+
+def hdf5_files_in_repo() -> set[Path]:
+    """HDF5 files in the places an example might write to by mistake."""
+    return {p for folder in (REPO, REPO / "examples", REPO / "hdf5") for p in folder.glob("*.hdf5")}
