@@ -95,5 +95,5 @@ class StorageService(ABC):
     def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
         """Remove links from storage."""
 
-    def finalize(self) -> None:
+    def finalize(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Release resources at the end of an experiment (optional)."""

@@ -63,6 +63,7 @@ class RUNS:
     OVERVIEW = "overview"
     TABLE = "runs"
     EXPLORED = "explored"  #: dataset below overview: full names of the explored parameters
+    RANGE_LENGTH = "pypet_range_length"  #: attr of EXPLORED: run count the ranges were stored at
     PRESENT = "_present"  #: subgroup of the run table: presence masks of run-result leaves
     IDX = "idx"
     COMPLETED = "completed"
@@ -77,6 +78,7 @@ class RUNS:
     LEAF = "pypet_leaf"  #: class name of the leaf
     COMMENT = "pypet_comment"
     KIND = "pypet_kind"  #: how to turn a cell back into the exact Python value
+    ITEMS = "pypet_items"  #: presence mask: JSON ``{item: column}`` of the leaf
 
 
 def hdf5_path(full_name: str) -> list[str]:

@@ -11,7 +11,7 @@ import tables
 from pypet import constants as C
 from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import RUNS, TRAJ
-from pypet.storage.hdf5.nodes_io import NodeReader
+from pypet.storage.hdf5.node_reader import NodeReader
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
 from pypet.storage.records import LeafRecord
@@ -96,7 +96,10 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
                 max_depth is not None and record.target_full_name.count(".") >= max_depth):
             # as in pypet: a link whose target was not loaded brings the target's skeleton
             target = reader.node_at(record.target_full_name)
-            if target is not None and not isinstance(target, tables.link.SoftLink):
+            if target is None:  # a run result kept in the run table
+                _load_cells(columns, sink, record.target_full_name, False, None,
+                            C.LOAD_SKELETON, None, None)
+            elif not isinstance(target, tables.link.SoftLink):
                 sink.node(_read(reader, target, False, None, None), C.LOAD_SKELETON)
         sink.link(record)
 
@@ -123,8 +126,8 @@ def load_parts(h5: tables.File, group: tables.Group, sink: LoadSink, full_names:
                     else:
                         sink.node(_read(reader, child, with_data, load_only, load_except),
                                   load_data)
-        found += _load_cells(columns, sink, full_name, recursive, load_data, load_only,
-                             load_except)
+        found += _load_cells(columns, sink, full_name, recursive, max_depth, load_data,
+                             load_only, load_except)
     return found
 
 
@@ -135,19 +138,27 @@ def _read(reader: NodeReader, node: tables.Node, with_data: bool, load_only: Any
     return reader.read_leaf(node, with_data, load_only, load_except)
 
 
+def _below(name: str, full_name: str, recursive: bool, max_depth: int | None) -> bool:
+    """Whether the node ``name`` is ``full_name`` or, if recursive, within reach below it."""
+    if name == full_name:
+        return True
+    if not recursive or (full_name and not name.startswith(full_name + ".")):
+        return False
+    depth = name.count(".") - full_name.count(".") if full_name else name.count(".") + 1
+    return max_depth is None or depth <= max_depth
+
+
 def _load_cells(columns: RunColumns, sink: LoadSink, full_name: str, recursive: bool,
-                load_data: int, load_only: Any, load_except: Any) -> int:
+                max_depth: int | None, load_data: int, load_only: Any,
+                load_except: Any) -> int:
     """Load run results kept in the run table that lie at or below ``full_name``."""
     parts = full_name.split(".")
     run = next((p for p in parts if is_run_name(p) and p != "run_ALL"), None)
     indices = None if run is None else [int(run[4:])]
     found = 0
     for template, (class_name, comment, _items) in columns.templates.items():
-        if indices is not None:
-            target = name_from_template(template, indices[0])
-            if target != full_name and not (recursive and target.startswith(full_name + ".")):
-                continue
-        elif not (recursive and template.startswith(full_name + ".")) and full_name:
+        name = template if indices is None else name_from_template(template, indices[0])
+        if not _below(name, full_name, recursive, max_depth):
             continue
         for idx, items in columns.read_runs(template, indices):
             if load_only is not None:

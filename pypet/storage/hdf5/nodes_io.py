@@ -1,4 +1,4 @@
-"""Writing tree records as HDF5 nodes and reading them back as records.
+"""Writing tree records as HDF5 nodes (reading them back: :mod:`.node_reader`).
 
 A leaf with one item is *compact*: its item is the node itself (named like the leaf, with
 the leaf attributes on it). A leaf with several items is a group holding one node per item.
@@ -8,25 +8,22 @@ Values are encoded by :mod:`.codec`.
 from __future__ import annotations
 
 import json
-import logging
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import tables
 
 from pypet import constants as C
 from pypet.storage.hdf5 import codec
-from pypet.storage.hdf5.annotations import is_annotation, read_annotations, write_annotations
+from pypet.storage.hdf5.annotations import is_annotation, write_annotations
 from pypet.storage.hdf5.codec.spec import ATTR as CODEC_ATTR
-from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
+from pypet.storage.hdf5.layout import NODE, hdf5_path
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
 
-__all__ = ["NodeReader", "NodeWriter", "PICKLE_KEY"]
+__all__ = ["NodeWriter", "PICKLE_KEY", "is_compact", "item_order"]
 
 warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
-_log = logging.getLogger("pypet.storage.hdf5")
 
 #: item of Pickle* leaves that carries the pickle protocol (not stored as an item)
 PICKLE_KEY = "__pckl_prtcl__"
@@ -37,8 +34,18 @@ _DEFAULT_GROUP_CLASSES = {"NNGroupNode", "Trajectory", "ParameterGroup", "Derive
                           "ConfigGroup", "ResultGroup"}
 
 
-def _is_compact(node: tables.Node) -> bool:
+def is_compact(node: tables.Node) -> bool:
+    """Whether a leaf node is its single item itself (not a group of items)."""
     return CODEC_ATTR.KIND in node._v_attrs
+
+
+def item_order(group: tables.Group) -> list[str]:
+    """Item names of a leaf group: in stored order, then any others by name."""
+    children = group._v_children
+    attrs = group._v_attrs
+    order = json.loads(str(attrs[NODE.ORDER])) if NODE.ORDER in attrs else []
+    known = [item for item in order if item in children]
+    return known + sorted(set(children) - set(known))
 
 
 class NodeWriter:
@@ -116,10 +123,7 @@ class NodeWriter:
         elif store_data == C.STORE_DATA_SKIPPING and overwrite is None:
             return
         elif store_data == C.OVERWRITE_DATA or overwrite is True:
-            # the new leaf is written first, so a failure keeps the stored one
-            self._write_new(parent, _TMP + name, record, items, protocol, name)
-            self._h5.remove_node(existing, recursive=True)
-            self._h5.rename_node(parent._v_children[_TMP + name], name)
+            self._overwrite(parent, existing, name, record, items, protocol)
         else:
             if overwrite:
                 existing = self._drop_items(existing, name, list(overwrite))
@@ -127,6 +131,40 @@ class NodeWriter:
                 self._write_new(parent, name, record, items, protocol)
             else:
                 self._add_items(parent, existing, name, items, protocol, record)
+
+    def _overwrite(self, parent: tables.Group, node: tables.Node, name: str,
+                   record: LeafRecord, items: dict[str, Any], protocol: int | None) -> None:
+        """OVERWRITE: replace the items the record holds, keep the others, rewrite metadata.
+
+        As in pypet, an item stored but absent from the record stays, so storing a partly
+        loaded (or skeleton) leaf with OVERWRITE_DATA never deletes data.
+        """
+        if is_compact(node):
+            present = str(node._v_attrs[NODE.ITEM]) if NODE.ITEM in node._v_attrs else name
+            if items and set(items) == {present}:
+                # written under a temporary name first, so a failure keeps the stored leaf
+                self._write_new(parent, _TMP + name, record, items, protocol, name)
+                self._h5.remove_node(node, recursive=True)
+                self._h5.rename_node(parent._v_children[_TMP + name], name)
+                return
+            if items:
+                node = self._expand_compact(parent, node, name, present)
+        if items:
+            before = item_order(node)
+            for item, value in items.items():
+                _write_item(self._h5, node, item, value, self._filters, protocol, record,
+                            overwrite=item in before)
+            node._v_attrs[NODE.ORDER] = json.dumps(list(dict.fromkeys([*before, *items])))
+        attrs = node._v_attrs
+        if protocol is not None:
+            attrs[NODE.PICKLED] = int(protocol)
+        if record.comment:
+            attrs[NODE.COMMENT] = record.comment
+        elif NODE.COMMENT in attrs:
+            del attrs[NODE.COMMENT]
+        for key in [k for k in attrs._v_attrnamesuser if is_annotation(k)]:
+            del attrs[key]
+        write_annotations(attrs, record.annotations, True)
 
     def _write_new(self, parent: tables.Group, name: str, record: LeafRecord,
                    items: dict[str, Any], protocol: int | None,
@@ -159,7 +197,7 @@ class NodeWriter:
     def _add_items(self, parent: tables.Group, node: tables.Node, name: str,
                    items: dict[str, Any], protocol: int | None, record: LeafRecord) -> None:
         """STORE_DATA on a stored leaf: write only items that are not in the file yet."""
-        if _is_compact(node):
+        if is_compact(node):
             present = str(node._v_attrs[NODE.ITEM]) if NODE.ITEM in node._v_attrs else name
             new = {k: v for k, v in items.items() if k != present}
             if not new:
@@ -169,7 +207,7 @@ class NodeWriter:
         for item in new:
             _write_item(self._h5, node, item, items[item], self._filters, protocol, record)
         if new:
-            node._v_attrs[NODE.ORDER] = json.dumps(_item_order(node) + new)
+            node._v_attrs[NODE.ORDER] = json.dumps(item_order(node) + new)
 
     def _expand_compact(self, parent: tables.Group, node: tables.Node, name: str,
                         item: str) -> tables.Group:
@@ -187,7 +225,7 @@ class NodeWriter:
         return group
 
     def _drop_items(self, node: tables.Node, name: str, names: list[str]) -> tables.Node | None:
-        if _is_compact(node):
+        if is_compact(node):
             present = str(node._v_attrs[NODE.ITEM]) if NODE.ITEM in node._v_attrs else name
             if present in names:
                 self._h5.remove_node(node, recursive=True)
@@ -221,108 +259,12 @@ class NodeWriter:
 
 def _write_item(h5: tables.File, parent: tables.Group, name: str, value: Any,
                 filters: tables.Filters, protocol: int | None, record: LeafRecord,
-                item: str | None = None) -> None:
+                item: str | None = None, overwrite: bool = False) -> None:
     """Write one item; a codec error names the tree leaf and item, not only the HDF5 path."""
     try:
-        codec.write_value(h5, parent, name, value, filters, pickle_protocol=protocol)
+        codec.write_value(h5, parent, name, value, filters, pickle_protocol=protocol,
+                          overwrite=overwrite)
     except codec.CodecError as error:
         raise codec.CodecError(
             f"Cannot store item {item or name!r} of {record.full_name!r}: {error}"
         ) from error
-
-
-class NodeReader:
-    """Reads nodes below one trajectory group as records."""
-
-    def __init__(self, traj_group: tables.Group) -> None:
-        self._root = traj_group
-        self._prefix = len(traj_group._v_pathname) + 1
-
-    def node_at(self, full_name: str) -> tables.Node | None:
-        """The HDF5 node of a tree name, or None."""
-        if not full_name:
-            return self._root
-        try:
-            return self._root._f_get_child("/".join(hdf5_path(full_name)))
-        except tables.NoSuchNodeError:
-            return None
-
-    def full_name(self, node: tables.Node) -> str:
-        """Tree name of an HDF5 node."""
-        return tree_name(node._v_pathname[self._prefix:].split("/"))
-
-    def read_leaf(self, node: tables.Node, with_data: bool = True, load_only: Any = None,
-                  load_except: Any = None) -> LeafRecord:
-        """Read a leaf node (skeleton only unless ``with_data``)."""
-        attrs = node._v_attrs
-        data: dict[str, Any] = {}
-        if with_data:
-            if _is_compact(node):
-                item = str(attrs[NODE.ITEM]) if NODE.ITEM in attrs else node._v_name
-                if _wanted(item, load_only, load_except):
-                    data[item] = codec.read_value(node)
-            else:
-                children = node._v_children
-                for item in _item_order(node):
-                    if _wanted(item, load_only, load_except):
-                        data[item] = codec.read_value(children[item])
-            if NODE.PICKLED in attrs:
-                data[PICKLE_KEY] = int(attrs[NODE.PICKLED])
-        return LeafRecord(self.full_name(node), str(attrs[NODE.LEAF]),
-                          str(attrs[NODE.COMMENT]) if NODE.COMMENT in attrs else "",
-                          read_annotations(attrs), data)
-
-    def read_group(self, node: tables.Group) -> GroupRecord:
-        """Read a group node's record."""
-        attrs = node._v_attrs
-        return GroupRecord(self.full_name(node),
-                           str(attrs[NODE.GROUP]) if NODE.GROUP in attrs else "",
-                           str(attrs[NODE.COMMENT]) if NODE.COMMENT in attrs else "",
-                           read_annotations(attrs))
-
-    def walk(self, start: tables.Group, max_depth: int | None = None,
-             depth: int = 0) -> Iterator[tuple[str, tables.Node]]:
-        """Yield ``('group' | 'leaf' | 'link', node)`` below ``start``, parents first."""
-        # ``depth`` is the tree depth of ``start``'s children minus one; buckets are not
-        # tree nodes, so they neither count as a level nor get yielded.
-        too_deep = max_depth is not None and depth >= max_depth
-        for name, child in start._v_children.items():
-            if start is self._root and name == RUNS.OVERVIEW:
-                continue
-            is_bucket = name.startswith(BUCKET_PREFIX)
-            if (too_deep and not is_bucket) or (name.startswith("_") and not is_bucket):
-                continue  # a leading underscore is never a tree name (e.g. an interrupted rewrite)
-            if isinstance(child, tables.link.SoftLink):
-                yield "link", child
-                continue
-            if NODE.LEAF in child._v_attrs:
-                yield "leaf", child
-                continue
-            if not isinstance(child, tables.Group):
-                _log.warning("Skipping %s: a dataset that is not a pypet leaf.",
-                             child._v_pathname)
-                continue
-            if not is_bucket:
-                yield "group", child
-            yield from self.walk(child, max_depth, depth if is_bucket else depth + 1)
-
-    def read_link(self, link: tables.link.SoftLink) -> LinkRecord:
-        """Read a soft link as a record."""
-        group = self.full_name(link._v_parent)
-        target = tree_name(str(link.target)[self._prefix:].split("/"))
-        return LinkRecord(group, link._v_name, target)
-
-
-def _item_order(group: tables.Group) -> list[str]:
-    """Item names of a leaf group: in stored order, then any others by name."""
-    children = group._v_children
-    attrs = group._v_attrs
-    order = json.loads(str(attrs[NODE.ORDER])) if NODE.ORDER in attrs else []
-    known = [item for item in order if item in children]
-    return known + sorted(set(children) - set(known))
-
-
-def _wanted(item: str, load_only: Any, load_except: Any) -> bool:
-    if load_only is not None and item not in load_only:
-        return False
-    return not (load_except is not None and item in load_except)

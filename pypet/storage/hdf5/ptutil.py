@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import tables
 
-__all__ = ["get_child"]
+__all__ = ["get_child", "write_rows"]
 
 
 def get_child(group: tables.Group, name: str) -> Any:
@@ -17,3 +18,16 @@ def get_child(group: tables.Group, name: str) -> Any:
     """
     children = group._v_children
     return children[name] if name in children else None
+
+
+def _blocks(idx: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(first row, position in idx, count)`` of each contiguous run of sorted ``idx``."""
+    breaks = [0, *(np.flatnonzero(np.diff(idx) != 1) + 1).tolist(), len(idx)]
+    return [(int(idx[a]), a, b - a) for a, b in zip(breaks[:-1], breaks[1:], strict=True)
+            if b > a]
+
+
+def write_rows(node: tables.EArray, idx: np.ndarray, values: np.ndarray) -> None:
+    """Write ``values`` at sorted row indices ``idx``, one slice per contiguous block."""
+    for first, pos, count in _blocks(idx):
+        node[first:first + count] = values[pos:pos + count]

@@ -17,7 +17,7 @@ import tables
 
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
-from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.hdf5.ptutil import get_child, write_rows
 from pypet.storage.records import LeafRecord
 from pypet.tree.names import is_run_name, is_set_name, run_name, set_name
 
@@ -119,7 +119,7 @@ class RunColumns:
             attrs = node._v_attrs
             self._templates[template] = _Template(
                 str(getattr(attrs, RUNS.LEAF)), str(getattr(attrs, RUNS.COMMENT, "")),
-                json.loads(str(getattr(attrs, "pypet_items"))), node)
+                json.loads(str(attrs[RUNS.ITEMS])), node)
 
     @property
     def templates(self) -> dict[str, Any]:
@@ -159,7 +159,7 @@ class RunColumns:
         columns = {RUNS.COMPLETED: completed, RUNS.START: start, RUNS.FINISH: finish,
                    RUNS.RUNTIME: finish - start, RUNS.HEXSHA: hexsha.astype("S7")}
         for name, values in columns.items():
-            _write_rows(self._table._v_children[name], idx, values)
+            write_rows(self._table._v_children[name], idx, values)
 
     def write_explored(self, name: str, values: list) -> bool:
         """Write an explored parameter's range as a column (if its values fit cells)."""
@@ -259,7 +259,7 @@ class RunColumns:
             if tpl.present is None:
                 tpl.present = self._create_present(template, tpl)
             order = np.array(sorted(indices), dtype=np.int64)
-            _write_rows(tpl.present, order, np.ones(len(order), dtype=np.uint8))
+            write_rows(tpl.present, order, np.ones(len(order), dtype=np.uint8))
         self._present_buffer.clear()
 
     def _create_present(self, template: str, tpl: _Template) -> tables.EArray:
@@ -270,7 +270,7 @@ class RunColumns:
         attrs = node._v_attrs
         attrs[RUNS.LEAF] = tpl.class_name
         attrs[RUNS.COMMENT] = tpl.comment
-        attrs["pypet_items"] = json.dumps(tpl.items)
+        attrs[RUNS.ITEMS] = json.dumps(tpl.items)
         return node
 
     def _write_column(self, column: str, entries: list[tuple[int, Any]]) -> None:
@@ -289,7 +289,7 @@ class RunColumns:
         node = get_child(self._table, column)
         if node is None:
             node = self._recreate(column, cell)
-        _write_rows(node, idx, values)
+        write_rows(node, idx, values)
 
     def _recreate(self, column: str, cell: Cell) -> tables.EArray:
         """Create the column, or re-create it wider (strings) keeping its rows."""
@@ -340,28 +340,3 @@ def _widest(cell: Cell, cells: list[Cell | None]) -> np.dtype:
     if cell.kind != "str":
         return cell.dtype
     return np.dtype(f"S{max(c.dtype.itemsize for c in cells if c is not None)}")
-
-
-def _blocks(idx: np.ndarray) -> list[tuple[int, int, int]]:
-    """``(first row, position in idx, count)`` of each contiguous run of sorted ``idx``."""
-    breaks = [0, *(np.flatnonzero(np.diff(idx) != 1) + 1).tolist(), len(idx)]
-    return [(int(idx[a]), a, b - a) for a, b in zip(breaks[:-1], breaks[1:], strict=True)
-            if b > a]
-
-
-def _take(node: tables.EArray, rows: np.ndarray) -> np.ndarray:
-    """Rows ``rows`` (sorted) of ``node``.
-
-    PyTables arrays have no point selection for N-D data, so a few rows are read as
-    contiguous slices; for many scattered rows one full read is cheaper than many slices.
-    """
-    if len(rows) > 64:
-        return node.read()[rows]
-    parts = [node[first:first + count] for first, _, count in _blocks(rows)]
-    return np.concatenate(parts) if parts else node.read(0, 0)
-
-
-def _write_rows(node: tables.EArray, idx: np.ndarray, values: np.ndarray) -> None:
-    """Write ``values`` at sorted row indices ``idx``, one slice per contiguous block."""
-    for first, pos, count in _blocks(idx):
-        node[first:first + count] = values[pos:pos + count]

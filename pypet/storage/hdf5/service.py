@@ -16,10 +16,9 @@ import tables
 
 from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5 import files, loading
-from pypet.storage.hdf5.layout import TRAJ
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.settings import HDF5Settings
-from pypet.storage.hdf5.storing import TrajectoryFile, write_records
+from pypet.storage.hdf5.storing import TrajectoryFile, stored_range_length, write_records
 from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
 from pypet.storage.service import LoadModes, LoadSink, StorageService
 
@@ -157,9 +156,9 @@ class HDF5StorageService(StorageService):
         with self._open("a") as h5:
             old = get_child(h5.root, image.name)
             is_first = old is None
-            # An expanded trajectory has a new length: its explored parameters' ranges must be
+            # An expanded trajectory has longer ranges: its explored parameters must be
             # rewritten, which STORE_DATA alone would never do for stored items.
-            expanded = () if is_first or int(old._v_attrs[TRAJ.LENGTH]) == image.length \
+            expanded = () if is_first or stored_range_length(old) == image.length \
                 else frozenset(image.explored)
             try:
                 tfile = TrajectoryFile.create(h5, image, self._settings.filters())

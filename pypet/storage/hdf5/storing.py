@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ from pypet.storage.records import (
 )
 from pypet.tree.names import is_run_name
 
-__all__ = ["TrajectoryFile", "write_records"]
+__all__ = ["TrajectoryFile", "stored_range_length", "write_records"]
 
 _PLAIN_GROUPS = ("ResultGroup", "DerivedParameterGroup", "NNGroupNode")
 
@@ -66,8 +67,9 @@ class TrajectoryFile:
         if old is not None:
             self.h5.remove_node(old)
         names = [n.encode("utf8") for n in image.explored]
-        self.h5.create_array(overview, RUNS.EXPLORED,
-                             obj=np.array(names) if names else np.zeros(0, dtype="S1"))
+        node = self.h5.create_array(overview, RUNS.EXPLORED,
+                                    obj=np.array(names) if names else np.zeros(0, dtype="S1"))
+        node._v_attrs[RUNS.RANGE_LENGTH] = image.length
         for name, values in image.explored.items():
             self.columns.write_explored(name, values)
 
@@ -131,6 +133,15 @@ class TrajectoryFile:
                 self.columns.remove(template, idx)
 
 
+def stored_range_length(group: tables.Group) -> int:
+    """The run count at which the explored ranges in ``group`` were last stored."""
+    overview = get_child(group, RUNS.OVERVIEW)
+    node = None if overview is None else get_child(overview, RUNS.EXPLORED)
+    if node is None or RUNS.RANGE_LENGTH not in node._v_attrs:
+        return int(group._v_attrs[TRAJ.LENGTH])
+    return int(node._v_attrs[RUNS.RANGE_LENGTH])
+
+
 def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: int,
                   overwrite: Any = None, rewrite: Collection[str] = ()) -> None:
     """Write group/leaf/link records in order (links last, so their targets exist).
@@ -177,7 +188,27 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: int,
         return False  # stored as nodes before: keep it there
     idx = next(int(p[4:]) for p in record.full_name.split(".")
                if is_run_name(p) and p != "run_ALL")
-    if tfile.columns.is_present(template, idx) and store_data != C.OVERWRITE_DATA \
-            and not overwrite:
-        return True  # already in the table; cells are never overwritten by STORE_DATA
-    return tfile.columns.add(idx, template, record)
+    columns = tfile.columns
+    if not columns.is_present(template, idx):
+        return columns.add(idx, template, record)
+    # In the table already. As for nodes: STORE_DATA adds only items not stored yet;
+    # OVERWRITE_DATA (or overwrite=True / [names]) replaces the record's (or the named) items;
+    # stored items the record lacks always stay.
+    stored_items = columns.templates[template][2]
+    if store_data == C.OVERWRITE_DATA or overwrite is True:
+        chosen = set(record.data)
+    else:
+        chosen = set(overwrite or ()) & set(record.data)
+    new = [item for item in record.data if item not in stored_items]
+    if not new and not chosen:
+        return True
+    columns.flush()
+    ((_, stored),) = columns.read_runs(template, [idx])
+    record = dataclasses.replace(record, data={
+        **stored, **{k: v for k, v in record.data.items() if k in chosen or k in new}})
+    if not new and columns.add(idx, template, record):
+        return True
+    # the leaf no longer fits its columns: it moves to a node (and leaves the table)
+    columns.remove(template, idx)
+    tfile.writer.write_leaf(record, C.STORE_DATA)
+    return True
