@@ -50,6 +50,8 @@ _LAZY: dict[str, str] = {
     "load_trajectory": "pypet.trajectory.storage_api",
     "to_dataframe": "pypet.trajectory.dataframe",
     "progressbar": "pypet.execution.progress",
+    "MultiprocContext": "pypet.execution.context",
+    "manual_run": "pypet.execution.manual",
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
 }

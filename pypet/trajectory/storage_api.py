@@ -43,6 +43,8 @@ class StorageMethods:
         """Store several items; ``overwrite`` may be True or a list of item names."""
         nodes = [n for n in _as_list(iterator)
                  if not non_empties or getattr(n, "f_is_empty", lambda: False)() is False]
+        if isinstance(overwrite, str):  # one item name
+            overwrite = [overwrite]
         if overwrite is True:
             store_data = C.OVERWRITE_DATA
         persistence.store_items(self, nodes, store_data, overwrite)  # type: ignore[arg-type]

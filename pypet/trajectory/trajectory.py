@@ -364,9 +364,17 @@ class Trajectory(StorageMethods, TreeRoot, ParameterGroup, DerivedParameterGroup
         """Finish a run started with :meth:`f_start_run`; optionally drop its new items."""
         if self._idx == -1:
             raise ValueError("No run was started (f_start_run first).")
-        self._run_table.finish(self._idx)
+        idx = self._idx
+        self._run_table.finish(idx)
         added, self._run_added = self._run_added, []
         self._is_run = False
+        if store_meta_data and self._stored and self._storage_service is not None:
+            from pypet.storage.records import RunOutcome
+
+            table = self._run_table
+            self._storage_service.store_runs(self.v_name, [RunOutcome(
+                idx, None, float(table.timestamp[idx]), float(table.finish_timestamp[idx]),
+                True, str(table.hexsha[idx]))], len(self))
         if clean_up:
             copying.remove_nodes(self, added)
         self.f_restore_default()
