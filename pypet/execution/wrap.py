@@ -53,6 +53,8 @@ class LockedService(StorageService):
         self._locked("delete_links", *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # not set yet while unpickling
+            raise AttributeError(name)
         return getattr(self._service, name)  # settings such as filename, complevel
 
 

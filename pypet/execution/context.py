@@ -1,0 +1,168 @@
+"""``MultiprocContext``: make a trajectory safe to store from your own processes or pool."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import threading
+from typing import Any
+
+from pypet import constants as C
+from pypet.execution.wrap import LockedService
+from pypet.storage.service import StorageService
+
+__all__ = ["MultiprocContext", "QueueService", "ReferenceService"]
+
+_log = logging.getLogger("pypet.execution.context")
+
+
+class QueueService(StorageService):
+    """A worker's service in QUEUE mode: store calls travel over a queue to one writer."""
+
+    multiproc_safe = True
+
+    def __init__(self, queue: Any) -> None:
+        self._queue = queue
+
+    def _send(self, method: str, *args: Any, **kwargs: Any) -> None:
+        self._queue.put((method, args, kwargs))
+
+    def store_trajectory(self, *args: Any, **kwargs: Any) -> None:
+        self._send("store_trajectory", *args, **kwargs)
+
+    def store_records(self, traj_name: str, records: Any, *args: Any, **kwargs: Any) -> None:
+        self._send("store_records", traj_name, list(records), *args, **kwargs)
+
+    def store_runs(self, *args: Any, **kwargs: Any) -> None:
+        self._send("store_runs", *args, **kwargs)
+
+    def _no(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("With wrap_mode='QUEUE' workers can store but not load or "
+                                  "delete; use wrap_mode='LOCK' for that.")
+
+    load_trajectory = load_records = delete_nodes = delete_links = _no  # type: ignore[assignment]
+
+
+class ReferenceService(QueueService):
+    """LOCAL mode: store calls are only collected; the main process stores them later."""
+
+    def __init__(self) -> None:
+        self.references: list[tuple[str, tuple, dict]] = []
+
+    def _send(self, method: str, *args: Any, **kwargs: Any) -> None:
+        self.references.append((method, args, kwargs))
+
+    def free_references(self) -> list[tuple[str, tuple, dict]]:
+        """Return and forget the collected store calls."""
+        refs, self.references = self.references, []
+        return refs
+
+
+class MultiprocContext:
+    """Wraps a trajectory's storage for multiprocessing without an Environment.
+
+    ``start()`` (or ``with``) stores the trajectory's skeleton and replaces
+    ``traj.v_storage_service`` by a wrapper: LOCK (a manager lock around every call; loading
+    works too), QUEUE/PIPE (a queue to a writer thread in this process; store only), LOCAL
+    (calls are collected; pass them to :meth:`store_references`). ``finalize()`` (or leaving
+    the ``with`` block) restores the service and raises any error the writer met.
+    """
+
+    def __init__(self, trajectory: Any, wrap_mode: str = C.MULTIPROC_MODE_LOCK,
+                 full_copy: bool | None = None, manager: Any = None, use_manager: bool = True,
+                 lock: Any = None, queue: Any = None, queue_maxsize: int = 0, port: Any = None,
+                 timeout: float | None = None, gc_interval: int | None = None,
+                 log_config: Any = None, log_stdout: bool = False,
+                 graceful_exit: bool = False) -> None:
+        mode = (wrap_mode or C.MULTIPROC_MODE_NONE).upper()
+        if mode not in (C.MULTIPROC_MODE_LOCK, C.MULTIPROC_MODE_QUEUE, C.MULTIPROC_MODE_PIPE,
+                        C.MULTIPROC_MODE_LOCAL, C.MULTIPROC_MODE_NONE):
+            raise ValueError(f"wrap_mode {wrap_mode!r} is not supported by MultiprocContext.")
+        self._traj, self._mode = trajectory, mode
+        self._full_copy = full_copy
+        self._manager, self._use_manager = manager, use_manager
+        self._lock, self._queue, self._maxsize = lock, queue, queue_maxsize
+        self._original: Any = None
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._started = False
+
+    @property
+    def lock(self) -> Any:
+        """The lock (LOCK mode)."""
+        return self._lock
+
+    @property
+    def queue(self) -> Any:
+        """The queue (QUEUE/PIPE mode)."""
+        return self._queue
+
+    def __enter__(self) -> MultiprocContext:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.finalize()
+
+    def start(self) -> None:
+        """Store the skeleton and install the wrapper service."""
+        traj = self._traj
+        if self._full_copy is not None:
+            traj.v_full_copy = self._full_copy
+        traj.f_store(only_init=not traj.v_stored)
+        self._original = traj.v_storage_service
+        if self._mode == C.MULTIPROC_MODE_LOCK:
+            if self._lock is None:
+                self._lock = self._manager_obj().Lock() if self._use_manager else mp.Lock()
+            traj.v_storage_service = LockedService(self._original, self._lock)
+        elif self._mode in (C.MULTIPROC_MODE_QUEUE, C.MULTIPROC_MODE_PIPE):
+            if self._queue is None:
+                self._queue = self._manager_obj().Queue(self._maxsize)
+            self._writer = threading.Thread(target=self._write_loop, name="pypet-writer",
+                                            daemon=True)
+            self._writer.start()
+            traj.v_storage_service = QueueService(self._queue)
+        elif self._mode == C.MULTIPROC_MODE_LOCAL:
+            traj.v_storage_service = ReferenceService()
+        self._started = True
+
+    def _manager_obj(self) -> Any:
+        if self._manager is None:
+            self._manager = mp.Manager()
+        return self._manager
+
+    def _write_loop(self) -> None:
+        """The one writer: store every queued call; remember the first error."""
+        with self._original.session(self._traj.v_name):
+            while True:
+                item = self._queue.get()
+                if item is None:
+                    return
+                method, args, kwargs = item
+                try:
+                    getattr(self._original, method)(*args, **kwargs)
+                except BaseException as error:  # kept and raised by finalize(): never lost
+                    _log.error("Storing from the queue failed: %r", error)
+                    self._error = self._error or error
+
+    def store_references(self, references: list[tuple[str, tuple, dict]]) -> None:
+        """LOCAL mode: store calls collected by workers' ``ReferenceService``."""
+        for method, args, kwargs in references:
+            getattr(self._original, method)(*args, **kwargs)
+
+    def finalize(self) -> None:
+        """Stop the writer, restore the original service, raise a writer error if any."""
+        if not self._started:
+            return
+        self._started = False
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+        self._traj.v_storage_service = self._original
+        if self._manager is not None and self._use_manager:
+            self._manager.shutdown()
+            self._manager = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
