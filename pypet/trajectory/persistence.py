@@ -88,11 +88,31 @@ def store(traj: Trajectory, only_init: bool = False, store_data: int = C.STORE_D
         service.store_records(traj.v_name, records_of(added), store_data)
         _mark_stored(added)
         return
+    sync_storage_config(traj, service)
     service.store_trajectory(image_of(traj, max_depth), only_init=only_init,
                              store_data=store_data)
     traj._stored = True
     if not only_init:
         _mark_stored(walk.iter_nodes(traj, with_links=False, max_depth=max_depth))
+
+
+def sync_storage_config(traj: Trajectory, service: Any) -> None:
+    """Keep the service's settings and ``config.<service>`` in the tree in step.
+
+    Settings already in the tree win (they were loaded, or the user changed them, as in
+    pypet); missing ones are added from the service.
+    """
+    group_name = getattr(service, "config_group", None)
+    if group_name is None:
+        return
+    group = edit._lookup_exact(traj, group_name)
+    leaves = {} if group is None else {leaf.v_name: leaf for leaf in group.f_iter_leaves()}
+    present = {name: leaf.f_get() for name, leaf in leaves.items() if not leaf.f_is_empty()}
+    if present:
+        service.adopt_config(present)
+    for key, value in service.config_entries().items():
+        if key not in leaves:
+            traj.f_add_config(f"{group_name}.{key}", value, comment="storage setting")
 
 
 def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
@@ -151,6 +171,7 @@ def load(traj: Trajectory, name: str | None = None, index: int | None = None,
         _make_new(traj)
     else:
         traj._stored = True
+        sync_storage_config(traj, service_of(traj))
     traj.f_restore_default()
 
 

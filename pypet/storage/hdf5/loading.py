@@ -14,7 +14,7 @@ from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.node_reader import NodeReader
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
-from pypet.storage.records import LeafRecord
+from pypet.storage.records import GroupRecord, LeafRecord
 from pypet.storage.service import LoadModes, LoadSink
 from pypet.tree.names import is_run_name
 
@@ -156,9 +156,17 @@ def _load_cells(columns: RunColumns, sink: LoadSink, full_name: str, recursive: 
     run = next((p for p in parts if is_run_name(p) and p != "run_ALL"), None)
     indices = None if run is None else [int(run[4:])]
     found = 0
+    implied = False
     for template, (class_name, comment, _items) in columns.templates.items():
         name = template if indices is None else name_from_template(template, indices[0])
         if not _below(name, full_name, recursive, max_depth):
+            if not implied and indices is not None and name.startswith(full_name + ".") and \
+                    columns.is_present(template, indices[0]):
+                # A run group whose results all live in the table has no HDF5 group of its
+                # own; loading it non-recursively still yields the (empty) group.
+                sink.node(GroupRecord(full_name, "", "", None), load_data)
+                implied = True
+                found += 1
             continue
         for idx, items in columns.read_runs(template, indices):
             if load_only is not None:

@@ -67,13 +67,27 @@ class HDF5StorageService(StorageService):
             self.attach(trajectory)
 
     def attach(self, trajectory: Any) -> None:
-        """Become ``trajectory``'s service and record the settings under ``config.hdf5``."""
+        """Become ``trajectory``'s service.
+
+        The settings are recorded under ``config.hdf5`` when the trajectory is first stored
+        (see :meth:`config_entries`), so loading a trajectory adopts the file's settings.
+        """
         trajectory.v_storage_service = self
-        if not trajectory.v_stored:
-            for key, value in self._settings.as_config().items():
-                name = f"config.hdf5.{key}"
-                if not trajectory.f_contains(name, shortcuts=False):
-                    trajectory.f_add_config(name, value, comment="HDF5 storage setting")
+
+    #: where the trajectory keeps this service's settings
+    config_group = "config.hdf5"
+
+    def config_entries(self) -> dict[str, Any]:
+        """The settings to record in the trajectory's config."""
+        return self._settings.as_config()
+
+    def adopt_config(self, entries: dict[str, Any]) -> None:
+        """Take over settings from the trajectory's config (as pypet does on store/load)."""
+        known = {k: v for k, v in entries.items() if k in HDF5Settings.field_names()}
+        if known:
+            merged = {**self._settings.as_config(), **known,
+                      "display_time": self._settings.display_time}
+            self._settings = HDF5Settings(**merged)
 
     # --- settings as pypet properties -------------------------------------------------------
     @property
