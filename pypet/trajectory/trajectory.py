@@ -7,14 +7,13 @@ This class is a façade: the work lives in :mod:`pypet.tree` (structure and look
 
 from __future__ import annotations
 
-import functools
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pypet._version import __version__
-from pypet.trajectory import copying, exploration, presetting, runs
+from pypet.trajectory import copying, exploration, presetting
 from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory.dynamic_imports import DynamicImports
 from pypet.trajectory.groups import (
@@ -24,6 +23,8 @@ from pypet.trajectory.groups import (
     ParameterGroup,
     ResultGroup,
 )
+from pypet.trajectory.guards import not_in_run
+from pypet.trajectory.run_api import RunMethods
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.trajectory.storage_api import StorageMethods
 from pypet.tree.group import NNGroupNode
@@ -34,21 +35,9 @@ from pypet.tree.root import TreeRoot
 __all__ = ["Trajectory"]
 
 
-def not_in_run(method: Callable) -> Callable:
-    """Forbid ``method`` while the trajectory is inside a single run."""
-
-    @functools.wraps(method)
-    def guarded(self: Trajectory, *args: Any, **kwargs: Any) -> Any:
-        if self._is_run:
-            raise TypeError(f"{method.__name__} is not allowed during a single run.")
-        return method(self, *args, **kwargs)
-
-    return guarded
-
-
 @install_aliases
-class Trajectory(StorageMethods, TreeRoot, ParameterGroup, DerivedParameterGroup, ConfigGroup,
-                 ResultGroup):
+class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedParameterGroup,
+                 ConfigGroup, ResultGroup):
     """A tree of config, parameters, derived parameters and results plus explored ranges.
 
     Parameters
@@ -287,97 +276,6 @@ class Trajectory(StorageMethods, TreeRoot, ParameterGroup, DerivedParameterGroup
     def f_shrink(self, force: bool = False) -> None:
         """Remove every explored range (only before storing unless ``force``)."""
         exploration.shrink(self, force)
-
-    # --- runs ----------------------------------------------------------------------------------
-    @not_in_run
-    def f_set_crun(self, name_or_idx: int | str | None) -> None:
-        """Make a run current: explored parameters show its values, ``$`` resolves to it."""
-        runs.set_crun(self, name_or_idx)
-
-    @not_in_run
-    def f_iter_runs(self, start: int = 0, stop: int | None = None, step: int = 1,
-                    yields: str = "name") -> Iterator[Any]:
-        """Set each run in turn; yield its name, ``'idx'``, ``'self'`` or a ``'copy'``."""
-        return runs.iter_runs(self, start, stop, step, yields)
-
-    @not_in_run
-    def f_restore_default(self) -> None:
-        """Back to no particular run: explored parameters show their defaults."""
-        self._idx = -1
-        for param in self._explored.values():
-            param._restore_default()
-
-    def f_idx_to_run(self, name_or_idx: int | str) -> int | str:
-        """Map a run index to its name and a name to its index."""
-        return runs.idx_to_run(self, name_or_idx)
-
-    def f_get_run_names(self, sort: bool = True) -> list[str]:
-        """Names of all runs."""
-        from pypet.tree.names import run_name
-
-        return [run_name(i) for i in range(len(self))]
-
-    def f_find_idx(self, name_list: str | list[str], predicate: Callable[..., bool]) -> Iterator[int]:
-        """Yield run indices where ``predicate(*values of name_list)`` holds."""
-        return runs.find_idx(self, name_list, predicate)
-
-    @not_in_run
-    def f_is_completed(self, name_or_idx: int | str | None = None) -> bool:
-        """Whether one run (or, without argument, every run) is completed."""
-        table = self._run_table
-        if name_or_idx is None:
-            return bool(table.completed.all())
-        return bool(table.completed[runs._as_idx(self, name_or_idx)])
-
-    def f_get_run_information(self, name_or_idx: int | str | None = None,
-                              copy: bool = True) -> dict:
-        """Run-information dict of one run, or ``{run name: dict}`` of all runs."""
-        if name_or_idx is None:
-            return {info["name"]: info for info in
-                    (self._run_info(i) for i in range(len(self)))}
-        return self._run_info(runs._as_idx(self, name_or_idx))
-
-    def _run_info(self, idx: int) -> dict:
-        return self._run_table.info(idx, runs.parameter_summary(self, idx))
-
-    @not_in_run
-    def f_get_from_runs(self, name: str, include_default_run: bool = True,
-                        use_indices: bool = False, fast_access: bool = False,
-                        with_links: bool = True, shortcuts: bool = True,
-                        max_depth: int | None = None, auto_load: bool = False) -> Any:
-        """Ordered ``{run: item}`` of the item ``name`` in every run that has it."""
-        return runs.get_from_runs(self, name, include_default_run, use_indices, fast_access,
-                                  with_links, shortcuts, max_depth, auto_load)
-
-    def f_start_run(self, run_name_or_idx: int | str | None = None,
-                    turn_into_run: bool = True) -> None:
-        """Start a run by hand (without an Environment)."""
-        if run_name_or_idx is not None:
-            self.f_set_crun(run_name_or_idx)
-        if self._idx == -1:
-            raise ValueError("Choose a run first: f_start_run(idx) or set v_idx.")
-        self._run_added = []
-        self._is_run = bool(turn_into_run)
-        self._run_table.start(self._idx, self._environment_hexsha or "")
-
-    def f_finalize_run(self, store_meta_data: bool = True, clean_up: bool = True) -> None:
-        """Finish a run started with :meth:`f_start_run`; optionally drop its new items."""
-        if self._idx == -1:
-            raise ValueError("No run was started (f_start_run first).")
-        idx = self._idx
-        self._run_table.finish(idx)
-        added, self._run_added = self._run_added, []
-        self._is_run = False
-        if store_meta_data and self._stored and self._storage_service is not None:
-            from pypet.storage.records import RunOutcome
-
-            table = self._run_table
-            self._storage_service.store_runs(self.v_name, [RunOutcome(
-                idx, None, float(table.timestamp[idx]), float(table.finish_timestamp[idx]),
-                True, str(table.hexsha[idx]))], len(self))
-        if clean_up:
-            copying.remove_nodes(self, added)
-        self.f_restore_default()
 
     # --- presetting ----------------------------------------------------------------------------
     @not_in_run

@@ -29,8 +29,8 @@ SHORTCUTS = {"par": "parameters", "dpar": "derived_parameters", "res": "results"
 RESERVED_ROOT_NAMES = frozenset({"overview"})
 
 _VALID = re.compile(r"^[A-Za-z0-9_-]+$")
-_RUN = re.compile(r"^run_\d{%d}$" % C.FORMAT_ZEROS)
-_SET = re.compile(r"^run_set_\d{%d}$" % C.FORMAT_ZEROS_SET)
+_RUN = re.compile(rf"^run_\d{{{C.FORMAT_ZEROS}}}$")
+_SET = re.compile(rf"^run_set_\d{{{C.FORMAT_ZEROS_SET}}}$")
 _RUN_SHORT = re.compile(r"^(?:run|r)_(\d+|A)$")
 _SET_SHORT = re.compile(r"^(?:runtoset|rts)_(\d+|A)$")
 

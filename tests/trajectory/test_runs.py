@@ -7,7 +7,13 @@ import pickle
 import numpy as np
 import pytest
 
-from pypet import NotUniqueNodeError, PresettingError, Trajectory, cartesian_product, find_unique_points
+from pypet import (
+    NotUniqueNodeError,
+    PresettingError,
+    Trajectory,
+    cartesian_product,
+    find_unique_points,
+)
 
 
 def test_cartesian_product_order_and_ties():
