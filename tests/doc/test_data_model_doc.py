@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from markdown_blocks import ROOT, python_blocks, run_blocks
 
-DOC = Path(__file__).resolve().parents[2] / "doc" / "data_model.md"
-# A fenced block that starts with ```python and ends with a line of ``` alone.
-PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
-
-
-def python_blocks(text: str) -> list[tuple[int, str]]:
-    """Return ``(line number, code)`` of every python block in ``text``."""
-    return [
-        (text.count("\n", 0, match.start()) + 1, match.group(1))
-        for match in PYTHON_BLOCK.finditer(text)
-    ]
+DOC = ROOT / "doc" / "data_model.md"
 
 
 def test_doc_has_snippets():
@@ -28,7 +17,4 @@ def test_doc_has_snippets():
 def test_doc_snippets_run_in_order(tmp_path, monkeypatch):
     """Every snippet executes without error in one shared namespace."""
     monkeypatch.chdir(tmp_path)  # anything a snippet writes stays out of the repository
-    namespace: dict = {"__name__": "data_model_doc"}
-    for line, code in python_blocks(DOC.read_text(encoding="utf-8")):
-        compiled = compile(code, f"{DOC.name}:block at line {line}", "exec")
-        exec(compiled, namespace)  # noqa: S102 - the doc's own snippets
+    run_blocks(DOC, "doc_snippets")

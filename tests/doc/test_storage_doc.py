@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from markdown_blocks import ROOT, python_blocks, run_blocks
 
-DOC = Path(__file__).resolve().parents[2] / "doc" / "storage.md"
-#: A fenced block that starts with ```python and ends with a line of ``` alone.
-PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
-
-
-def python_blocks(text: str) -> list[tuple[int, str]]:
-    """Return ``(line number, code)`` of every python block in ``text``."""
-    return [
-        (text.count("\n", 0, match.start()) + 1, match.group(1))
-        for match in PYTHON_BLOCK.finditer(text)
-    ]
+DOC = ROOT / "doc" / "storage.md"
 
 
 def test_doc_has_snippets():
@@ -28,8 +17,5 @@ def test_doc_has_snippets():
 def test_doc_snippets_run_in_order(tmp_path, monkeypatch):
     """Every snippet executes without error in one shared namespace, writing only to tmp."""
     monkeypatch.chdir(tmp_path)  # the snippets use relative file names
-    namespace: dict = {"__name__": "storage_doc"}
-    for line, code in python_blocks(DOC.read_text(encoding="utf-8")):
-        compiled = compile(code, f"{DOC.name}:block at line {line}", "exec")
-        exec(compiled, namespace)  # noqa: S102 - the doc's own snippets
+    run_blocks(DOC, "doc_snippets")
     assert list(tmp_path.rglob("*.hdf5")), "the snippets were expected to write HDF5 files"
