@@ -33,8 +33,9 @@ def insert_child(parent: NNGroupNode, name: str, node: NNTreeNode) -> NNTreeNode
         )
     node._set_full_name(full_name)
     if not node._is_leaf:
-        node._parent = parent
-        node._root = root
+        state = node.__dict__  # plain writes; groups route attribute writes via natural naming
+        state["_parent"] = parent
+        state["_root"] = root
     parent._children[name] = node
     root._index.setdefault(name, {})[full_name] = node
     root._on_node_added(node)

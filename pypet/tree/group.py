@@ -21,12 +21,14 @@ class NNGroupNode(NNTreeNode):
     a descendant) named ``x``; assignment adds, links or sets (see :mod:`pypet.tree.adding`).
     """
 
+    _children: dict[str, NNTreeNode]
+    _links: dict[str, NNTreeNode]
+    _parent: NNGroupNode | None
+    _root: Any
+
     def __init__(self, full_name: str = "", comment: str = "") -> None:
         super().__init__(full_name, comment, is_leaf=False)
-        self._children: dict[str, NNTreeNode] = {}
-        self._links: dict[str, NNTreeNode] = {}
-        self._parent: NNGroupNode | None = None
-        self._root: Any = None
+        self.__dict__.update(_children={}, _links={}, _parent=None, _root=None)
 
     # --- natural naming ----------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:

@@ -20,17 +20,18 @@ class NNTreeNode:
     """Base of groups and leaves: name, full name, comment and annotations."""
 
     def __init__(self, full_name: str = "", comment: str = "", is_leaf: bool = False) -> None:
-        self._set_full_name(full_name)
         if not isinstance(comment, str):
             raise TypeError(f"A comment must be a string, not {type(comment).__name__}.")
-        self._comment = comment
-        self._annotations: Annotations | None = None
-        self._stored = False
-        self._is_leaf = is_leaf
+        # Written to __dict__ directly: nodes are created in every run, and groups and
+        # results route attribute writes through natural naming.
+        self.__dict__.update(_full_name=full_name, _name=full_name.rpartition(".")[2],
+                             _comment=comment, _annotations=None, _stored=False,
+                             _is_leaf=is_leaf)
 
     def _set_full_name(self, full_name: str) -> None:
-        self._full_name = full_name
-        self._name = full_name.rpartition(".")[2]
+        state = self.__dict__
+        state["_full_name"] = full_name
+        state["_name"] = full_name.rpartition(".")[2]
 
     # --- prefix-free API views -------------------------------------------------------------
     @property
