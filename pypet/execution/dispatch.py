@@ -44,10 +44,19 @@ def execute(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence[i
     service = traj.v_storage_service
     store = settings.automatic_storing
     parallel = settings.multiproc or settings.executor is not None
-    workers_store = parallel and store and _workers_store(settings, service)
-    writer = RunWriter(service, traj.v_name, len(traj)) if store and not workers_store else None
+    # LOCK: workers hold the real service under a lock, also without automatic storing, so
+    # that a run's own traj.f_store() and loading work. Otherwise workers send their data
+    # back and this process writes it: the automatic store, or what a run stored itself.
+    workers_store = parallel and _workers_store(settings, service)
+    needs_writer = (store or parallel) and not workers_store
+    writer = RunWriter(service, traj.v_name, len(traj)) if needs_writer else None
     sink = OutcomeSink(traj, writer, ProgressReporter(len(indices), settings.report_progress))
-    session = service.session(traj.v_name) if writer is not None else contextlib.nullcontext()
+    # The one writer keeps the file open for the whole phase, except with an executor: a
+    # user's fork-based executor may start workers at any submit, and a worker that inherits
+    # the open HDF5 descriptor keeps the file locked after the run (even for reloading).
+    # There each batch opens and closes the file instead.
+    long_session = writer is not None and settings.executor is None
+    session = service.session(traj.v_name) if long_session else contextlib.nullcontext()
     with graceful_exit(settings.graceful_exit) as stop, session:
         try:
             if not parallel:
@@ -68,7 +77,8 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence
     args, kwargs = args_for(indices[0]) if constant_args and indices else ((), {})
     payload = WorkerPayload(traj, func, args, kwargs, hexsha, clean_up=True, store=store,
                             service=traj.v_storage_service if workers_store else None,
-                            wrap_mode=settings.wrap_mode, length=len(traj),
+                            wrap_mode=None if settings.executor is not None
+                            else settings.wrap_mode, length=len(traj),
                             niceness=settings.niceness, gc_interval=settings.gc_interval)
     lock = mp_context().Lock() if workers_store else None
     if settings.executor is not None:

@@ -8,8 +8,12 @@ from typing import Any
 
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
+from pypet.execution.worker import FINISHED_ATTR
 
 __all__ = ["drive"]
+
+#: how often the loop checks for a graceful-exit request while batches run
+_POLL_SECONDS = 0.1
 
 
 def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: OutcomeSink,
@@ -19,7 +23,7 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
     When a batch fails, no new batches start, the running ones finish and are recorded,
     then the first error is raised. After a graceful-exit request no new batches start.
     """
-    inflight: set[cf.Future] = set()
+    inflight: dict[cf.Future, list[int]] = {}  # future -> run indices of its batch
     error: BaseException | None = None
 
     def fill() -> None:
@@ -27,20 +31,47 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
             batch = next(batches, None)
             if batch is None:
                 return
-            inflight.add(submit(batch))
+            inflight[submit(batch)] = [item[0] for item in batch]
 
     fill()
     while inflight:
-        done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+        # Wake up now and then: after Ctrl+C, batches still waiting in the executor must be
+        # cancelled at once, before its workers pick them up.
+        done, _ = cf.wait(inflight, timeout=_POLL_SECONDS, return_when=cf.FIRST_COMPLETED)
         for future in done:
-            inflight.discard(future)
+            runs = inflight.pop(future)
+            if future.cancelled():
+                continue
             try:
                 outcomes = future.result()
             except BaseException as failure:  # the run's own error, re-raised below
+                if not any(note.startswith("pypet:") for note in
+                           getattr(failure, "__notes__", ())):
+                    failure.add_note(_lost_runs_note(failure, runs, inflight))
                 error = error or failure
+                # runs of the failed batch that finished before the error are recorded too
+                for outcome in failure.__dict__.pop(FINISHED_ATTR, None) or ():
+                    sink.accept(outcome)
                 continue
             for outcome in outcomes:
                 sink.accept(outcome)
+        if stop.hit or error is not None:
+            # graceful exit or a failed run: batches that have not started yet never will
+            for future in list(inflight):
+                if future.cancel():
+                    del inflight[future]
         fill()
     if error is not None:
         raise error
+
+
+def _lost_runs_note(failure: BaseException, runs: list[int],
+                    inflight: dict[cf.Future, list[int]]) -> str:
+    """A note for an error that no run raised: which runs it cost."""
+    if isinstance(failure, cf.BrokenExecutor):
+        # a dead worker breaks the whole pool: every batch still in it is lost
+        lost = sorted(runs + [idx for batch in inflight.values() for idx in batch])
+        return (f"pypet: a worker process died; runs {lost} were running or waiting and are "
+                "not completed. use_pool=False runs each run in its own process, so one "
+                "dying run costs only itself.")
+    return f"pypet: runs {runs} are not completed (the error did not come from the run function)."

@@ -27,7 +27,7 @@ class WorkerPayload:
     clean_up: bool = True
     store: bool = True
     service: Any = None  #: the real service, set when workers store themselves (LOCK)
-    wrap_mode: str = "QUEUE"
+    wrap_mode: str | None = "QUEUE"  #: None on an executor
     length: int = 0
     niceness: int | None = None
     gc_interval: int | None = None

@@ -21,7 +21,12 @@ def run_pool(indices: Sequence[int], args_for: Callable[[int], tuple[tuple, dict
              lock: Any, max_inflight: int, stop: GracefulExit) -> None:
     """Run ``indices`` on a process pool; the payload reaches each worker once."""
     size = batch_size(len(indices), ncores)
-    with cf.ProcessPoolExecutor(ncores, mp_context=mp_context(), initializer=init_worker,
-                                initargs=(payload, lock)) as pool:
+    ctx = mp_context()
+    # Batches wait in the pool's call queue before a worker takes them and cannot be
+    # cancelled there; this event tells workers not to start them after a graceful exit.
+    stop_event = ctx.Event()
+    stop.events.append(stop_event)
+    with cf.ProcessPoolExecutor(ncores, mp_context=ctx, initializer=init_worker,
+                                initargs=(payload, lock, stop_event)) as pool:
         drive(partial(pool.submit, run_batch),
               batches(indices, size, args_for, constant_args), sink, max_inflight, stop)

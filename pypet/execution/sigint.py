@@ -17,11 +17,15 @@ class GracefulExit:
 
     def __init__(self) -> None:
         self.hit = False
+        #: multiprocessing Events set at the first Ctrl+C so that workers skip queued runs
+        self.events: list[Any] = []
 
     def _handler(self, signum: int, frame: Any) -> None:
         if self.hit:
             raise KeyboardInterrupt
         self.hit = True
+        for event in self.events:
+            event.set()
         print("\npypet: Ctrl+C received. Finishing and storing the running runs; no new runs "
               "start. Press Ctrl+C again to abort at once.", file=sys.stderr, flush=True)
 

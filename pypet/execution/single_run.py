@@ -37,11 +37,14 @@ def run_one(traj: Trajectory, idx: int, func: Callable[..., Any], args: tuple, k
         added, traj._run_added = traj._run_added, []
     finish = time.time()
     leaves, groups, links = [], [], []
-    if store:
-        # a worker whose storing is deferred to the writer sends even "stored" items along
-        deferred = getattr(traj._storage_service, "defers", False)
+    # A worker whose storing is deferred to the writer sends the items the run "stored"
+    # itself along too; without automatic storing only those. Elsewhere a stored item is
+    # in the file already and only the unstored ones travel (automatic storing).
+    deferred = getattr(traj._storage_service, "defers", False)
+    if store or deferred:
         for node in added:
-            if node._stored and not deferred:
+            travels = (store or node._stored) if deferred else not node._stored
+            if not travels:
                 continue
             if node._is_leaf:
                 leaves.append(leaf_record(node))

@@ -18,14 +18,23 @@ __all__ = ["init_worker", "run_batch", "run_batch_with_payload", "strip"]
 #: the payload of this worker process (set once by init_worker)
 _payload: WorkerPayload | None = None
 _runs_done = 0
+#: set by the parent at a graceful exit (pool workers only)
+_stop_event: Any = None
+#: attribute of a run's exception that carries the batch's runs finished before it
+FINISHED_ATTR = "_pypet_finished_outcomes"
 #: executors without an initializer: payloads unpickled once per process, by digest
 _cache: dict[str, WorkerPayload] = {}
 
 
-def init_worker(payload_bytes: bytes, lock: Any = None) -> None:
-    """Pool initializer: unpickle the payload once and apply niceness."""
-    global _payload
+def init_worker(payload_bytes: bytes, lock: Any = None, stop_event: Any = None) -> None:
+    """Pool initializer: unpickle the payload once and apply niceness.
+
+    ``stop_event`` (a multiprocessing Event) is set by the parent at a graceful exit; a
+    worker then starts no further run, even of batches already queued to it.
+    """
+    global _payload, _stop_event
     _payload = _prepare(pickle.loads(payload_bytes), lock)
+    _stop_event = stop_event
     if _payload.niceness:
         os.nice(_payload.niceness)
 
@@ -50,19 +59,35 @@ def strip(outcome: RunOutcome) -> RunOutcome:
 
 def _run(payload: WorkerPayload, batch: Sequence[tuple[int, tuple, dict]]
          ) -> list[RunOutcome]:
+    """Run a batch; a run's error carries the batch's finished runs so they are not lost."""
     global _runs_done
     outcomes = []
+    failure: Exception | None = None
     for idx, args, kwargs in batch:
+        if _stop_event is not None and _stop_event.is_set():
+            break  # graceful exit: queued runs do not start
         if args is None:
             args, kwargs = payload.args, payload.kwargs or {}
-        outcomes.append(run_one(payload.traj, idx, payload.func, args, kwargs, payload.hexsha,
-                                store=payload.store, clean_up=payload.clean_up))
+        try:
+            outcomes.append(run_one(payload.traj, idx, payload.func, args, kwargs,
+                                    payload.hexsha, store=payload.store,
+                                    clean_up=payload.clean_up))
+        except Exception as error:
+            failure = error
+            break
         _runs_done += 1
         if payload.gc_interval and _runs_done % payload.gc_interval == 0:
             gc.collect()
-    if payload.service is not None and payload.store:  # LOCK: store here, under the lock
+    if outcomes and payload.service is not None and payload.store:
+        # LOCK: store here, under the lock (also the runs finished before a failure)
         payload.traj._storage_service.store_runs(payload.traj.v_name, outcomes, payload.length)
         outcomes = [strip(o) for o in outcomes]
+    if failure is not None:
+        # An exception's __dict__ is pickled with it, so the finished runs of this batch
+        # travel back to the parent, which records them before raising (no lost results).
+        if outcomes:
+            setattr(failure, FINISHED_ATTR, outcomes)
+        raise failure
     return outcomes
 
 

@@ -68,13 +68,20 @@ class DeferredService(StorageService):
     #: run_one includes nodes the user "stored" during the run in the outcome
     defers = True
 
-    def __init__(self, wrap_mode: str) -> None:
-        self._mode = wrap_mode
+    def __init__(self, wrap_mode: str | None) -> None:
+        self._mode = wrap_mode  #: None on an executor (there wrap modes do not apply)
 
     def _no_load(self, *args: Any, **kwargs: Any) -> Any:
+        if self._mode is None:
+            raise NotImplementedError(
+                "Loading (or deleting) during a run is not possible on an executor: only the "
+                "driver process opens the file. Load what the runs need before env.run, or "
+                "use multiproc=True with wrap_mode='LOCK'."
+            )
         raise NotImplementedError(
-            f"Loading during a run is not possible with wrap_mode={self._mode!r}: workers do "
-            "not open the file. Use wrap_mode='LOCK' to load inside runs."
+            f"Loading (or deleting) during a run is not possible with "
+            f"wrap_mode={self._mode!r}: workers do not open the file. Use wrap_mode='LOCK' "
+            "to load inside runs."
         )
 
     def store_trajectory(self, *args: Any, **kwargs: Any) -> None:

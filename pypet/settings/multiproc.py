@@ -9,6 +9,8 @@ from pypet import constants as C
 __all__ = ["validate_multiproc"]
 
 _NET_MODES = (C.MULTIPROC_MODE_NETLOCK, C.MULTIPROC_MODE_NETQUEUE)
+#: the wrap modes this version implements (the NET modes are known but refused)
+_SUPPORTED_MODES = tuple(m for m in C.WRAP_MODES if m not in _NET_MODES)
 
 
 def _check_cap(name: str, value: Any) -> float:
@@ -23,7 +25,8 @@ def validate_multiproc(s: Any) -> None:
         s.wrap_mode = C.MULTIPROC_MODE_NONE
     if not isinstance(s.wrap_mode, str) or s.wrap_mode.upper() not in C.WRAP_MODES:
         raise ValueError(
-            f"wrap_mode must be one of {C.WRAP_MODES[:5]} (or None), got {s.wrap_mode!r}."
+            f"wrap_mode must be one of {', '.join(_SUPPORTED_MODES)} (or None), got "
+            f"{s.wrap_mode!r}."
         )
     s.wrap_mode = s.wrap_mode.upper()
     if s.wrap_mode in _NET_MODES:
