@@ -93,3 +93,5 @@ LOG_HOST = "$host"
 # --- misc ---------------------------------------------------------------------------------
 PYTHON_VERSION = sys.version_info
 MAX_NAME_LENGTH = 128  # the last name component must be shorter than this
+#: item of the Pickle* leaves' ``_store()`` dict that carries the pickle protocol
+PICKLE_PROTOCOL_KEY = "__pckl_prtcl__"

@@ -5,25 +5,18 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
+from pypet.constants import PICKLE_PROTOCOL_KEY
 from pypet.parameters.base import _EMPTY
 from pypet.parameters.parameter import Parameter
+from pypet.utils.protocol import HasProtocol, check_protocol
 
-__all__ = ["PROTOCOL_KEY", "PickleParameter", "check_protocol"]
+__all__ = ["PROTOCOL_KEY", "PickleParameter"]
 
 #: Item under which ``_store()`` hands the pickle protocol to the storage layer.
-PROTOCOL_KEY = "__pckl_prtcl__"
+PROTOCOL_KEY = PICKLE_PROTOCOL_KEY
 
 
-def check_protocol(protocol: int) -> int:
-    """Return ``protocol`` if it is a valid pickle protocol, else raise ``ValueError``."""
-    if type(protocol) is not int or not 0 <= protocol <= pickle.HIGHEST_PROTOCOL:
-        raise ValueError(
-            f"A pickle protocol is an int from 0 to {pickle.HIGHEST_PROTOCOL}, not {protocol!r}."
-        )
-    return protocol
-
-
-class PickleParameter(Parameter):
+class PickleParameter(HasProtocol, Parameter):
     """A parameter for any picklable object.
 
     ``f_supports`` is always true. For exploration two values count as one type if their
@@ -52,15 +45,6 @@ class PickleParameter(Parameter):
     ) -> None:
         self._protocol = check_protocol(protocol)
         super().__init__(full_name, data, comment)
-
-    @property
-    def v_protocol(self) -> int:
-        """The pickle protocol used when the value is stored."""
-        return self._protocol
-
-    @v_protocol.setter
-    def v_protocol(self, protocol: int) -> None:
-        self._protocol = check_protocol(protocol)
 
     def f_supports(self, data: Any) -> bool:
         """Every object is accepted (picklability shows when it is stored)."""

@@ -5,15 +5,17 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
+from pypet.constants import PICKLE_PROTOCOL_KEY
 from pypet.results.result import Result
+from pypet.utils.protocol import HasProtocol, check_protocol
 
 __all__ = ["PROTOCOL_KEY", "PickleResult"]
 
 #: Item under which ``_store()`` hands the pickle protocol to the storage layer.
-PROTOCOL_KEY = "__pckl_prtcl__"
+PROTOCOL_KEY = PICKLE_PROTOCOL_KEY
 
 
-class PickleResult(Result):
+class PickleResult(HasProtocol, Result):
     """A :class:`Result` whose items may be any picklable objects.
 
     Storage: ``_store()`` returns the items as they are plus the item ``'__pckl_prtcl__'``
@@ -37,17 +39,8 @@ class PickleResult(Result):
         protocol: int = pickle.DEFAULT_PROTOCOL,
         **kwargs: Any,
     ) -> None:
-        self._protocol = _check_protocol(protocol)
+        self._protocol = check_protocol(protocol)
         super().__init__(full_name, *args, comment=comment, **kwargs)
-
-    @property
-    def v_protocol(self) -> int:
-        """The pickle protocol used when the items are stored."""
-        return self._protocol
-
-    @v_protocol.setter
-    def v_protocol(self, protocol: int) -> None:
-        self._protocol = _check_protocol(protocol)
 
     def f_supports(self, item: Any) -> bool:
         """Every object is accepted (picklability shows when it is stored)."""
@@ -64,13 +57,6 @@ class PickleResult(Result):
     def _load(self, load_dict: dict[str, Any]) -> None:
         items = dict(load_dict)
         if PROTOCOL_KEY in items:
-            self._protocol = _check_protocol(items.pop(PROTOCOL_KEY))
+            self._protocol = check_protocol(items.pop(PROTOCOL_KEY))
         super()._load(items)
 
-
-def _check_protocol(protocol: int) -> int:
-    if type(protocol) is not int or not 0 <= protocol <= pickle.HIGHEST_PROTOCOL:
-        raise ValueError(
-            f"A pickle protocol is an int from 0 to {pickle.HIGHEST_PROTOCOL}, not {protocol!r}."
-        )
-    return protocol

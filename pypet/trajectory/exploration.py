@@ -81,7 +81,11 @@ def explore(traj: Trajectory, build_dict: Mapping[str, Iterable]) -> None:
 
 
 def expand(traj: Trajectory, build_dict: Mapping[str, Iterable], fail_safe: bool = True) -> None:
-    """Append points to every explored parameter (the keys must be exactly those)."""
+    """Append points to every explored parameter (the keys must be exactly those).
+
+    A failure always rolls every parameter back; ``fail_safe`` is accepted for pypet's
+    signature (pypet rolled back only with it).
+    """
     if not traj._explored:
         explore(traj, build_dict)
         return

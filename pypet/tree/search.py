@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pypet.tree.group import NNGroupNode
     from pypet.tree.node import NNTreeNode
 
-__all__ = ["candidates_below", "find", "find_all", "search_below"]
+__all__ = ["candidates_below", "find", "find_all"]
 
 
 def find(
@@ -93,19 +93,6 @@ def _not_unique(node: Any, key: str, found: list) -> NotUniqueNodeError:
         f"The name {key!r} is not unique below {node.v_full_name or 'the root'!r}: "
         f"found {names} at the same depth. Use a longer path, e.g. {names[0]!r}."
     )
-
-
-def search_below(
-    node: NNGroupNode, key: str, with_links: bool = True, max_depth: int | None = None
-) -> tuple[NNTreeNode | None, int]:
-    """Find the unique node named ``key`` at the smallest depth below ``node``.
-
-    Returns ``(node, relative depth)`` or ``(None, 0)``; raises NotUniqueNodeError on a tie.
-    """
-    found, depth = candidates_below(node, key, with_links, max_depth)
-    if len(found) > 1:
-        raise _not_unique(node, key, found)
-    return (found[0], depth) if found else (None, 0)
 
 
 def candidates_below(

@@ -26,7 +26,7 @@ __all__ = ["NodeWriter", "PICKLE_KEY", "is_compact", "item_order"]
 warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
 
 #: item of Pickle* leaves that carries the pickle protocol (not stored as an item)
-PICKLE_KEY = "__pckl_prtcl__"
+PICKLE_KEY = C.PICKLE_PROTOCOL_KEY
 #: prefix of a leaf being rewritten; a leading underscore is never a tree name
 _TMP = "_pypet_tmp_"
 
