@@ -1,8 +1,10 @@
 """Choosing and driving the runner for one batch of runs (serial, pool, fork, executor).
 
 Who writes: with an executor, or wrap modes QUEUE/PIPE/LOCAL/NONE, the main process is the
-one writer and keeps the file open; workers send outcomes back. With LOCK, workers store
-their own outcomes under a lock and the main process keeps the file closed meanwhile.
+one writer and keeps the file open; workers send outcomes back. With LOCK, every process
+(the main one included) opens the file only while holding a shared lock: pool workers
+store their batches themselves, a forked run process (one run each) sends its outcome back
+and the main process stores outcomes in batches, so no process opens the file per run.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pypet.execution.progress import ProgressReporter
 from pypet.execution.serial import run_serial
 from pypet.execution.sigint import graceful_exit
 from pypet.execution.sink import OutcomeSink
+from pypet.execution.wrap import LockedService
 from pypet.execution.writer import RunWriter
 
 if TYPE_CHECKING:
@@ -28,7 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["execute"]
 
 
-def _workers_store(settings: EnvironmentSettings, service: Any) -> bool:
+def _lock_mode(settings: EnvironmentSettings, service: Any) -> bool:
+    """Whether workers use the real service under a shared lock (LOCK, or NONE + a safe service)."""
     if settings.executor is not None:
         return False
     if settings.wrap_mode == C.MULTIPROC_MODE_LOCK:
@@ -47,15 +51,19 @@ def execute(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence[i
     # LOCK: workers hold the real service under a lock, also without automatic storing, so
     # that a run's own traj.f_store() and loading work. Otherwise workers send their data
     # back and this process writes it: the automatic store, or what a run stored itself.
-    workers_store = parallel and _workers_store(settings, service)
+    locked = parallel and _lock_mode(settings, service)
+    lock = mp_context().Lock() if locked else None
+    forked = parallel and settings.executor is None and not settings.use_pool
+    workers_store = locked and not forked
     needs_writer = (store or parallel) and not workers_store
-    writer = RunWriter(service, traj.v_name, len(traj)) if needs_writer else None
+    writer_service = LockedService(service, lock) if locked else service
+    writer = RunWriter(writer_service, traj.v_name, len(traj)) if needs_writer else None
     sink = OutcomeSink(traj, writer, ProgressReporter(len(indices), settings.report_progress))
     # The one writer keeps the file open for the whole phase, except with an executor: a
     # user's fork-based executor may start workers at any submit, and a worker that inherits
     # the open HDF5 descriptor keeps the file locked after the run (even for reloading).
     # There each batch opens and closes the file instead.
-    long_session = writer is not None and settings.executor is None
+    long_session = writer is not None and settings.executor is None and not locked
     session = service.session(traj.v_name) if long_session else contextlib.nullcontext()
     with graceful_exit(settings.graceful_exit) as stop, session:
         try:
@@ -64,7 +72,7 @@ def execute(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence[i
                            settings.clean_up_runs, stop)
             else:
                 _parallel(traj, settings, indices, func, args_for, constant_args, hexsha,
-                          sink, store, workers_store, stop)
+                          sink, store, lock, workers_store, stop)
         finally:
             sink.flush()
     return sink.results, stop.hit
@@ -72,15 +80,15 @@ def execute(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence[i
 
 def _parallel(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence[int],
               func: Callable[..., Any], args_for: Callable[[int], tuple[tuple, dict]],
-              constant_args: bool, hexsha: str, sink: OutcomeSink, store: bool,
+              constant_args: bool, hexsha: str, sink: OutcomeSink, store: bool, lock: Any,
               workers_store: bool, stop: Any) -> None:
     args, kwargs = args_for(indices[0]) if constant_args and indices else ((), {})
     payload = WorkerPayload(traj, func, args, kwargs, hexsha, clean_up=True, store=store,
-                            service=traj.v_storage_service if workers_store else None,
+                            service=traj.v_storage_service if lock is not None else None,
+                            store_in_worker=workers_store,
                             wrap_mode=None if settings.executor is not None
                             else settings.wrap_mode, length=len(traj),
                             niceness=settings.niceness, gc_interval=settings.gc_interval)
-    lock = mp_context().Lock() if workers_store else None
     if settings.executor is not None:
         from pypet.execution.executors import executor_for, run_on_executor
 

@@ -26,7 +26,8 @@ class WorkerPayload:
     hexsha: str = ""
     clean_up: bool = True
     store: bool = True
-    service: Any = None  #: the real service, set when workers store themselves (LOCK)
+    service: Any = None  #: the real service, used under the lock (LOCK)
+    store_in_worker: bool = True  #: LOCK: a worker stores its own batch of outcomes
     wrap_mode: str | None = "QUEUE"  #: None on an executor
     length: int = 0
     niceness: int | None = None

@@ -78,7 +78,7 @@ def _run(payload: WorkerPayload, batch: Sequence[tuple[int, tuple, dict]]
         _runs_done += 1
         if payload.gc_interval and _runs_done % payload.gc_interval == 0:
             gc.collect()
-    if outcomes and payload.service is not None and payload.store:
+    if outcomes and payload.service is not None and payload.store and payload.store_in_worker:
         # LOCK: store here, under the lock (also the runs finished before a failure)
         payload.traj._storage_service.store_runs(payload.traj.v_name, outcomes, payload.length)
         outcomes = [strip(o) for o in outcomes]
