@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from pypet._version import __version__
+from pypet.execution.postproc import Call, parse_pipeline
 from pypet.log.setup import LoggingSetup
 from pypet.settings.environment import split_kwargs
 from pypet.storage.factory import make_service
@@ -95,6 +96,7 @@ class Environment:
         traj._environment_hexsha = self._hexsha
         traj._environment_name = self._name
         self._current_idx = 0
+        self._postproc: Call | None = None
         self._add_config()
         _log.info("Environment %s created for trajectory %s.", self._name, traj.v_name)
 
@@ -214,95 +216,58 @@ class Environment:
 
         Returns ``[(run index, return value), ...]`` sorted by index. If a run raises, the
         error propagates (with a note naming the run) after every run finished before it
-        was stored and marked completed.
+        was stored and marked completed. A registered post-processing function runs after
+        the runs and may add points, which are then run too.
         """
-        return self._execute(runfunc, lambda idx: (args, kwargs), constant_args=True)
+        return self._start(Call(runfunc, args, kwargs), mapped=False)
 
     def run_map(self, runfunc: Callable[..., Any], *iter_args: Iterable,
                 **iter_kwargs: Iterable) -> list[tuple[int, Any]]:
         """Like :meth:`run`, with the k-th value of every iterable passed to the k-th run."""
         if not iter_args and not iter_kwargs:
             raise ValueError("run_map needs at least one iterable of arguments.")
-        arg_lists = [list(a) for a in iter_args]
-        kwarg_lists = {k: list(v) for k, v in iter_kwargs.items()}
-        order: dict[int, int] = {}
+        return self._start(Call(runfunc, iter_args, iter_kwargs), mapped=True)
 
-        def args_for(idx: int) -> tuple[tuple, dict]:
-            pos = order.setdefault(idx, len(order))
-            return (tuple(a[pos] for a in arg_lists), {k: v[pos] for k, v in kwarg_lists.items()})
+    def pipeline(self, pipeline: Callable[..., Any]) -> list[tuple[int, Any]] | None:
+        """``pipeline(traj)`` builds the trajectory and returns what to run (see
+        :mod:`pypet.execution.postproc`); returns what :meth:`run` returns."""
+        return self._pipeline(pipeline, mapped=False)
 
-        return self._execute(runfunc, args_for)
-
-    def pipeline(self, pipeline: Callable[..., Any]) -> Any:
-        """Not available yet (post-processing and pipelines come in a later version)."""
-        raise NotImplementedError("pipeline is not available in this version of pypet yet.")
-
-    pipeline_map = pipeline
+    def pipeline_map(self, pipeline: Callable[..., Any]) -> list[tuple[int, Any]] | None:
+        """Like :meth:`pipeline`; the run arguments are iterables as in :meth:`run_map`."""
+        return self._pipeline(pipeline, mapped=True)
 
     def add_postprocessing(self, postproc: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Not available yet (post-processing comes in a later version)."""
-        raise NotImplementedError("add_postprocessing is not available in this version yet.")
+        """Register ``postproc(traj, results, *args, **kwargs)``, called after the runs.
+
+        It may return a dict of points (or a tuple ``(points, run_args, run_kwargs,
+        postproc_args, postproc_kwargs)``) to expand the trajectory; the new runs execute
+        and it is called again, until it adds nothing (adaptive searches).
+        """
+        if not callable(postproc):
+            raise TypeError(f"The post-processing function must be callable, got {postproc!r}.")
+        self._postproc = Call(postproc, args, kwargs)
 
     def resume(self, trajectory_name: str | None = None, resume_folder: str | None = None) -> Any:
         """Not available yet (resuming crashed experiments comes in a later version)."""
         raise NotImplementedError("resume is not available in this version of pypet yet.")
 
-    def _execute(self, runfunc: Callable[..., Any],
-                 args_for: Callable[[int], tuple[tuple, dict]],
-                 constant_args: bool = False) -> list[tuple[int, Any]]:
-        if not callable(runfunc):
-            raise TypeError(f"The run function must be callable, got {runfunc!r}.")
-        from pypet.execution.dispatch import execute
+    def _pipeline(self, pipeline: Callable[..., Any],
+                  mapped: bool) -> list[tuple[int, Any]] | None:
+        run, postproc = parse_pipeline(pipeline(self._traj))
+        if run is None and self._settings.do_single_runs:
+            raise ValueError(
+                "The pipeline returned no run function; return one, or create the Environment "
+                "with do_single_runs=False for analysis-only pipelines."
+            )
+        if postproc is not None:
+            self._postproc = postproc
+        return self._start(run, mapped)
 
-        traj, settings = self._traj, self._settings
-        traj._prepare_experiment()
-        service = traj.v_storage_service
-        indices = [i for i in range(self._current_idx, len(traj))
-                   if not traj._run_table.completed[i]] if settings.do_single_runs else []
-        for branch in ("results", "derived_parameters"):
-            # The containers of run-scoped items, created once rather than in every run.
-            if not traj.f_contains(f"{branch}.runs", shortcuts=False):
-                traj.f_get(branch, shortcuts=False).f_add_group("runs")
-        start = time.time()
-        _log.info("Starting %d runs of %s.", len(indices), traj.v_name)
-        with service.session(traj.v_name):
-            # metadata and run table always; the data only with automatic storing (as pypet)
-            traj.f_store(only_init=not settings.automatic_storing)
-        interrupted = False
-        try:
-            results, interrupted = execute(traj, settings, indices, runfunc, args_for,
-                                           constant_args, self._hexsha)
-        except BaseException as error:
-            _log.error("A run of %s failed: %r (%s)", traj.v_name, error,
-                       " ".join(getattr(error, "__notes__", [])))
-            raise
-        finally:
-            with service.session(traj.v_name):
-                self._finalize(start)
-        if interrupted:
-            _log.warning("Stopped after Ctrl+C: %d of %d runs done.", len(results), len(indices))
-        else:
-            self._current_idx = len(traj)
-        return sorted(results, key=lambda pair: pair[0])
+    def _start(self, run: Call | None, mapped: bool) -> list[tuple[int, Any]]:
+        from pypet.execution.experiment import RunArgs, run_experiment
 
-    def _finalize(self, start: float) -> None:
-        """Record timing in the config and store what is not stored yet."""
-        traj = self._traj
-        finish = time.time()
-        prefix = f"config.environment.{self._name}"
-        import datetime
-
-        for name, value in (("start_timestamp", start), ("finish_timestamp", finish),
-                            ("runtime", str(datetime.timedelta(seconds=finish - start)))):
-            full = f"{prefix}.{name}"
-            node = traj.f_get_default(full, None, fast_access=False, shortcuts=False)
-            if node is None:
-                traj.f_add_config(full, value)
-            else:
-                node.f_unlock()
-                node.f_set(value)
-                node._stored = False
-        traj.f_store(only_init=not self._settings.automatic_storing)
-        incomplete = int((traj._run_table.completed == 0).sum())
-        if incomplete:
-            _log.error("%d runs of %s did not complete.", incomplete, traj.v_name)
+        if run is not None and not callable(run.func):
+            raise TypeError(f"The run function must be callable, got {run.func!r}.")
+        args = RunArgs(run.args, run.kwargs, mapped) if run is not None else RunArgs((), {}, False)
+        return run_experiment(self, run, args, self._postproc)
