@@ -48,10 +48,12 @@ _LAZY: dict[str, str] = {
     "HDF5StorageService": "pypet.storage.hdf5.service",
     "LazyStorageService": "pypet.storage.null",
     "load_trajectory": "pypet.trajectory.storage_api",
+    "compact_hdf5_file": "pypet.storage.hdf5.compact",
     "to_dataframe": "pypet.trajectory.dataframe",
     "progressbar": "pypet.execution.progress",
     "MultiprocContext": "pypet.execution.context",
     "manual_run": "pypet.execution.manual",
+    "rename_log_file": "pypet.log.filenames",
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
 }

@@ -17,7 +17,7 @@ from typing import Any
 from pypet._version import __version__
 from pypet.execution.postproc import Call, parse_pipeline
 from pypet.log.setup import LoggingSetup
-from pypet.settings.environment import split_kwargs
+from pypet.settings.environment import positional_settings, split_kwargs
 from pypet.storage.factory import make_service
 from pypet.trajectory import Trajectory
 from pypet.trajectory.run_table import format_time
@@ -26,7 +26,7 @@ __all__ = ["Environment"]
 
 _log = logging.getLogger("pypet.environment")
 #: old method names of the Environment → current ones (pypet's f_/v_ prefixes are stripped)
-_OLD_NAMES = {"continue": "resume"}
+_OLD_NAMES = {"continue": "resume", "add_postproc": "add_postprocessing"}
 
 
 def _multiproc_config(s: Any) -> dict[str, Any]:
@@ -63,8 +63,8 @@ class Environment:
     An unknown keyword raises ``ValueError`` naming it.
     """
 
-    def __init__(self, trajectory: Any = "trajectory", **kwargs: Any) -> None:
-        settings, rest = split_kwargs({"trajectory": trajectory, **kwargs})
+    def __init__(self, trajectory: Any = "trajectory", *args: Any, **kwargs: Any) -> None:
+        settings, rest = split_kwargs({**positional_settings((trajectory, *args)), **kwargs})
         if "config" in rest:
             raise NotImplementedError("config= (ini-file configuration) is not available yet.")
         self._settings = settings
@@ -123,6 +123,15 @@ class Environment:
                                            **kwargs)
             traj.v_storage_service = service
         if kwargs:
+            from pypet.storage.hdf5.settings import HDF5Settings
+
+            storage_words = {"filename", "file_title", "overwrite_file",
+                             *HDF5Settings.field_names()}
+            if traj.v_storage_service is not None and storage_words & set(kwargs):
+                raise ValueError(
+                    f"The trajectory already has a storage service, so the storage keywords "
+                    f"{sorted(kwargs)} cannot be used; set them on its service instead."
+                )
             raise ValueError(
                 f"Unknown keyword arguments for the Environment: {sorted(kwargs)}. Check the "
                 "spelling (storage keywords and trajectory properties are accepted too)."
@@ -160,6 +169,11 @@ class Environment:
             plain = name[2:]
             return getattr(self, _OLD_NAMES.get(plain, plain))
         raise AttributeError(f"'Environment' object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("v_") and isinstance(getattr(type(self), name[2:], None), property):
+            name = name[2:]  # env.v_current_idx = 0 sets current_idx, as in pypet
+        object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
         return f"<Environment {self._name} for Trajectory {self._traj.v_name}>"
@@ -248,7 +262,8 @@ class Environment:
             raise TypeError(f"The post-processing function must be callable, got {postproc!r}.")
         self._postproc = Call(postproc, args, kwargs)
 
-    def resume(self, trajectory_name: str | None = None, resume_folder: str | None = None) -> Any:
+    def resume(self, trajectory_name: str | None = None, resume_folder: str | None = None,
+               continue_folder: str | None = None) -> Any:
         """Not available yet (resuming crashed experiments comes in a later version)."""
         raise NotImplementedError("resume is not available in this version of pypet yet.")
 

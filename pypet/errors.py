@@ -46,5 +46,9 @@ class NotUniqueNodeError(AttributeError):
     """A shortcut or name matches more than one node at the same depth."""
 
 
-class DataNotInStorageError(IOError):
-    """The requested item is not in the storage (file, trajectory or node missing)."""
+class DataNotInStorageError(IOError, ValueError):
+    """The requested item is not in the storage (file, trajectory or node missing).
+
+    An ``IOError`` as in pypet 0.7, and also a ``ValueError``: pypet raised ValueError for
+    a missing file or trajectory, so ``except ValueError`` in user scripts keeps working.
+    """

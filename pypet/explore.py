@@ -1,4 +1,9 @@
-"""Building exploration ranges: the cartesian product and finding unique points."""
+"""Building exploration ranges: grids, random and Latin-hypercube samples, unique points.
+
+Every builder returns ``{parameter name: list of Python values}``, ready for
+``traj.f_explore``. Values are Python scalars (not numpy ones), because exploration
+requires the type of the parameter's default.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["cartesian_product", "find_unique_points"]
+__all__ = ["cartesian_product", "find_unique_points", "latin_hypercube", "random_sample"]
 
 
 def cartesian_product(parameter_dict: Mapping[str, Iterable],
@@ -51,6 +56,87 @@ def cartesian_product(parameter_dict: Mapping[str, Iterable],
             for name, value in zip(group, point, strict=True):
                 result[name].append(value)
     return result
+
+
+def _checked_bounds(bounds: Mapping[str, Sequence[float]], n: int) -> dict[str, tuple]:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"The number of points must be a positive int, got {n!r}.")
+    checked = {}
+    for name, pair in bounds.items():
+        if len(pair) != 2 or not pair[0] <= pair[1]:
+            raise ValueError(f"Bounds of {name!r} must be (low, high) with low <= high, "
+                             f"got {pair!r}.")
+        checked[name] = (pair[0], pair[1])
+    return checked
+
+
+def random_sample(bounds: Mapping[str, Sequence[float]], n: int,
+                  seed: int | None = None) -> dict[str, list]:
+    """Return ``n`` independent uniform random points of a box.
+
+    Parameters
+    ----------
+    bounds : mapping
+        ``{parameter name: (low, high)}``. Two ints give ints in ``low..high`` (both
+        included); otherwise floats in ``[low, high)``.
+    n : int
+        Number of points (runs).
+    seed : int, optional
+        Seed of the random generator, for a reproducible sample.
+
+    Examples
+    --------
+    >>> sample = random_sample({'x': (0.0, 1.0), 'k': (1, 3)}, 4, seed=1)
+    >>> [len(v) for v in sample.values()], all(1 <= k <= 3 for k in sample['k'])
+    ([4, 4], True)
+    """
+    import numpy as np  # here, so that importing this module stays cheap
+
+    rng = np.random.default_rng(seed)
+    sample = {}
+    for name, (low, high) in _checked_bounds(bounds, n).items():
+        if _both_ints(low, high):
+            sample[name] = rng.integers(low, high, endpoint=True, size=n).tolist()
+        else:
+            sample[name] = rng.uniform(low, high, size=n).tolist()
+    return sample
+
+
+def latin_hypercube(bounds: Mapping[str, Sequence[float]], n: int,
+                    seed: int | None = None) -> dict[str, list]:
+    """Return a Latin-hypercube sample of ``n`` float points of a box.
+
+    Each parameter's range is cut into ``n`` equal strata and every stratum holds exactly
+    one point, so ``n`` runs cover every parameter evenly (unlike a grid, whose size grows
+    with the power of the number of parameters).
+
+    Parameters
+    ----------
+    bounds : mapping
+        ``{parameter name: (low, high)}``; values are floats in ``[low, high)``.
+    n : int
+        Number of points (runs).
+    seed : int, optional
+        Seed of the random generator, for a reproducible sample.
+
+    Examples
+    --------
+    >>> sample = latin_hypercube({'x': (0.0, 1.0), 'y': (10.0, 20.0)}, 5, seed=0)
+    >>> sorted(int(v * 5) for v in sample['x'])
+    [0, 1, 2, 3, 4]
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    sample = {}
+    for name, (low, high) in _checked_bounds(bounds, n).items():
+        strata = rng.permutation(n) + rng.uniform(size=n)  # one point inside each stratum
+        sample[name] = (float(low) + strata / n * (float(high) - float(low))).tolist()
+    return sample
+
+
+def _both_ints(low: Any, high: Any) -> bool:
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high))
 
 
 def find_unique_points(explored_parameters: Sequence[Any]) -> list[tuple[tuple, list[int]]]:

@@ -27,8 +27,9 @@ class QueueService(StorageService):
     def _send(self, method: str, *args: Any, **kwargs: Any) -> None:
         self._queue.put((method, args, kwargs))
 
-    def store_trajectory(self, *args: Any, **kwargs: Any) -> None:
-        self._send("store_trajectory", *args, **kwargs)
+    def store_trajectory(self, image: Any, *args: Any, **kwargs: Any) -> None:
+        image.records = list(image.records)  # a lazy generator cannot travel over a queue
+        self._send("store_trajectory", image, *args, **kwargs)
 
     def store_records(self, traj_name: str, records: Any, *args: Any, **kwargs: Any) -> None:
         self._send("store_records", traj_name, list(records), *args, **kwargs)
@@ -86,6 +87,11 @@ class MultiprocContext:
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
         self._started = False
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith(("f_", "v_")):  # pypet's spellings: f_start, f_finalize, v_lock
+            return getattr(self, name[2:])
+        raise AttributeError(f"'MultiprocContext' object has no attribute {name!r}")
 
     @property
     def lock(self) -> Any:

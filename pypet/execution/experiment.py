@@ -29,16 +29,24 @@ class RunArgs:
 
     def __init__(self, args: tuple, kwargs: dict, mapped: bool) -> None:
         self.mapped = mapped
+        self._args: Any = ()
+        self._kwargs: Any = {}
         self.replace(args, kwargs)
 
-    def replace(self, args: tuple, kwargs: dict) -> None:
-        """New arguments (from post-processing) for the runs that follow."""
+    def replace(self, args: tuple | None, kwargs: dict | None) -> None:
+        """New arguments (from post-processing) for the runs that follow; None keeps the
+        current positional or keyword arguments."""
         if self.mapped:
-            self._args = [list(a) for a in args]
-            self._kwargs = {k: list(v) for k, v in kwargs.items()}
+            if args is not None:
+                self._args = [list(a) for a in args]
+            if kwargs is not None:
+                self._kwargs = {k: list(v) for k, v in kwargs.items()}
             self._order: dict[int, int] = {}
         else:
-            self._args, self._kwargs = tuple(args), dict(kwargs)
+            if args is not None:
+                self._args = tuple(args)
+            if kwargs is not None:
+                self._kwargs = dict(kwargs)
 
     def args_for(self, idx: int) -> tuple[tuple, dict]:
         """Arguments of run ``idx``."""
@@ -113,21 +121,39 @@ def _post_process(env: Environment, postproc: Call, args: RunArgs,
     traj.f_restore_default()
     with traj.v_storage_service.session(traj.v_name):
         traj.f_store(only_init=True)  # the run table is on disk before post-processing
+    length = len(traj)  # before: post-processing may also call traj.f_expand itself
     value = postproc.func(traj, sorted(results, key=lambda pair: pair[0]), *postproc.args,
                           **postproc.kwargs)
     expansion = parse_postproc_return(value)
     if expansion is None:
-        return False
-    length = len(traj)
+        return len(traj) > length
     if expansion.points:
         traj.f_expand(expansion.points)
     if expansion.run_args is not None or expansion.run_kwargs is not None:
-        args.replace(expansion.run_args or (), expansion.run_kwargs or {})
+        args.replace(expansion.run_args, expansion.run_kwargs)
     if expansion.postproc_args is not None:
         postproc.args = expansion.postproc_args
     if expansion.postproc_kwargs is not None:
         postproc.kwargs = expansion.postproc_kwargs
     return len(traj) > length
+
+
+def _wildcard_entries(traj: Any) -> dict[str, Any]:
+    """pypet records every wildcard function: its wildcards, name, doc and source."""
+    import inspect
+
+    entries: dict[str, Any] = {}
+    for pos, (names, function) in enumerate(traj._wildcards.items()):
+        base = f"wildcards.function_{pos}"
+        for number, name in enumerate(names):
+            entries[f"{base}.wildcard_{number}"] = name
+        entries[f"{base}.name"] = getattr(function, "__name__", repr(function))
+        entries[f"{base}.doc"] = inspect.getdoc(function) or ""
+        try:
+            entries[f"{base}.source"] = inspect.getsource(function)
+        except (OSError, TypeError):  # built-ins and interactively defined functions
+            pass
+    return entries
 
 
 def _finalize(env: Environment, start: float, expanded: bool) -> None:
@@ -139,6 +165,7 @@ def _finalize(env: Environment, start: float, expanded: bool) -> None:
                                "runtime": str(datetime.timedelta(seconds=finish - start))}
     if expanded:
         entries["postproc_expand"] = True
+    entries.update(_wildcard_entries(traj))
     for name, value in entries.items():
         full = f"{prefix}.{name}"
         node = traj.f_get_default(full, None, fast_access=False, shortcuts=False)

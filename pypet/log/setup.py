@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from pypet import constants as C
+from pypet.log.filenames import prepare_dict_config, prepare_ini_config
 
 __all__ = ["LoggingSetup", "StdoutToLogger"]
 
@@ -51,6 +52,14 @@ class StdoutToLogger:
         self.__init__(state["name"], state["level"])  # type: ignore[misc]
 
 
+def _handlers_now() -> dict[logging.Logger, set[logging.Handler]]:
+    """The handlers of the root logger and every named logger that exists now."""
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)]
+    return {logger: set(logger.handlers) for logger in loggers}
+
+
 class LoggingSetup:
     """The logging part of the Environment's keywords."""
 
@@ -65,56 +74,91 @@ class LoggingSetup:
         self._folder, self._names, self._levels = log_folder, logger_names, log_levels
         self._env, self._traj = env_name, traj_name
         self._added: list[tuple[logging.Logger, logging.Handler]] = []
+        self._levels_before: dict[logging.Logger, int] = {}
+        self._removed: list[tuple[logging.Logger, logging.Handler]] = []
         self._redirect: StdoutToLogger | None = None
 
     def enable(self) -> None:
-        """Apply the configuration."""
+        """Apply the configuration (remembering what it adds, for :meth:`disable`)."""
+        before = _handlers_now()
+        levels = {logger: logger.level for logger in before}
+        self._configure()
+        after = _handlers_now()
+        for logger, level in levels.items():
+            if logger.level != level:
+                self._levels_before.setdefault(logger, level)
+        for logger, handlers in after.items():
+            for handler in handlers - before.get(logger, set()):
+                if (logger, handler) not in self._added:
+                    self._added.append((logger, handler))
+        # fileConfig/dictConfig replace the handlers of the loggers they configure; those
+        # are put back by disable()
+        self._removed = [(logger, handler) for logger, handlers in before.items()
+                         for handler in handlers - after.get(logger, set())]
+
+    def _configure(self) -> None:
         if self._folder is not None or self._names is not None or self._levels is not None:
             self._simple()
         elif self._config == C.DEFAULT_LOGGING:
-            logger = logging.getLogger("pypet")
-            if not logger.handlers:
-                handler = logging.StreamHandler()
-                handler.setFormatter(logging.Formatter(_FORMAT))
-                self._attach(logger, handler)
-                if logger.level == logging.NOTSET:
-                    logger.setLevel(logging.INFO)
+            self._console("pypet")
+            if self._stdout:
+                self._console(self._stdout_logger()[0])  # captured prints stay visible
         elif isinstance(self._config, dict):
-            logging.config.dictConfig(self._config)
-        elif isinstance(self._config, (str, os.PathLike, configparser.ConfigParser)):
-            if not isinstance(self._config, configparser.ConfigParser) and \
+            logging.config.dictConfig(prepare_dict_config(self._config, **self._wildcard_names()))
+        elif isinstance(self._config, (str, os.PathLike, configparser.RawConfigParser)):
+            if not isinstance(self._config, configparser.RawConfigParser) and \
                     not os.path.exists(self._config):
                 raise ValueError(f"The logging config file {self._config!r} does not exist.")
-            logging.config.fileConfig(self._config, disable_existing_loggers=False)
+            parser = prepare_ini_config(self._config, **self._wildcard_names())
+            logging.config.fileConfig(parser, disable_existing_loggers=False)
         elif self._config is not None:
             raise ValueError(
                 f"log_config must be 'DEFAULT', None, an ini path, a ConfigParser or a "
                 f"dictConfig dict; got {self._config!r}."
             )
         if self._stdout:
-            name, level = "STDOUT", logging.INFO
-            if isinstance(self._stdout, str):
-                name = self._stdout
-            elif isinstance(self._stdout, tuple):
-                name, level = self._stdout
-            elif isinstance(self._stdout, int) and self._stdout is not True:
-                level = self._stdout
-            self._redirect = StdoutToLogger(name, level)
+            self._redirect = StdoutToLogger(*self._stdout_logger())
             sys.stdout = self._redirect  # type: ignore[assignment]
+
+    def _wildcard_names(self) -> dict[str, str]:
+        return {"env_name": self._env, "traj_name": self._traj}
+
+    def _stdout_logger(self) -> tuple[str, int]:
+        """``log_stdout``: True, a logger name, a level, or (name, level)."""
+        value = self._stdout
+        if isinstance(value, str):
+            return value, logging.INFO
+        if isinstance(value, tuple):
+            return value[0], value[1]
+        if isinstance(value, int) and value is not True:
+            return "STDOUT", value
+        return "STDOUT", logging.INFO
+
+    def _console(self, name: str) -> None:
+        """A console handler on logger ``name``, unless it already has handlers."""
+        logger = logging.getLogger(name)
+        if logger.handlers:
+            return
+        handler = logging.StreamHandler(sys.__stderr__)
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        self._attach(logger, handler)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.INFO)
 
     def _attach(self, logger: logging.Logger, handler: logging.Handler) -> None:
         logger.addHandler(handler)
-        self._added.append((logger, handler))
+        self._levels_before.setdefault(logger, logger.level)
 
     def _simple(self) -> None:
         """pypet's simple mode: LOG.txt and ERROR.txt below ``log_folder/<traj>/<env>/``."""
         names = self._names if isinstance(self._names, (list, tuple)) else [self._names or ""]
         levels = self._levels if isinstance(self._levels, (list, tuple)) else \
             [self._levels if self._levels is not None else logging.INFO] * len(names)
-        folder = os.path.join(self._folder or "logs", self._traj, self._env)
+        folder = os.path.join(self._folder or "logs", self._traj, self._env)  # pypet's layout
         os.makedirs(folder, exist_ok=True)
         for name, level in zip(names, levels, strict=True):
             logger = logging.getLogger(name)
+            self._levels_before.setdefault(logger, logger.level)
             logger.setLevel(level)
             for filename, handler_level in (("LOG.txt", logging.NOTSET),
                                             ("ERROR.txt", logging.ERROR)):
@@ -133,3 +177,9 @@ class LoggingSetup:
             logger.removeHandler(handler)
             handler.close()
         self._added.clear()
+        for logger, level in self._levels_before.items():
+            logger.setLevel(level)
+        self._levels_before.clear()
+        for logger, handler in self._removed:
+            logger.addHandler(handler)
+        self._removed.clear()

@@ -61,7 +61,20 @@ def find_unsupported(value: Any, where: str = "") -> tuple[str, str] | None:
     if pandas is not None and isinstance(value, (pandas.DataFrame, pandas.Series)):
         return None
     module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
-    return where, f"is of type {module}{kind.__qualname__}"
+    return where, f"is of type {module}{kind.__qualname__}{_hint(value)}"
+
+
+def _hint(value: Any) -> str:
+    """Say how to store a value that is close to a supported one."""
+    # Subclasses (OrderedDict, attribute dicts, namedtuples) would come back as the plain
+    # type, so they are refused rather than silently changed (users_voice P8).
+    for base in (dict, list, tuple):
+        if isinstance(value, base):
+            return f", a {base.__name__} subclass; store {base.__name__}(value) instead"
+    sparse = sys.modules.get("scipy.sparse")
+    if sparse is not None and sparse.issparse(value):
+        return ", a sparse matrix; a SparseResult holds those"
+    return ""
 
 
 class BaseResult(HasSlots, NNLeafNode):

@@ -14,7 +14,7 @@ from typing import Any
 from pypet import constants as C
 from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 
-__all__ = ["EnvironmentSettings", "split_kwargs"]
+__all__ = ["EnvironmentSettings", "positional_settings", "split_kwargs"]
 
 _DEFAULT_PROGRESS = (5, "pypet", logging.INFO)
 
@@ -84,7 +84,7 @@ class EnvironmentSettings:
         for name, (value, default, what) in planned.items():
             if value != default:
                 raise NotImplementedError(
-                    f"{name}={value!r}: {what} is not available in this version of pypet yet. "
+                    f"{name}={value!r}: {what} (not available in this version of pypet yet). "
                     f"Leave {name} at its default ({default!r})."
                 )
 
@@ -101,6 +101,8 @@ def _normalise_progress(value: Any) -> tuple[float, str, int] | None:
     if value is True:
         return _DEFAULT_PROGRESS
     if isinstance(value, (int, float)):
+        if not 0 < value <= 100:
+            raise ValueError(f"report_progress step must be in (0, 100], got {value!r}.")
         return (float(value), "pypet", logging.INFO)
     if isinstance(value, str):
         return (5, value, logging.INFO)
@@ -115,9 +117,18 @@ def _normalise_progress(value: Any) -> tuple[float, str, int] | None:
     )
 
 
+def positional_settings(args: tuple) -> dict[str, Any]:
+    """Map positional Environment arguments onto pypet 0.7's keyword order."""
+    names = [f.name for f in dataclasses.fields(EnvironmentSettings)]
+    if len(args) > len(names):
+        raise TypeError(f"Environment takes at most {len(names)} positional arguments.")
+    return dict(zip(names, args, strict=False))
+
+
 def split_kwargs(kwargs: dict[str, Any]) -> tuple[EnvironmentSettings, dict[str, Any]]:
     """Return the settings and the keywords left for storage and trajectory properties."""
-    kwargs = rename_deprecated(kwargs, ENVIRONMENT_KWARGS, "Environment")
+    # the warning points at the user's Environment(...) line: split_kwargs <- __init__ <- user
+    kwargs = rename_deprecated(kwargs, ENVIRONMENT_KWARGS, "Environment", stacklevel=4)
     names = EnvironmentSettings.names()
     mine = {k: v for k, v in kwargs.items() if k in names}
     rest = {k: v for k, v in kwargs.items() if k not in names}

@@ -70,10 +70,11 @@ def validate_multiproc(s: Any) -> None:
         raise ValueError(f"gc_interval must be a positive int or None, got {s.gc_interval!r}.")
     if s.niceness is not None and not isinstance(s.niceness, int):
         raise ValueError(f"niceness must be an int or None, got {s.niceness!r}.")
+    if s.freeze_input and not (s.multiproc and s.use_pool) and s.executor is None:
+        raise ValueError("freeze_input=True needs multiproc=True and use_pool=True (or an "
+                         "executor).")
     if not s.multiproc and s.executor is None:
         return
-    if s.freeze_input and not s.use_pool and s.executor is None:
-        raise ValueError("freeze_input=True needs use_pool=True (or an executor).")
     if s.immediate_postproc and (s.use_pool or s.executor is not None):
         raise ValueError("immediate_postproc=True works only with use_pool=False.")
     if capped and (s.use_pool or s.executor is not None):

@@ -20,6 +20,7 @@ ENVIRONMENT_KWARGS: dict[str, str | None] = {
     "use_hdf5": "storage_service",
     "dynamically_imported_classes": "dynamic_imports",
     "pandas_append": None,
+    "log_level": "log_levels",
 }
 
 #: Trajectory method keywords of older pypet versions.
@@ -41,8 +42,12 @@ TRAJECTORY_KWARGS: dict[str, str | None] = {
 
 
 def rename_deprecated(kwargs: dict[str, Any], table: dict[str, str | None],
-                      where: str) -> dict[str, Any]:
-    """Return ``kwargs`` with old names replaced (or dropped), warning once per name."""
+                      where: str, stacklevel: int = 3) -> dict[str, Any]:
+    """Return ``kwargs`` with old names replaced (or dropped), warning once per name.
+
+    ``stacklevel`` must point the warning at the user's line (Python shows deprecation
+    warnings only for code in ``__main__``).
+    """
     if not kwargs or not any(key in table for key in kwargs):
         return kwargs
     result = {}
@@ -53,11 +58,11 @@ def rename_deprecated(kwargs: dict[str, Any], table: dict[str, str | None],
         new = table[key]
         if new is None:
             warnings.warn(f"{where}: the keyword {key!r} is no longer used and is ignored.",
-                          DeprecationWarning, stacklevel=3)
+                          DeprecationWarning, stacklevel=stacklevel)
             continue
         if new in kwargs:
             raise ValueError(f"{where}: pass either {key!r} (old name) or {new!r}, not both.")
         warnings.warn(f"{where}: the keyword {key!r} is deprecated; use {new!r}.",
-                      DeprecationWarning, stacklevel=3)
+                      DeprecationWarning, stacklevel=stacklevel)
         result[new] = value
     return result

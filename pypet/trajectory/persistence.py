@@ -96,6 +96,13 @@ def store(traj: Trajectory, only_init: bool = False, store_data: int = C.STORE_D
         _mark_stored(walk.iter_nodes(traj, with_links=False, max_depth=max_depth))
 
 
+def mark_stored(traj: Trajectory, stored: bool) -> None:
+    """Mark the trajectory and every node as stored (or not)."""
+    traj._stored = stored
+    for node in walk.iter_nodes(traj, with_links=False):
+        node._stored = stored
+
+
 def sync_storage_config(traj: Trajectory, service: Any) -> None:
     """Keep the service's settings and ``config.<service>`` in the tree in step.
 

@@ -69,8 +69,15 @@ class RunMethods:
     def f_get_from_runs(self, name: str, include_default_run: bool = True,
                         use_indices: bool = False, fast_access: bool = False,
                         with_links: bool = True, shortcuts: bool = True,
-                        max_depth: int | None = None, auto_load: bool = False) -> Any:
-        """Ordered ``{run: item}`` of the item ``name`` in every run that has it."""
+                        max_depth: int | None = None, auto_load: bool = False,
+                        **old: Any) -> Any:
+        """Ordered ``{run: item}`` of the item ``name`` in every run that has it.
+
+        ``old`` takes pypet's retired keywords (``backwards_search``, ``where``), ignored
+        with a warning.
+        """
+        if old:
+            self._retired_kwargs(old, "f_get_from_runs")
         return runs.get_from_runs(self, name, include_default_run, use_indices, fast_access,
                                   with_links, shortcuts, max_depth, auto_load)
 

@@ -113,6 +113,29 @@ class StorageMethods:
         persistence.delete_links(self, list(iterator_of_links),  # type: ignore[arg-type]
                                  remove_from_trajectory)
 
+    def f_backup(self, backup_filename: str | None = None, **old: Any) -> str:
+        """Copy the stored trajectory into another file (default ``backup_<name>.hdf5``)."""
+        old = rename_deprecated(old, TRAJECTORY_KWARGS, "f_backup")
+        if "backup" in old:
+            backup_filename = old.pop("backup")
+        return persistence.service_of(self).backup(self.v_name,  # type: ignore[arg-type]
+                                                    backup_filename)
+
+    def f_migrate(self, new_name: str | None = None, in_store: bool = False,
+                  new_storage_service: Any = None, **storage_kwargs: Any) -> None:
+        """Rename the trajectory and/or give it another storage (file or service).
+
+        Nothing is written: with ``in_store=False`` the next ``f_store`` writes everything
+        under the new name/service; ``in_store=True`` says the target already holds it.
+        """
+        if new_name is not None:
+            if not new_name or "." in new_name:
+                raise ValueError(f"Invalid trajectory name {new_name!r}.")
+            self._traj_name = new_name  # type: ignore[attr-defined]
+        if new_storage_service is not None or storage_kwargs:
+            self._set_storage(new_storage_service, storage_kwargs)  # type: ignore[attr-defined]
+        persistence.mark_stored(self, in_store)  # type: ignore[arg-type]
+
     def f_to_dataframe(self, results: Any = None, with_run_info: bool = True) -> Any:
         """One row per run: explored parameters, run-table results and run information.
 

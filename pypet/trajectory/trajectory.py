@@ -34,6 +34,14 @@ from pypet.tree.root import TreeRoot
 
 __all__ = ["Trajectory"]
 
+#: every ``@not_in_run`` method shares the guard's code object; ``dir()`` uses it to hide them
+_GUARDED_CODE = not_in_run(lambda self: None).__code__
+#: methods that refuse to work in a run but check it themselves (adding: ``_before_add``)
+_CHECKED_NOT_IN_RUN = frozenset({
+    "f_add_parameter", "f_add_parameter_group", "f_add_config", "f_add_config_group",
+    "f_apar", "f_apar_group", "f_aconf", "f_aconf_group", "f_load", "f_load_skeleton",
+})
+
 
 @install_aliases
 class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedParameterGroup,
@@ -112,6 +120,9 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
     def _get(self, group: NNGroupNode, name: str | int, fast_access: bool, with_links: bool,
              shortcuts: bool, max_depth: int | None, auto_load: bool) -> Any:
         """Lookup with pypet's ``auto_load``: load missing or empty items on demand."""
+        if auto_load and not with_links:
+            # what is loaded may hang below a link, so auto-loading needs links followed
+            raise ValueError("auto_load needs with_links=True (set v_with_links back to True).")
         if not auto_load:
             return super()._get(group, name, fast_access, with_links, shortcuts, max_depth,
                                 False)
@@ -121,6 +132,12 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
                                   max_depth)
 
     # --- what the tree asks of its root ----------------------------------------------------
+    def _retired_kwargs(self, kwargs: dict[str, Any], where: str) -> None:
+        """Drop pypet's retired keywords (``backwards_search``, ``where``) with a warning."""
+        unknown = rename_deprecated(kwargs, TRAJECTORY_KWARGS, where)
+        if unknown:
+            raise TypeError(f"{where}() got unexpected keyword arguments {sorted(unknown)}.")
+
     def _group_factory_class(self, branch: str) -> type:
         return BRANCH_GROUP_CLASSES.get(branch, NNGroupNode)
 
@@ -254,6 +271,14 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
 
     def __len__(self) -> int:
         return len(self._run_table)
+
+    def __dir__(self) -> list[str]:
+        names = super().__dir__()
+        if self._is_run:  # as in pypet, hide what a single run must not call
+            cls = type(self)
+            names = [n for n in names if n not in _CHECKED_NOT_IN_RUN
+                     and getattr(getattr(cls, n, None), "__code__", None) is not _GUARDED_CODE]
+        return names
 
     def __repr__(self) -> str:
         return f"<Trajectory {self._traj_name!r} (len {len(self)})>"

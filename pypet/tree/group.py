@@ -85,20 +85,31 @@ class NNGroupNode(NNTreeNode):
     # --- lookup ----------------------------------------------------------------------------
     def f_get(self, name: str | int, fast_access: bool = False, with_links: bool = True,
               shortcuts: bool = True, max_depth: int | None = None,
-              auto_load: bool = False) -> Any:
+              auto_load: bool = False, **old: Any) -> Any:
         """Return the node (or with ``fast_access`` the value) at ``name`` below this group.
 
         Raises ``AttributeError`` if missing and ``NotUniqueNodeError`` if ambiguous.
+        ``old`` takes pypet's retired keywords (``backwards_search``), ignored with a warning.
         """
+        if old:
+            self._root._retired_kwargs(old, "f_get")
         return self._root._get(self, name, fast_access, with_links, shortcuts, max_depth,
                                auto_load)
 
     def f_get_default(self, name: str, default: Any = None, fast_access: bool = True,
                       with_links: bool = True, shortcuts: bool = True,
-                      max_depth: int | None = None, auto_load: bool = False) -> Any:
-        """Like :meth:`f_get` but return ``default`` if the item does not exist."""
+                      max_depth: int | None = None, auto_load: bool = False,
+                      **old: Any) -> Any:
+        """Like :meth:`f_get` but return ``default`` if the item does not exist.
+
+        Unlike pypet, an ambiguous name still raises ``NotUniqueNodeError``: returning the
+        default there would hide that the name matches several nodes (pypet's
+        ``f_get_from_runs`` swallowing the same error is listed as a bug in the inventory).
+        """
         from pypet.errors import DataNotInStorageError, NotUniqueNodeError
 
+        if old:
+            self._root._retired_kwargs(old, "f_get_default")
         try:
             return self.f_get(name, fast_access, with_links, shortcuts, max_depth, auto_load)
         except NotUniqueNodeError:
@@ -107,16 +118,27 @@ class NNGroupNode(NNTreeNode):
             return default
 
     def f_contains(self, item: Any, with_links: bool = True, shortcuts: bool = False,
-                   max_depth: int | None = None) -> bool:
-        """Tell whether ``item`` (a name or a node instance) is below this group."""
+                   max_depth: int | None = None, **old: Any) -> bool:
+        """Tell whether ``item`` (a name or a node instance) is below this group.
+
+        For an instance the very same object must be there. The empty name is never
+        contained (no node but the root is called ``''``).
+        """
+        if old:
+            self._root._retired_kwargs(old, "f_contains")
         if isinstance(item, NNTreeNode):
+            prefix = self._full_name + "." if self._full_name else ""
+            relative = item.v_full_name[len(prefix):]
+            if not relative or not item.v_full_name.startswith(prefix):
+                return False
             try:
-                found = self.f_get(item.v_full_name[len(self._full_name) + 1:]
-                                   if self._full_name else item.v_full_name,
-                                   with_links=with_links, shortcuts=False, max_depth=max_depth)
+                found = self.f_get(relative, with_links=with_links, shortcuts=False,
+                                   max_depth=max_depth)
             except AttributeError:
                 return False
             return found is item
+        if item == "":
+            return False
         try:
             self.f_get(item, with_links=with_links, shortcuts=shortcuts, max_depth=max_depth)
         except AttributeError:
@@ -231,7 +253,7 @@ class NNGroupNode(NNTreeNode):
         else:
             name, target = name_or_item, full_name_or_item
         if isinstance(target, str):
-            target = self._root.f_get(target, shortcuts=False)
+            target = self._root.f_get(target)  # a full name, or a shortcut as in pypet
         edit.add_link(self, name, target, self._root._reserved_names)
         return target
 
@@ -274,6 +296,7 @@ class NNGroupNode(NNTreeNode):
         return self.f_get(".".join(components), shortcuts=False)
 
     def f_load(self, recursive: bool = True, load_data: int = 2,
-               max_depth: int | None = None) -> None:
-        """(Re)load this group (and, if recursive, everything below it) from storage."""
+               max_depth: int | None = None) -> NNGroupNode:
+        """(Re)load this group (and, if recursive, everything below it) and return it."""
         self._root._load_node(self._full_name, recursive, load_data, max_depth)
+        return self

@@ -13,7 +13,7 @@ from pypet.tree.annotations import Annotations
 from pypet.tree.names import is_run_name
 from pypet.tree.prefixed import FuncProxy, VarsProxy
 
-__all__ = ["NNLeafNode", "NNTreeNode"]
+__all__ = ["KnowsTrajectory", "NNLeafNode", "NNTreeNode"]
 
 
 class NNTreeNode:
@@ -184,3 +184,14 @@ class NNLeafNode(NNTreeNode):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._full_name}>"
+
+
+class KnowsTrajectory:
+    """Mixin for leaf classes built as ``Cls(full_name, trajectory, *args, **kwargs)``.
+
+    Adding and loading pass the trajectory to a class whose ``KNOWS_TRAJECTORY`` is true.
+    Put the mixin first: ``class MyResult(KnowsTrajectory, Result)``.
+    """
+
+    __slots__ = ()
+    KNOWS_TRAJECTORY = True

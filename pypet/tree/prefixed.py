@@ -68,7 +68,13 @@ class VarsProxy(_Proxy):
     _prefix = "v_"
 
     def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._node, self._prefix + name, value)
+        key = self._prefix + name
+        node = self._node
+        # Only existing properties: on groups and results an unknown name would otherwise
+        # become a child or an item called ``v_<name>``.
+        if not hasattr(type(node), key):
+            raise AttributeError(f"{type(node).__name__} has no property {key!s}.")
+        setattr(node, key, value)
 
 
 class KidsProxy(_Proxy):

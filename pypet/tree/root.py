@@ -97,6 +97,10 @@ class TreeRoot(NNGroupNode):
         return node
 
     # --- what the tree asks of the root (overridden by the trajectory) ----------------------
+    def _retired_kwargs(self, kwargs: dict[str, Any], where: str) -> None:
+        """Reject keywords a lookup method does not know (the trajectory drops pypet's old ones)."""
+        raise TypeError(f"{where}() got unexpected keyword arguments {sorted(kwargs)}.")
+
     def _group_factory_class(self, branch: str) -> type:
         """The group class used in ``branch``."""
         return NNGroupNode

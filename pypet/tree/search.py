@@ -13,6 +13,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from pypet.errors import NotUniqueNodeError
+from pypet.tree.names import is_run_name, run_name
 
 if TYPE_CHECKING:
     from pypet.tree.group import NNGroupNode
@@ -62,9 +63,28 @@ def find(
         if depth_left is not None:
             depth_left -= depth
         if len(found) > 1:
+            found = _narrow_to_current_run(node._root, found)
+        if len(found) > 1:
             return _disambiguate(node, key, found, components[pos + 1:], with_links, depth_left)
         node = found[0]
     return node
+
+
+def _narrow_to_current_run(root: Any, found: list) -> list:
+    """With a current run set, drop tied candidates that live in another run's subtree.
+
+    pypet's ``f_set_crun`` promises that a search then looks only at the current run, but
+    its shortcut search did not do so (users hit ``NotUniqueNodeError`` on ``traj.z`` while
+    analysing run by run). Narrowing only a tie keeps every lookup that worked in pypet
+    unchanged. ``run_ALL`` counts as another run; at index -1 nothing is narrowed.
+    """
+    idx = root._idx
+    if idx < 0:
+        return found
+    current = run_name(idx)
+    kept = [n for n in found
+            if all(c == current or not is_run_name(c) for c in n._full_name.split("."))]
+    return kept or found
 
 
 def _disambiguate(node: Any, key: str, found: list, rest: list[str], with_links: bool,

@@ -85,6 +85,10 @@ def open_file(filename: str, mode: str, title: str | None = None) -> Any:
         raise DataNotInStorageError(f"The file {filename!r} does not exist.")
     if mode != "r":
         os.makedirs(os.path.dirname(filename) or ".", exist_ok=True)
+    new = mode != "r" and not os.path.exists(filename)
     # PyTables system attributes (CLASS, VERSION, TITLE) cost ~50 µs per node and no reader
     # of ours needs them; h5py ignores them anyway.
-    return tables.open_file(filename, mode=mode, title=title or "", pytables_sys_attrs=False)
+    h5 = tables.open_file(filename, mode=mode, title=title or "", pytables_sys_attrs=False)
+    if new and title:
+        h5.root._v_attrs["TITLE"] = title  # the file title (file_title=) is still recorded
+    return h5

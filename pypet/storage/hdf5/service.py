@@ -105,6 +105,15 @@ class HDF5StorageService(StorageService):
             return getattr(settings, name)
         raise AttributeError(f"HDF5StorageService has no attribute {name!r}")
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in HDF5Settings.field_names() and "_settings" in self.__dict__:
+            # pypet's settings are read/write properties; validate by rebuilding
+            values = {f: getattr(self._settings, f) for f in HDF5Settings.field_names()}
+            values[name] = value
+            object.__setattr__(self, "_settings", HDF5Settings(**values))
+            return
+        object.__setattr__(self, name, value)
+
     @property
     def is_open(self) -> bool:
         """Whether a session holds the file open."""
@@ -231,6 +240,29 @@ class HDF5StorageService(StorageService):
 
         with self._open("r") as h5:
             return read_table(files.find_trajectory(h5, traj_name, None))
+
+    def backup(self, traj_name: str, backup_filename: str | None = None) -> str:
+        """Copy the trajectory's group into ``backup_filename`` (default: ``backup_<name>.hdf5``
+        next to the file); return the backup's path."""
+        if backup_filename is None:
+            backup_filename = os.path.join(os.path.dirname(self._filename),
+                                           f"backup_{traj_name}.hdf5")
+        backup_filename = os.path.abspath(backup_filename)
+        if backup_filename == self._filename:
+            raise ValueError("The backup file must differ from the trajectory's file.")
+        with self._open("r") as h5:
+            group = files.find_trajectory(h5, traj_name, None)
+            target = files.open_file(backup_filename, "a")
+            try:
+                if traj_name in target.root._v_children:
+                    raise ValueError(
+                        f"{backup_filename!r} already holds a trajectory {traj_name!r}; choose "
+                        "another backup_filename."
+                    )
+                group._f_copy(newparent=target.root, recursive=True)
+            finally:
+                target.close()
+        return backup_filename
 
     # --- deleting ------------------------------------------------------------------------------------
     def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
