@@ -54,6 +54,11 @@ _LAZY: dict[str, str] = {
     "MultiprocContext": "pypet.execution.context",
     "manual_run": "pypet.execution.manual",
     "rename_log_file": "pypet.log.filenames",
+    "KnowsTrajectory": "pypet.tree.node",
+    "StorageContextManager": "pypet.trajectory.storage_context",
+    "racedirs": "pypet.utils.dirs",
+    "random_sample": "pypet.explore",
+    "latin_hypercube": "pypet.explore",
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
 }

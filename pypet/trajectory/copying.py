@@ -32,6 +32,7 @@ def copy_trajectory(traj: Trajectory, copy_leaves: bool | str = True,
     new._children, new._links, new._index = {}, {}, {}
     new._root, new._link_count, new._links_to = new, 0, {}
     new._explored, new._presets, new._run_added = {}, dict(traj._presets), []
+    new._explored_names = list(traj._explored_names)
     new._run_table = copy.deepcopy(traj._run_table)
     if traj._annotations is not None:
         new._annotations = copy.deepcopy(traj._annotations)

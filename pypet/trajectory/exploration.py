@@ -126,4 +126,5 @@ def shrink(traj: Trajectory, force: bool = False) -> None:
         param.f_unlock()
         param._shrink()
     traj._explored.clear()
+    traj._explored_names = []
     traj._run_table.resize(1)

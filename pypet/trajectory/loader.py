@@ -54,6 +54,7 @@ class TreeLoader:
 
     def explored(self, names: list[str]) -> None:
         self.explored_names = list(names)
+        self.traj._explored_names = list(names)
 
     # --- nodes ---------------------------------------------------------------------------------
     def node(self, record: GroupRecord | LeafRecord, mode: int) -> None:
@@ -135,7 +136,7 @@ class TreeLoader:
     def finish(self) -> None:
         """Register the explored parameters that were loaded."""
         traj = self.traj
-        for name in self.explored_names:
+        for name in self.explored_names or traj._explored_names:
             node = edit._lookup_exact(traj, name)
             if node is not None and node._is_leaf and node.f_has_range():
                 traj._explored[name] = node

@@ -97,8 +97,11 @@ class StorageMethods:
 
     def f_delete_items(self, iterator: Any, *args: Any, remove_from_trajectory: bool = False,
                        delete_only: Any = None, remove_from_item: bool = False,
-                       recursive: bool = False) -> None:
+                       recursive: bool = False, **old: Any) -> None:
         """Delete items from storage; links to them are not deleted (delete those first)."""
+        old = rename_deprecated(old, TRAJECTORY_KWARGS, "f_delete_items")
+        if old:
+            raise ValueError(f"Unknown keyword arguments for f_delete_items: {sorted(old)}.")
         persistence.delete_items(self, _as_list(iterator),  # type: ignore[arg-type]
                                  remove_from_trajectory, delete_only, remove_from_item,
                                  recursive)

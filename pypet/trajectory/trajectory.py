@@ -83,6 +83,7 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         self._version = __version__
         self._python = ".".join(str(v) for v in sys.version_info[:3])
         self._explored: dict[str, Any] = {}
+        self._explored_names: list[str] = []  # from storage, also those not loaded yet
         self._run_table = RunTable(1)
         self._presets: dict[str, tuple[tuple, dict]] = {}
         self._run_added: list[NNTreeNode] = []
@@ -161,6 +162,8 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
             presetting.apply(self, node)
 
     def _on_node_removed(self, node: NNTreeNode) -> None:
+        if node._full_name in self._explored_names:
+            self._explored_names.remove(node._full_name)
         if self._explored.pop(node._full_name, None) is not None and not self._explored:
             self._run_table.resize(1)
 
@@ -347,12 +350,18 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
 
     def f_get_explored_parameters(self, fast_access: bool = False,
                                   copy: bool = True) -> dict[str, Any]:
-        """The explored parameters by full name."""
+        """The explored parameters by full name.
+
+        After a partial load every explored name is listed; those whose data is not loaded
+        map to ``None`` (as in pypet).
+        """
         if fast_access and not copy:
             raise ValueError("copy=False cannot be combined with fast_access=True.")
+        found: dict[str, Any] = dict.fromkeys(self._explored_names)
+        found.update(self._explored)
         if not fast_access:
-            return dict(self._explored) if copy else self._explored
-        return {k: p.f_get() for k, p in self._explored.items()}
+            return found if copy or len(found) > len(self._explored) else self._explored
+        return {k: None if p is None else p.f_get() for k, p in found.items()}
 
     def f_to_dict(self, fast_access: bool = False, short_names: bool = False,
                   nested: bool = False, copy: bool = True, with_links: bool = True) -> dict:

@@ -35,14 +35,21 @@ class WildcardRegistry:
         self._cache.clear()
 
     def add(self, functions: dict[tuple[str, ...] | str, WildcardFunction]) -> None:
-        """Register wildcard functions ``{('$name', 'alias', ...): f(idx) -> str}``."""
+        """Register wildcard functions ``{('$name', 'alias', ...): f(idx) -> str}``.
+
+        Giving exactly the names of a registered wildcard replaces its function (pypet lets
+        ``{('$', 'crun'): f}`` rename the runs); names that overlap only partly are refused.
+        """
         for key, function in functions.items():
             names = (key,) if isinstance(key, str) else tuple(key)
             if not callable(function):
                 raise TypeError(f"The wildcard function for {names} is not callable: {function!r}.")
-            clash = [n for n in names if n in self._lookup]
+            clash = [n for n in names if n in self._lookup and self._lookup[n] != names]
             if clash:
-                raise ValueError(f"The wildcard(s) {clash} are already registered.")
+                raise ValueError(
+                    f"The wildcard(s) {clash} are already registered with other names; give "
+                    "all names of a wildcard to replace it."
+                )
             self._functions[names] = function
         self._rebuild()
 

@@ -42,3 +42,30 @@ def test_run_group_with_only_table_results_loads_without_recursion(tmp_path):
     assert group.v_full_name == "results.runs.run_00000007"
     loaded.v_auto_load = True
     assert loaded.results.runs.run_00000008.z == 64
+
+
+def test_explored_names_are_known_after_a_partial_load(tmp_path):
+    """f_get_explored_parameters lists every explored name (None until loaded), and an
+    auto-loaded explored parameter follows the run view."""
+    traj = Trajectory("e", filename=str(tmp_path / "e.hdf5"))
+    traj.f_add_parameter("x", 0)
+    traj.f_explore({"x": [1, 2, 3]})
+    traj.f_store()
+    loaded = Trajectory(filename=str(tmp_path / "e.hdf5"))
+    loaded.f_load(index=-1, load_parameters=pypetconstants.LOAD_SKELETON)
+    assert loaded.f_get_explored_parameters() == {"parameters.x": None}
+    loaded.v_auto_load = True
+    loaded.v_idx = 2
+    assert loaded.x == 3
+    loaded.v_idx = 0
+    assert loaded.x == 1
+
+
+def test_wildcard_function_can_replace_the_run_name(tmp_path):
+    """wildcard_functions={('$', 'crun'): f} renames the runs (the spec's example)."""
+    traj = Trajectory("w", wildcard_functions={("$", "crun"): lambda idx: f"sim{idx}"})
+    assert traj.f_wildcard("$", 4) == "sim4"
+    import pytest
+
+    with pytest.raises(ValueError, match="other names"):
+        traj.f_add_wildcard_functions({("$", "mine"): lambda idx: "x"})
