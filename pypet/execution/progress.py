@@ -52,11 +52,17 @@ class ProgressReporter:
 
     def __init__(self, total: int, setting: tuple[float, str, int] | None) -> None:
         self._total, self._setting, self._done = total, setting, 0
+        self._next_step = 0  # report when the finished share reaches this many steps
 
     def run_finished(self) -> None:
         """Count one finished run and report if a step was crossed."""
         if self._setting is None or not self._total:
             return
         step, logger, level = self._setting
-        progressbar(self._done, self._total, step, logger, level, reset=self._done == 0)
-        self._done += 1
+        done = self._done + 1
+        reached = int(100.0 * done / self._total // step)
+        # cheap test first: most runs cross no step (this runs once per run)
+        if reached >= self._next_step or done == self._total:
+            progressbar(self._done, self._total, step, logger, level, reset=self._done == 0)
+            self._next_step = reached + 1
+        self._done = done

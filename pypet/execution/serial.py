@@ -22,9 +22,12 @@ def run_serial(traj: Trajectory, indices: Iterable[int], func: Callable[..., Any
                args_for: ArgsFor, sink: OutcomeSink, hexsha: str, store: bool,
                clean_up: bool, stop: GracefulExit) -> None:
     """Run ``indices`` one after the other, handing each outcome to ``sink``."""
-    for idx in indices:
-        if stop.hit:
-            break
-        args, kwargs = args_for(idx)
-        sink.accept(run_one(traj, idx, func, args, kwargs, hexsha, store=store,
-                            clean_up=clean_up))
+    try:
+        for idx in indices:
+            if stop.hit:
+                break
+            args, kwargs = args_for(idx)
+            sink.accept(run_one(traj, idx, func, args, kwargs, hexsha, store=store,
+                                clean_up=clean_up, restore=False))
+    finally:
+        traj.f_restore_default()  # once, not after every run

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pypet.storage.records import LinkRecord, RunOutcome, group_record, leaf_record
 from pypet.trajectory.copying import remove_nodes
+from pypet.trajectory.runs import set_crun
 
 if TYPE_CHECKING:
     from pypet.trajectory.trajectory import Trajectory
@@ -16,15 +17,17 @@ __all__ = ["run_one"]
 
 
 def run_one(traj: Trajectory, idx: int, func: Callable[..., Any], args: tuple, kwargs: dict,
-            hexsha: str, store: bool = True, clean_up: bool = True) -> RunOutcome:
+            hexsha: str, store: bool = True, clean_up: bool = True,
+            restore: bool = True) -> RunOutcome:
     """Run ``func(traj, *args, **kwargs)`` as run ``idx`` and return what it produced.
 
     Items the run added (and did not store itself) become records of the outcome. With
     ``clean_up`` they are removed from the tree afterwards so memory stays flat.
-    An exception propagates with a note naming the run.
+    An exception propagates with a note naming the run. ``restore=False`` leaves the run
+    view set (a caller running many runs restores the defaults once at the end).
     """
     traj._run_added = []
-    traj.f_set_crun(idx)
+    set_crun(traj, idx)
     traj._is_run = True
     start = time.time()
     try:
@@ -56,5 +59,6 @@ def run_one(traj: Trajectory, idx: int, func: Callable[..., Any], args: tuple, k
                          tuple(links))
     if clean_up:
         remove_nodes(traj, added)
-    traj.f_restore_default()
+    if restore:
+        traj.f_restore_default()
     return outcome

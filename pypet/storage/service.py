@@ -48,6 +48,8 @@ class StorageService(ABC):
 
     #: whether several processes may call the service at once without wrapping
     multiproc_safe: bool = False
+    #: True for a worker-side service that leaves storing to the one writer
+    defers: bool = False
 
     @property
     def is_open(self) -> bool:

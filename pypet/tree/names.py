@@ -82,12 +82,18 @@ def translate_component(component: str) -> str:
     return component
 
 
+#: names already found valid and not shadowing anything (runs add the same names again)
+_PLAIN_NAMES: set[str] = set()
+
+
 def check_name(component: str, reserved: frozenset[str] | set[str] = frozenset()) -> None:
     """Raise ``ValueError`` if ``component`` is not a valid node name.
 
     A name that shadows an API attribute (``reserved``) or a Python keyword is accepted with
     a ``SyntaxWarning``: such a node is reachable only through item access (``traj['name']``).
     """
+    if component in _PLAIN_NAMES and component not in reserved:
+        return
     if not component:
         raise ValueError("A node name must not be empty (did a dotted name contain '..'?).")
     if component.startswith("_"):
@@ -101,10 +107,13 @@ def check_name(component: str, reserved: frozenset[str] | set[str] = frozenset()
         raise ValueError(
             f"Invalid name {component!r}: names must be shorter than {C.MAX_NAME_LENGTH} characters."
         )
-    if keyword.iskeyword(component) or component in reserved:
-        warnings.warn(
-            f"The name {component!r} shadows a Python keyword or an attribute of the tree API; "
-            f"reach it with item access, e.g. traj[{component!r}].",
-            SyntaxWarning,
-            stacklevel=4,
-        )
+    if not keyword.iskeyword(component) and component not in reserved:
+        if len(_PLAIN_NAMES) < 100_000 and not is_run_name(component):  # bounded memory
+            _PLAIN_NAMES.add(component)
+        return
+    warnings.warn(
+        f"The name {component!r} shadows a Python keyword or an attribute of the tree API; "
+        f"reach it with item access, e.g. traj[{component!r}].",
+        SyntaxWarning,
+        stacklevel=4,
+    )

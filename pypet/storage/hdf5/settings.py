@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,9 +71,10 @@ class HDF5Settings:
                               fletcher32=self.fletcher32)
 
     @classmethod
-    def field_names(cls) -> list[str]:
+    @functools.cache
+    def field_names(cls) -> tuple[str, ...]:
         """Names of all settings (the storage keywords)."""
-        return [f.name for f in dataclasses.fields(cls)]
+        return tuple(f.name for f in dataclasses.fields(cls))
 
     def as_config(self) -> dict[str, Any]:
         """The settings recorded under ``config.hdf5``."""
