@@ -100,12 +100,18 @@ class TrajectoryImage:
     """Everything a backend needs to store a trajectory, without the tree objects.
 
     ``records`` is an iterable of group/leaf/link records, parents before children.
+    ``explored`` holds the ranges in memory; ``explored_names`` every explored parameter
+    (also those not loaded); ``changed`` the records of explored parameters whose range
+    changed since the last store (always rewritten, even by a skeleton store);
+    ``run_info`` is None when the run information was not loaded (it is then left alone).
     """
 
     name: str
     meta: dict[str, Any]
     length: int
     explored: dict[str, list]
-    run_info: dict[str, Any]
+    run_info: dict[str, Any] | None
     records: Any = ()
     is_new: bool = False
+    explored_names: list[str] = field(default_factory=list)
+    changed: list[LeafRecord] = field(default_factory=list)

@@ -33,6 +33,7 @@ def copy_trajectory(traj: Trajectory, copy_leaves: bool | str = True,
     new._root, new._link_count, new._links_to = new, 0, {}
     new._explored, new._presets, new._run_added = {}, dict(traj._presets), []
     new._explored_names = list(traj._explored_names)
+    new._ranges_changed = set(traj._ranges_changed)
     new._run_table = copy.deepcopy(traj._run_table)
     if traj._annotations is not None:
         new._annotations = copy.deepcopy(traj._annotations)

@@ -77,6 +77,7 @@ def explore(traj: Trajectory, build_dict: Mapping[str, Iterable]) -> None:
         raise
     for param in done:
         traj._explored[param.v_full_name] = param
+        traj._ranges_changed.add(param.v_full_name)
     traj._run_table.resize(length)
 
 
@@ -112,6 +113,7 @@ def expand(traj: Trajectory, build_dict: Mapping[str, Iterable], fail_safe: bool
             param._explore(old)
             param.f_lock()
         raise
+    traj._ranges_changed.update(traj._explored)
     traj._run_table.resize(len(traj) + len(pairs[0][1]))
 
 
@@ -125,6 +127,7 @@ def shrink(traj: Trajectory, force: bool = False) -> None:
     for param in traj._explored.values():
         param.f_unlock()
         param._shrink()
+    traj._ranges_changed.update(traj._explored)
     traj._explored.clear()
     traj._explored_names = []
     traj._run_table.resize(1)

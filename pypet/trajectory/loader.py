@@ -45,6 +45,7 @@ class TreeLoader:
 
     def runs(self, length: int, info: dict[str, Any] | None) -> None:
         table = RunTable(length)
+        self.traj._run_info_loaded = info is not None or self.as_new
         if info is not None and not self.as_new:
             table.completed[:] = info["completed"]
             table.timestamp[:] = info["start"]

@@ -59,6 +59,8 @@ def records_of(nodes: Iterable[Any], recursive: bool = False,
 def image_of(traj: Trajectory, max_depth: int | None = None) -> TrajectoryImage:
     """Everything to store about ``traj`` (records are produced lazily)."""
     table = traj._run_table
+    names = list(dict.fromkeys([*traj._explored_names, *traj._explored]))
+    changed = [edit._lookup_exact(traj, name) for name in sorted(traj._ranges_changed)]
     return TrajectoryImage(
         name=traj.v_name,
         meta={"name": traj.v_name, "timestamp": traj.v_timestamp, "time": traj.v_time,
@@ -68,9 +70,13 @@ def image_of(traj: Trajectory, max_depth: int | None = None) -> TrajectoryImage:
         explored={name: param.f_get_range(copy=False)
                   for name, param in traj._explored.items() if param.f_has_range()},
         run_info={"completed": table.completed, "start": table.timestamp,
-                  "finish": table.finish_timestamp, "hexsha": table.hexsha.astype("S7")},
+                  "finish": table.finish_timestamp, "hexsha": table.hexsha.astype("S7")}
+        if traj._run_info_loaded else None,
         records=records_of([traj], recursive=True, max_depth=max_depth),
         is_new=not traj._stored,
+        explored_names=names,
+        # only leaves already in the file are rewritten here; new ones come with the records
+        changed=[leaf_record(node) for node in changed if node is not None and node._stored],
     )
 
 
@@ -92,6 +98,7 @@ def store(traj: Trajectory, only_init: bool = False, store_data: int = C.STORE_D
     service.store_trajectory(image_of(traj, max_depth), only_init=only_init,
                              store_data=store_data)
     traj._stored = True
+    traj._ranges_changed.clear()
     if not only_init:
         _mark_stored(walk.iter_nodes(traj, with_links=False, max_depth=max_depth))
 

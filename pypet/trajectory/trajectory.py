@@ -84,6 +84,8 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         self._python = ".".join(str(v) for v in sys.version_info[:3])
         self._explored: dict[str, Any] = {}
         self._explored_names: list[str] = []  # from storage, also those not loaded yet
+        self._ranges_changed: set[str] = set()  # explored ranges to rewrite at the next store
+        self._run_info_loaded = True  # False after a load without run information
         self._run_table = RunTable(1)
         self._presets: dict[str, tuple[tuple, dict]] = {}
         self._run_added: list[NNTreeNode] = []
@@ -164,8 +166,9 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
     def _on_node_removed(self, node: NNTreeNode) -> None:
         if node._full_name in self._explored_names:
             self._explored_names.remove(node._full_name)
-        if self._explored.pop(node._full_name, None) is not None and not self._explored:
-            self._run_table.resize(1)
+        if self._explored.pop(node._full_name, None) is not None and not self._explored \
+                and not self._stored:
+            self._run_table.resize(1)  # a stored trajectory keeps its runs (as pypet)
 
     # --- properties ------------------------------------------------------------------------
     @property

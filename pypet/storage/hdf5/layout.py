@@ -63,7 +63,6 @@ class RUNS:
     OVERVIEW = "overview"
     TABLE = "runs"
     EXPLORED = "explored"  #: dataset below overview: full names of the explored parameters
-    RANGE_LENGTH = "pypet_range_length"  #: attr of EXPLORED: run count the ranges were stored at
     PRESENT = "_present"  #: subgroup of the run table: presence masks of run-result leaves
     IDX = "idx"
     COMPLETED = "completed"

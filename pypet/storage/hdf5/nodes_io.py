@@ -132,6 +132,22 @@ class NodeWriter:
             else:
                 self._add_items(parent, existing, name, items, protocol, record)
 
+    def replace_leaf(self, record: LeafRecord) -> None:
+        """Replace a leaf completely (items it no longer has are gone), atomically: the new
+        leaf is written under a temporary name first, so a failure keeps the old one."""
+        path = hdf5_path(record.full_name)
+        parent = self.group_at(path[:-1])
+        name = path[-1]
+        items = dict(record.data)
+        protocol = items.pop(PICKLE_KEY, None)
+        existing = get_child(parent, name)
+        if existing is None:
+            self._write_new(parent, name, record, items, protocol)
+            return
+        self._write_new(parent, _TMP + name, record, items, protocol, name)
+        self._h5.remove_node(existing, recursive=True)
+        self._h5.rename_node(parent._v_children[_TMP + name], name)
+
     def _overwrite(self, parent: tables.Group, node: tables.Node, name: str,
                    record: LeafRecord, items: dict[str, Any], protocol: int | None) -> None:
         """OVERWRITE: replace the items the record holds, keep the others, rewrite metadata.

@@ -23,6 +23,9 @@ from pypet.tree.names import is_run_name, is_set_name, run_name, set_name
 
 __all__ = ["RunColumns", "name_from_template", "template_of"]
 
+#: prefix of a column being written (never a tree name, so readers skip it)
+_TMP = "_tmp_"
+
 #: up to this many requested rows are read one by one instead of reading whole columns
 _FEW_ROWS = 64
 
@@ -106,7 +109,7 @@ class RunColumns:
     # --- reading what is there -------------------------------------------------------------
     def _read_existing(self) -> None:
         for name, node in self._table._v_children.items():
-            if not isinstance(node, tables.Leaf):
+            if not isinstance(node, tables.Leaf) or name.startswith(_TMP):
                 continue
             self._length = max(self._length, node.nrows)
             attrs = node._v_attrs
@@ -165,19 +168,27 @@ class RunColumns:
         """Write an explored parameter's range as a column (if its values fit cells)."""
         cells = [cell_of(v) for v in values]
         if not cells or any(c is None or not cells[0].fits(c) for c in cells):
+            stale = get_child(self._table, name)
+            if stale is not None:  # the range changed to values that fit no column
+                self._h5.remove_node(stale)
             return False
         cell = cells[0]
         dtype = _widest(cell, cells)
-        node = get_child(self._table, name)
-        if node is not None:
-            self._h5.remove_node(node)
         data = np.array([v.encode("utf8") if cell.kind == "str" else v for v in values],
                         dtype=dtype)
-        self._h5.create_earray(self._table, name, obj=data, filters=self._filters)
-        attrs = self._table._v_children[name]._v_attrs
+        self._h5.create_earray(self._table, _TMP + name, obj=data, filters=self._filters)
+        attrs = self._table._v_children[_TMP + name]._v_attrs
         attrs[RUNS.COLUMN] = "explored"
         attrs[RUNS.KIND] = cell.kind
+        self._swap(_TMP + name, name)
         return True
+
+    def drop_explored(self, keep: list[str]) -> None:
+        """Remove explored-parameter columns of parameters that are no longer explored."""
+        for name, node in list(self._table._v_children.items()):
+            if isinstance(node, tables.Leaf) and name not in keep and \
+                    str(node._v_attrs[RUNS.COLUMN]) == "explored":
+                self._h5.remove_node(node)
 
     # --- run results ------------------------------------------------------------------------------
     def add(self, idx: int, template: str, record: LeafRecord) -> bool:
@@ -296,16 +307,24 @@ class RunColumns:
         old = get_child(self._table, column)
         data = old.read().astype(cell.dtype) if old is not None else np.full(
             (self._length, *cell.shape), fill_value(cell), dtype=cell.dtype)
-        if old is not None:
-            self._h5.remove_node(old)
-        node = self._h5.create_earray(self._table, column, tables.Atom.from_dtype(cell.dtype),
-                                      (0, *cell.shape), filters=self._filters,
+        # the new column is complete before the old one goes: a failure keeps the old one
+        node = self._h5.create_earray(self._table, _TMP + column,
+                                      tables.Atom.from_dtype(cell.dtype), (0, *cell.shape),
+                                      filters=self._filters,
                                       expectedrows=max(self._length, 1000))
         node.append(data)
         attrs = node._v_attrs
         attrs[RUNS.COLUMN] = "result"
         attrs[RUNS.KIND] = cell.kind
-        return node
+        return self._swap(_TMP + column, column)
+
+    def _swap(self, temporary: str, name: str) -> tables.Leaf:
+        """Replace the column ``name`` by the finished column ``temporary``."""
+        old = get_child(self._table, name)
+        if old is not None:
+            self._h5.remove_node(old)
+        self._h5.rename_node(self._table._v_children[temporary], name)
+        return self._table._v_children[name]
 
     # --- reading results back -----------------------------------------------------------------------
     def read_runs(self, template: str, indices: Iterable[int] | None = None

@@ -25,7 +25,7 @@ def read_table(group: tables.Group) -> dict[str, Any]:
     table = group._v_children[RUNS.OVERVIEW]._v_children[RUNS.TABLE]
     columns: dict[str, tuple[str, Any]] = {}
     for name, node in table._v_children.items():
-        if not isinstance(node, tables.Leaf):
+        if not isinstance(node, tables.Leaf) or name.startswith("_"):  # "_tmp_": unfinished
             continue
         role = str(node._v_attrs[RUNS.COLUMN])
         values = node.read()[:length]

@@ -18,7 +18,7 @@ from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5 import files, loading
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.settings import HDF5Settings
-from pypet.storage.hdf5.storing import TrajectoryFile, stored_range_length, write_records
+from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
 from pypet.storage.service import LoadModes, LoadSink, StorageService
 
@@ -177,20 +177,20 @@ class HDF5StorageService(StorageService):
                          store_data: int = 2) -> None:
         """Store metadata, the run table and (unless ``only_init``) every record."""
         with self._open("a") as h5:
-            old = get_child(h5.root, image.name)
-            is_first = old is None
-            # An expanded trajectory has longer ranges: its explored parameters must be
-            # rewritten, which STORE_DATA alone would never do for stored items.
-            expanded = () if is_first or stored_range_length(old) == image.length \
-                else frozenset(image.explored)
+            is_first = get_child(h5.root, image.name) is None
             try:
                 tfile = TrajectoryFile.create(h5, image, self._settings.filters())
                 self._trajectories[image.name] = tfile
                 tfile.columns.ensure_length(image.length)
                 tfile.write_explored(image)
-                tfile.write_run_info(image.run_info)
+                # explored ranges that changed (expanded, shrunk) are part of the skeleton:
+                # rewritten by every store, which STORE_DATA alone would never do
+                for record in image.changed:
+                    tfile.writer.replace_leaf(record)
+                if image.run_info is not None:
+                    tfile.write_run_info(image.run_info)
                 if not only_init:
-                    write_records(tfile, image.records, store_data, rewrite=expanded)
+                    write_records(tfile, image.records, store_data)
                 tfile.columns.flush()
             except BaseException:
                 # A first store that fails (e.g. on an unstorable item) leaves no half

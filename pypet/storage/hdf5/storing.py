@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from pypet.storage.records import (
 )
 from pypet.tree.names import is_run_name
 
-__all__ = ["TrajectoryFile", "stored_range_length", "write_records"]
+__all__ = ["TrajectoryFile", "write_records"]
 
 _PLAIN_GROUPS = ("ResultGroup", "DerivedParameterGroup", "NNGroupNode")
 
@@ -66,10 +66,10 @@ class TrajectoryFile:
         old = get_child(overview, RUNS.EXPLORED)
         if old is not None:
             self.h5.remove_node(old)
-        names = [n.encode("utf8") for n in image.explored]
-        node = self.h5.create_array(overview, RUNS.EXPLORED,
-                                    obj=np.array(names) if names else np.zeros(0, dtype="S1"))
-        node._v_attrs[RUNS.RANGE_LENGTH] = image.length
+        names = [n.encode("utf8") for n in image.explored_names]
+        self.h5.create_array(overview, RUNS.EXPLORED,
+                             obj=np.array(names) if names else np.zeros(0, dtype="S1"))
+        self.columns.drop_explored(keep=image.explored_names)
         for name, values in image.explored.items():
             self.columns.write_explored(name, values)
 
@@ -133,27 +133,13 @@ class TrajectoryFile:
                 self.columns.remove(template, idx)
 
 
-def stored_range_length(group: tables.Group) -> int:
-    """The run count at which the explored ranges in ``group`` were last stored."""
-    overview = get_child(group, RUNS.OVERVIEW)
-    node = None if overview is None else get_child(overview, RUNS.EXPLORED)
-    if node is None or RUNS.RANGE_LENGTH not in node._v_attrs:
-        return int(group._v_attrs[TRAJ.LENGTH])
-    return int(node._v_attrs[RUNS.RANGE_LENGTH])
-
-
 def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: int,
-                  overwrite: Any = None, rewrite: Collection[str] = ()) -> None:
-    """Write group/leaf/link records in order (links last, so their targets exist).
-
-    Leaves named in ``rewrite`` are overwritten even if the mode would keep stored items.
-    """
+                  overwrite: Any = None) -> None:
+    """Write group/leaf/link records in order (links last, so their targets exist)."""
     links = []
     for record in records:
         if isinstance(record, LeafRecord):
-            if record.full_name in rewrite and store_data != C.STORE_NOTHING:
-                tfile.writer.write_leaf(record, store_data, True)
-            elif not _into_table(tfile, record, store_data, overwrite):
+            if not _into_table(tfile, record, store_data, overwrite):
                 tfile.writer.write_leaf(record, store_data, overwrite)
         elif isinstance(record, GroupRecord):
             if _needs_node(record):
