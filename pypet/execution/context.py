@@ -139,17 +139,21 @@ class MultiprocContext:
 
     def _write_loop(self) -> None:
         """The one writer: store every queued call; remember the first error."""
-        with self._original.session(self._traj.v_name):
-            while True:
-                item = self._queue.get()
-                if item is None:
-                    return
-                method, args, kwargs = item
-                try:
-                    getattr(self._original, method)(*args, **kwargs)
-                except BaseException as error:  # kept and raised by finalize(): never lost
-                    _log.error("Storing from the queue failed: %r", error)
-                    self._error = self._error or error
+        try:
+            with self._original.session(self._traj.v_name):
+                while True:
+                    item = self._queue.get()
+                    if item is None:
+                        return
+                    method, args, kwargs = item
+                    try:
+                        getattr(self._original, method)(*args, **kwargs)
+                    except BaseException as error:  # kept and raised by finalize()
+                        _log.error("Storing from the queue failed: %r", error)
+                        self._error = self._error or error
+        except BaseException as error:  # the writer itself died: finalize() must say so
+            _log.error("The queue writer stopped: %r", error)
+            self._error = self._error or error
 
     def store_references(self, references: list[tuple[str, tuple, dict]]) -> None:
         """LOCAL mode: store calls collected by workers' ``ReferenceService``."""
@@ -162,7 +166,8 @@ class MultiprocContext:
             return
         self._started = False
         if self._writer is not None:
-            self._queue.put(None)
+            if self._writer.is_alive():
+                self._queue.put(None)
             self._writer.join()
             self._writer = None
         self._traj.v_storage_service = self._original

@@ -63,7 +63,10 @@ def execute(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence[i
     # user's fork-based executor may start workers at any submit, and a worker that inherits
     # the open HDF5 descriptor keeps the file locked after the run (even for reloading).
     # There each batch opens and closes the file instead.
-    long_session = writer is not None and settings.executor is None and not locked
+    # Only a serial run keeps the file open throughout: with worker processes the file is
+    # opened per batch, so no worker is ever forked with an open HDF5 handle (which would
+    # keep the file locked if the main process died).
+    long_session = writer is not None and not parallel
     session = service.session(traj.v_name) if long_session else contextlib.nullcontext()
     with graceful_exit(settings.graceful_exit) as stop, session:
         try:
@@ -88,7 +91,8 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence
                             store_in_worker=workers_store,
                             wrap_mode=None if settings.executor is not None
                             else settings.wrap_mode, length=len(traj),
-                            niceness=settings.niceness, gc_interval=settings.gc_interval)
+                            niceness=settings.niceness, gc_interval=settings.gc_interval,
+                            graceful_exit=settings.graceful_exit)
     if settings.executor is not None:
         from pypet.execution.executors import executor_for, run_on_executor
 

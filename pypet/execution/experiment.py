@@ -48,6 +48,18 @@ class RunArgs:
             if kwargs is not None:
                 self._kwargs = dict(kwargs)
 
+    def check_length(self, runs: int) -> None:
+        """run_map: every iterable must have a value for each of ``runs`` pending runs."""
+        if not self.mapped:
+            return
+        needed = len(self._order) + runs  # values already given out, plus one per run
+        lengths = [len(a) for a in self._args] + [len(v) for v in self._kwargs.values()]
+        if lengths and min(lengths) < needed:
+            raise ValueError(
+                f"run_map: {needed} runs need arguments but an argument iterable has only "
+                f"{min(lengths)} values; give one value per run."
+            )
+
     def args_for(self, idx: int) -> tuple[tuple, dict]:
         """Arguments of run ``idx``."""
         if not self.mapped:
@@ -72,7 +84,7 @@ def run_experiment(env: Environment, run: Call | None, args: RunArgs,
     for branch in ("results", "derived_parameters"):
         # The containers of run-scoped items, created once rather than in every run.
         if not traj.f_contains(f"{branch}.runs", shortcuts=False):
-            traj.f_get(branch, shortcuts=False).f_add_group("runs")
+            traj.f_add_group(f"{branch}.runs")
     start = time.time()
     with service.session(traj.v_name):
         # metadata and run table always; the data only with automatic storing (as pypet)
@@ -82,6 +94,7 @@ def run_experiment(env: Environment, run: Call | None, args: RunArgs,
     try:
         while True:
             indices = _pending(env) if run is not None and settings.do_single_runs else []
+            args.check_length(len(indices))
             _log.info("Starting %d runs of %s.", len(indices), traj.v_name)
             done, interrupted = execute(traj, settings, indices, run.func if run else _none,
                                         args.args_for, not args.mapped, env.hexsha)

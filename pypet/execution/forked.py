@@ -6,7 +6,6 @@ arguments without pickling, so unpicklable simulation objects work (Linux/macOS)
 
 from __future__ import annotations
 
-import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -30,8 +29,7 @@ def _child(conn: Any, payload: WorkerPayload | bytes, lock: Any, idx: int, args:
         if isinstance(payload, bytes):  # spawn: the payload had to be pickled
             payload = pickle.loads(payload)
         payload = worker._prepare(payload, lock)
-        if payload.niceness:
-            os.nice(payload.niceness)
+        worker.process_setup(payload)
         outcome = worker._run(payload, [(idx, args, kwargs)])[0]
         conn.send(("ok", outcome))
     except BaseException as error:  # sent to the parent, which raises it
@@ -68,7 +66,9 @@ def run_forked(indices: Sequence[int], args_for: Callable[[int], tuple[tuple, di
             running[receive] = (idx, process)
         if not running:
             break
-        for conn in wait(list(running), timeout=0.05 if pending else None):
+        ready = wait(list(running), timeout=0.05 if pending else 1.0)
+        sink.tick()  # finished runs reach the file even while long runs go on
+        for conn in ready:
             idx, process = running.pop(conn)
             try:
                 status, value = conn.recv()

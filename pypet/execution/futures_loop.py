@@ -38,6 +38,7 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
         # Wake up now and then: after Ctrl+C, batches still waiting in the executor must be
         # cancelled at once, before its workers pick them up.
         done, _ = cf.wait(inflight, timeout=_POLL_SECONDS, return_when=cf.FIRST_COMPLETED)
+        sink.tick()  # finished runs reach the file even while long runs go on
         for future in done:
             runs = inflight.pop(future)
             if future.cancelled():

@@ -24,9 +24,12 @@ def manual_run(turn_into_run: bool = True, store_meta_data: bool = True,
                 return func(traj, *args, **kwargs)
             traj.f_start_run(turn_into_run=turn_into_run)
             try:
-                return func(traj, *args, **kwargs)
-            finally:
-                traj.f_finalize_run(store_meta_data=store_meta_data, clean_up=clean_up)
+                result = func(traj, *args, **kwargs)
+            except BaseException:
+                traj._finalize_run(store_meta_data, clean_up, completed=False)
+                raise
+            traj.f_finalize_run(store_meta_data=store_meta_data, clean_up=clean_up)
+            return result
 
         return run
 

@@ -32,6 +32,7 @@ class WorkerPayload:
     length: int = 0
     niceness: int | None = None
     gc_interval: int | None = None
+    graceful_exit: bool = False  #: workers ignore Ctrl+C; the main process handles it
 
 
 def picklable_or_explain(obj: Any, what: str, hint: str) -> bytes:

@@ -34,6 +34,10 @@ def run_one(traj: Trajectory, idx: int, func: Callable[..., Any], args: tuple, k
         value = func(traj, *args, **kwargs)
     except BaseException as error:
         error.add_note(f"pypet: raised in run {idx} (run_{idx:08d}).")
+        traj._is_run = False
+        # what the failed run added must not be stored later as if it were a result
+        remove_nodes(traj, [n for n in traj._run_added if not n._stored])
+        traj._run_added = []
         raise
     finally:
         traj._is_run = False

@@ -21,6 +21,8 @@ class OutcomeSink:
                  progress: ProgressReporter) -> None:
         self._traj, self._writer, self._progress = traj, writer, progress
         self.results: list[tuple[int, Any]] = []
+        if writer is not None:
+            writer.on_failure = self._not_stored
 
     def accept(self, outcome: RunOutcome) -> None:
         """Record one finished run."""
@@ -36,3 +38,14 @@ class OutcomeSink:
         """Write what the writer still holds."""
         if self._writer is not None:
             self._writer.flush()
+
+    def tick(self) -> None:
+        """Called while waiting for runs: write outcomes that waited too long."""
+        if self._writer is not None:
+            self._writer.flush_if_due()
+
+    def _not_stored(self, outcomes: list[RunOutcome]) -> None:
+        """Runs whose storing failed are not completed (a later run() repeats them)."""
+        completed = self._traj._run_table.completed
+        for outcome in outcomes:
+            completed[outcome.idx] = 0

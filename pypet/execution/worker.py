@@ -5,6 +5,9 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
+import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,8 +38,30 @@ def init_worker(payload_bytes: bytes, lock: Any = None, stop_event: Any = None) 
     global _payload, _stop_event
     _payload = _prepare(pickle.loads(payload_bytes), lock)
     _stop_event = stop_event
-    if _payload.niceness:
-        os.nice(_payload.niceness)
+    process_setup(_payload)
+
+
+def _die_with_parent() -> None:
+    """Linux: end this worker when the main process dies (it would otherwise run on alone).
+
+    Elsewhere a no-op; pool workers then notice the broken queue at their next task.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PDEATHSIG
+        except (OSError, AttributeError):  # no usable libc: nothing to do
+            pass
+
+
+def process_setup(payload: WorkerPayload) -> None:
+    """What every worker process does once: parent-death signal, Ctrl+C, niceness."""
+    _die_with_parent()
+    if payload.graceful_exit:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process finishes the runs
+    if payload.niceness:
+        os.nice(payload.niceness)
 
 
 def _prepare(payload: WorkerPayload, lock: Any) -> WorkerPayload:
@@ -101,9 +126,13 @@ def run_batch(batch: Sequence[tuple[int, tuple, dict]]) -> list[RunOutcome]:
 def run_batch_with_payload(payload_bytes: bytes, digest: str,
                            batch: Sequence[tuple[int, tuple, dict]]) -> list[RunOutcome]:
     """Executor entry point: the payload travels with the batch, unpickled once per process."""
-    payload = _cache.get(digest)
+    # one trajectory per thread: executors such as Dask may run several batches of a
+    # process in threads at once, and a trajectory is the state of one run at a time
+    key = f"{digest}:{threading.get_ident()}"
+    payload = _cache.get(key)
     if payload is None:
         payload = _prepare(pickle.loads(payload_bytes), None)
-        _cache.clear()  # one experiment at a time per process
-        _cache[digest] = payload
+        for old in [k for k in _cache if not k.startswith(digest)]:
+            del _cache[old]  # one experiment at a time per process
+        _cache[key] = payload
     return _run(payload, batch)

@@ -23,6 +23,8 @@ class RunWriter:
         self._max_runs, self._max_seconds = max_runs, max_seconds
         self._pending: list[RunOutcome] = []
         self._last = time.monotonic()
+        #: called with the outcomes of a batch that could not be stored
+        self.on_failure: Any = None
 
     def add(self, outcome: RunOutcome) -> None:
         """Queue one outcome; write the batch when it is full or old enough."""
@@ -32,8 +34,34 @@ class RunWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Write every queued outcome now."""
+        """Write every queued outcome now.
+
+        If storing fails, ``on_failure(batch)`` learns which runs are not stored (so they are
+        not reported as completed) and the error propagates: a lost result is loud.
+        """
         if self._pending:
             batch, self._pending = self._pending, []
-            self._service.store_runs(self._name, batch, self._length)
+            try:
+                self._service.store_runs(self._name, batch, self._length)
+            except Exception:
+                self._store_one_by_one(batch)  # keeps the good runs; raises for the bad
         self._last = time.monotonic()
+
+    def _store_one_by_one(self, batch: list[RunOutcome]) -> None:
+        """After a failed batch: store each run alone, report and raise the failures."""
+        failed, first = [], None
+        for outcome in batch:
+            try:
+                self._service.store_runs(self._name, [outcome], self._length)
+            except Exception as error:
+                failed.append(outcome)
+                first = first or error
+        if failed:
+            if self.on_failure is not None:
+                self.on_failure(failed)
+            raise first  # type: ignore[misc]
+
+    def flush_if_due(self) -> None:
+        """Write queued outcomes if the oldest waited longer than the time limit."""
+        if self._pending and time.monotonic() - self._last >= self._max_seconds:
+            self.flush()

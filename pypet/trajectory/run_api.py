@@ -94,10 +94,14 @@ class RunMethods:
 
     def f_finalize_run(self, store_meta_data: bool = True, clean_up: bool = True) -> None:
         """Finish a run started with :meth:`f_start_run`; optionally drop its new items."""
+        self._finalize_run(store_meta_data, clean_up, completed=True)
+
+    def _finalize_run(self, store_meta_data: bool, clean_up: bool, completed: bool) -> None:
+        """Finish the current run; ``completed=False`` records a run that failed."""
         if self._idx == -1:
             raise ValueError("No run was started (f_start_run first).")
         idx = self._idx
-        self._run_table.finish(idx)
+        self._run_table.finish(idx, completed=completed)
         added, self._run_added = self._run_added, []
         self._is_run = False
         if store_meta_data and self._stored and self._storage_service is not None:
@@ -106,7 +110,7 @@ class RunMethods:
             table = self._run_table
             self._storage_service.store_runs(self.v_name, [RunOutcome(
                 idx, None, float(table.timestamp[idx]), float(table.finish_timestamp[idx]),
-                True, str(table.hexsha[idx]))], len(self))
+                completed, str(table.hexsha[idx]))], len(self))
         if clean_up:
             copying.remove_nodes(self, added)
         self.f_restore_default()

@@ -118,6 +118,12 @@ class NodeWriter:
         existing = get_child(parent, name)
         items = dict(record.data)
         protocol = items.pop(PICKLE_KEY, None)
+        if existing is not None and isinstance(existing, tables.Group) and \
+                NODE.LEAF not in existing._v_attrs and not is_compact(existing):
+            raise ValueError(
+                f"Cannot store the leaf {record.full_name!r}: the file has a group there. "
+                "Delete it first (f_delete_item) or use another name."
+            )
         if existing is None:
             self._write_new(parent, name, record, items, protocol)
         elif store_data == C.STORE_DATA_SKIPPING and overwrite is None:
