@@ -103,3 +103,5 @@ PYTHON_VERSION = sys.version_info
 MAX_NAME_LENGTH = 128  # the last name component must be shorter than this
 #: item of the Pickle* leaves' ``_store()`` dict that carries the pickle protocol
 PICKLE_PROTOCOL_KEY = "__pckl_prtcl__"
+#: file name extensions that select the HDF5 storage (as in pypet)
+HDF5_EXTENSIONS = (".hdf", ".h4", ".hdf4", ".he2", ".h5", ".hdf5", ".he5")

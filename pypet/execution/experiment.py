@@ -189,6 +189,7 @@ def _finalize(env: Environment, start: float, expanded: bool) -> None:
             node.f_set(value)
             node._stored = False
     traj.f_store(only_init=not env._settings.automatic_storing)
+    traj.v_storage_service.finalize()
     incomplete = int((traj._run_table.completed == 0).sum())
     if incomplete:
         _log.error("%d runs of %s did not complete.", incomplete, traj.v_name)

@@ -11,6 +11,7 @@ import inspect
 import os
 from typing import Any
 
+from pypet.constants import HDF5_EXTENSIONS
 from pypet.storage.service import StorageService
 
 __all__ = ["BACKENDS", "make_service"]
@@ -20,7 +21,6 @@ BACKENDS = {
     "hdf5": "pypet.storage.hdf5.service:HDF5StorageService",
     "lazy": "pypet.storage.null:LazyStorageService",
 }
-_HDF5_EXTENSIONS = (".hdf", ".h4", ".hdf4", ".he2", ".h5", ".hdf5", ".he5")
 
 
 def _load(path: str) -> type:
@@ -31,10 +31,9 @@ def _load(path: str) -> type:
 def _keywords(cls: type) -> set[str]:
     """Keyword names a service class accepts (its own and, via **settings, HDF5Settings)."""
     names = set(inspect.signature(cls).parameters)
-    if cls.__name__ == "HDF5StorageService":
-        from pypet.storage.hdf5.settings import HDF5Settings
-
-        names |= set(HDF5Settings.field_names())
+    extra = getattr(cls, "accepted_keywords", None)  # keywords hidden in **settings
+    if extra is not None:
+        names |= set(extra())
     return names - {"self", "args", "kwargs", "settings"}
 
 
@@ -53,10 +52,10 @@ def make_service(storage_service: Any = None, trajectory: Any = None,
         filename = kwargs.get("filename")
         if filename is not None:
             ext = os.path.splitext(os.fspath(filename))[1].lower()
-            if ext and ext not in _HDF5_EXTENSIONS:
+            if ext and ext not in HDF5_EXTENSIONS:
                 raise ValueError(
                     f"Cannot tell the storage from the file extension of {filename!r}; use one "
-                    f"of {_HDF5_EXTENSIONS} or pass storage_service=."
+                    f"of {HDF5_EXTENSIONS} or pass storage_service=."
                 )
         cls = _load(BACKENDS["hdf5"])
     elif isinstance(storage_service, str):

@@ -39,6 +39,11 @@ def to_dataframe(traj: Trajectory, results: Any = None, with_run_info: bool = Tr
     else:
         table = _table_from_memory(traj)
     length = table["length"]
+    for name, param in traj._explored.items():
+        # ranges that fit no column (e.g. with None, or tuples) come from memory if loaded
+        if name not in table["columns"] and param.f_has_range() and \
+                param.f_get_range_length() == length:
+            table["columns"][name] = ("explored", param.f_get_range(copy=False))
     data: dict[str, Any] = {}
     # explored parameters in exploration order, results by name: the same order whether
     # the table comes from the file (HDF5 lists names sorted) or from memory

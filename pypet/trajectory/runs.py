@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pypet import constants as C
 from pypet.errors import NotUniqueNodeError
 from pypet.tree.names import is_run_name, run_name
+from pypet.tree.search import is_subsequence
 
 if TYPE_CHECKING:
     from pypet.trajectory.trajectory import Trajectory
@@ -135,7 +136,7 @@ def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
         rest = parts[run_pos + 1:]
         if max_depth is not None and len(rest) > max_depth:
             continue
-        if rest != components and not (shortcuts and _ordered_in(components[:-1], rest[:-1])):
+        if rest != components and not (shortcuts and is_subsequence(components[:-1], rest[:-1])):
             continue
         if run in hits and hits[run] is not node:
             raise NotUniqueNodeError(
@@ -156,8 +157,3 @@ def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
             else run
         result[key] = node
     return result
-
-
-def _ordered_in(needle: list[str], haystack: list[str]) -> bool:
-    it = iter(haystack)
-    return all(any(part == item for item in it) for part in needle)

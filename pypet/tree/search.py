@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pypet.tree.group import NNGroupNode
     from pypet.tree.node import NNTreeNode
 
-__all__ = ["candidates_below", "find", "find_all"]
+__all__ = ["candidates_below", "find", "find_all", "is_subsequence"]
 
 
 def find(
@@ -190,7 +190,7 @@ def find_all(start: NNGroupNode, components: list[str], max_depth: int | None = 
         if max_depth is not None and len(relative) > max_depth:
             continue
         if shortcuts:
-            if _is_subsequence(components[:-1], relative[:-1]):
+            if is_subsequence(components[:-1], relative[:-1]):
                 hits.append(candidate)
         elif relative == components:
             hits.append(candidate)
@@ -198,7 +198,8 @@ def find_all(start: NNGroupNode, components: list[str], max_depth: int | None = 
     return hits
 
 
-def _is_subsequence(needle: list[str], haystack: list[str]) -> bool:
+def is_subsequence(needle: list[str], haystack: list[str]) -> bool:
+    """Whether ``needle`` appears in ``haystack`` in order (gaps allowed)."""
     it = iter(haystack)
     return all(any(part == item for item in it) for part in needle)
 

@@ -10,10 +10,8 @@ import tables
 from pypet.errors import DataNotInStorageError, VersionMismatchError
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, TRAJ
 
-__all__ = ["HDF5_EXTENSIONS", "find_trajectory", "resolve_filename", "trajectory_names"]
+__all__ = ["find_trajectory", "resolve_filename", "trajectory_names"]
 
-#: file name extensions that select the HDF5 storage (as in pypet)
-HDF5_EXTENSIONS = (".hdf", ".h4", ".hdf4", ".he2", ".h5", ".hdf5", ".he5")
 
 
 def resolve_filename(filename: str | os.PathLike | None, traj_name: str | None) -> str:

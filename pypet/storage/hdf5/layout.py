@@ -72,7 +72,6 @@ class RUNS:
     HEXSHA = "hexsha"
     #: attributes of a column dataset
     COLUMN = "pypet_column"  #: 'info', 'explored' or 'result'
-    TEMPLATE = "pypet_template"  #: tree path of the leaf with ``$`` for the run (``$set`` too)
     ITEM = "pypet_item"
     LEAF = "pypet_leaf"  #: class name of the leaf
     COMMENT = "pypet_comment"

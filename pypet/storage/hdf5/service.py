@@ -66,6 +66,11 @@ class HDF5StorageService(StorageService):
         if trajectory is not None:
             self.attach(trajectory)
 
+    @classmethod
+    def accepted_keywords(cls) -> tuple[str, ...]:
+        """The settings keywords taken through ``**settings`` (for the service factory)."""
+        return HDF5Settings.field_names()
+
     def attach(self, trajectory: Any) -> None:
         """Become ``trajectory``'s service.
 
