@@ -37,9 +37,9 @@ def versions() -> dict[str, str]:
         found[name] = _version_of(distribution)
     found["platform"] = ", ".join(platform.uname())
     try:
-        import tables
+        from pypet.storage.hdf5.library import hdf5_version
 
-        found["HDF5"] = tables.hdf5_version
+        found["HDF5"] = hdf5_version()
     except ImportError:  # pragma: no cover - tables is a hard dependency
         found["HDF5"] = "N/A"
     return found
