@@ -18,18 +18,23 @@ class RunWriter:
     """
 
     def __init__(self, service: Any, traj_name: str, length: int, max_runs: int = 2000,
-                 max_seconds: float = 2.0) -> None:
+                 max_seconds: float = 2.0, slow_run: float = 0.5) -> None:
         self._service, self._name, self._length = service, traj_name, length
-        self._max_runs, self._max_seconds = max_runs, max_seconds
+        self._max_runs, self._max_seconds, self._slow_run = max_runs, max_seconds, slow_run
         self._pending: list[RunOutcome] = []
         self._last = time.monotonic()
         #: called with the outcomes of a batch that could not be stored
         self.on_failure: Any = None
 
     def add(self, outcome: RunOutcome) -> None:
-        """Queue one outcome; write the batch when it is full or old enough."""
+        """Queue one outcome; write the batch when it is full or old enough.
+
+        After a slow run (``slow_run`` seconds or more) the batch is written at once: the
+        write is cheap next to such runs, and a crash then loses no finished run.
+        """
         self._pending.append(outcome)
         if len(self._pending) >= self._max_runs or \
+                outcome.finish - outcome.start >= self._slow_run or \
                 time.monotonic() - self._last >= self._max_seconds:
             self.flush()
 
