@@ -138,21 +138,38 @@ class MultiprocContext:
         return self._manager
 
     def _write_loop(self) -> None:
-        """The one writer: store every queued call; remember the first error."""
+        """The one writer: store queued calls; remember the first error.
+
+        The file is open only while a batch of queued calls is written: processes the user
+        forks meanwhile must not inherit an open file (its lock would outlive us).
+        """
+        import queue as queue_module
+
         try:
-            with self._original.session(self._traj.v_name):
+            done = False
+            while not done:
+                batch = [self._queue.get()]
                 while True:
-                    item = self._queue.get()
-                    if item is None:
-                        return
-                    method, args, kwargs = item
                     try:
-                        getattr(self._original, method)(*args, **kwargs)
-                    except BaseException as error:  # kept and raised by finalize()
-                        _log.error("Storing from the queue failed: %r", error)
-                        self._error = self._error or error
+                        batch.append(self._queue.get_nowait())
+                    except queue_module.Empty:
+                        break
+                with self._original.session(self._traj.v_name):
+                    for item in batch:
+                        if item is None:
+                            done = True
+                            break
+                        self._store(item)
         except BaseException as error:  # the writer itself died: finalize() must say so
             _log.error("The queue writer stopped: %r", error)
+            self._error = self._error or error
+
+    def _store(self, item: tuple[str, tuple, dict]) -> None:
+        method, args, kwargs = item
+        try:
+            getattr(self._original, method)(*args, **kwargs)
+        except BaseException as error:  # kept and raised by finalize()
+            _log.error("Storing from the queue failed: %r", error)
             self._error = self._error or error
 
     def store_references(self, references: list[tuple[str, tuple, dict]]) -> None:
