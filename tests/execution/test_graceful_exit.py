@@ -89,7 +89,9 @@ def test_first_sigint_finishes_running_runs_and_returns(tmp_path, mode):
     assert (2 if mode != "serial" else 1) <= len(out["completed"]) < 8
     assert sorted(started) == out["completed"] == out["stored"]
     assert [idx for idx, _ in out["results"]] == out["completed"]
-    late = [when for when in started.values() if when > out["signal_time"] + 0.05]
+    # a run of the next wave would start ~0.4 s after the signal (runs take 0.4 s); the
+    # margin absorbs a worker that took its task before the signal but wrote late (load)
+    late = [when for when in started.values() if when > out["signal_time"] + 0.25]
     if mode == "user-executor":
         # Batches a ProcessPoolExecutor already moved to its call queue (ncores + 1) cannot
         # be cancelled and still run; they are stored like the others.
