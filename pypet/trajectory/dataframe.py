@@ -102,16 +102,15 @@ def _table_from_memory(traj: Trajectory) -> dict[str, Any]:
     }
     for name, param in traj._explored.items():
         columns[name] = ("explored", param.f_get_range(copy=False))
-    from pypet.tree.names import is_run_name
+    from pypet.tree.names import run_index_of, run_name
 
     present: dict[str, np.ndarray] = {}
     for node in traj.f_iter_leaves(with_links=False):
-        parts = node.v_full_name.split(".")
-        run = next((p for p in parts if is_run_name(p) and p != "run_ALL"), None)
-        if run is None or node.v_is_parameter:
+        idx = run_index_of(node.v_full_name)
+        if idx is None or node.v_is_parameter:
             continue
-        idx = int(run[4:])
-        template = ".".join("$" if p == run else p for p in parts)
+        run = run_name(idx)
+        template = ".".join("$" if p == run else p for p in node.v_full_name.split("."))
         for item, value in node._store().items():
             column = template if item == node.v_name else f"{template}:{item}"
             values = columns.setdefault(column, ("result", [None] * length))[1]

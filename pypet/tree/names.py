@@ -18,6 +18,7 @@ __all__ = [
     "check_name",
     "is_run_name",
     "is_set_name",
+    "run_index_of",
     "run_name",
     "set_name",
     "split_name",
@@ -53,6 +54,14 @@ def is_run_name(name: str) -> bool:
 def is_set_name(name: str) -> bool:
     """Tell whether ``name`` is a run-set name or the dummy ``run_set_ALL``."""
     return name == C.SET_NAME_DUMMY or _SET.match(name) is not None
+
+
+def run_index_of(full_name: str) -> int | None:
+    """Index of the first numbered run (``run_00000007`` → 7) in a dotted name, or None."""
+    for part in full_name.split("."):
+        if part != C.RUN_NAME_DUMMY and is_run_name(part):
+            return int(part[len(C.RUN_NAME):])
+    return None
 
 
 def split_name(name: str) -> list[str]:

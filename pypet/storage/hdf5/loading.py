@@ -16,7 +16,7 @@ from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
 from pypet.storage.records import GroupRecord, LeafRecord
 from pypet.storage.service import LoadModes, LoadSink
-from pypet.tree.names import is_run_name
+from pypet.tree.names import run_index_of
 
 __all__ = ["load_parts", "load_trajectory", "mode_of"]
 
@@ -152,9 +152,8 @@ def _load_cells(columns: RunColumns, sink: LoadSink, full_name: str, recursive: 
                 max_depth: int | None, load_data: int, load_only: Any,
                 load_except: Any) -> int:
     """Load run results kept in the run table that lie at or below ``full_name``."""
-    parts = full_name.split(".")
-    run = next((p for p in parts if is_run_name(p) and p != "run_ALL"), None)
-    indices = None if run is None else [int(run[4:])]
+    idx = run_index_of(full_name)
+    indices = None if idx is None else [idx]
     found = 0
     implied = False
     for template, (class_name, comment, _items) in columns.templates.items():

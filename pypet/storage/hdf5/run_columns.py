@@ -19,7 +19,7 @@ from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, write_rows
 from pypet.storage.records import LeafRecord
-from pypet.tree.names import is_run_name, is_set_name, run_name, set_name
+from pypet.tree.names import is_run_name, is_set_name, run_index_of, run_name, set_name
 
 __all__ = ["RunColumns", "name_from_template", "template_of"]
 
@@ -236,9 +236,7 @@ class RunColumns:
 
         The run idx is None when ``full_name`` names no run (every run is meant).
         """
-        run = next((p for p in full_name.split(".") if is_run_name(p) and p != "run_ALL"),
-                   None)
-        idx = None if run is None else int(run[4:])
+        idx = run_index_of(full_name)
         found = []
         for template in self._templates:
             name = template if idx is None else name_from_template(template, idx)

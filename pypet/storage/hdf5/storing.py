@@ -23,7 +23,7 @@ from pypet.storage.records import (
     RunOutcome,
     TrajectoryImage,
 )
-from pypet.tree.names import is_run_name
+from pypet.tree.names import run_index_of
 
 __all__ = ["TrajectoryFile", "write_records"]
 
@@ -172,8 +172,7 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: int,
         return template is not None and store_data == C.STORE_NOTHING
     if tfile.writer.exists(record.full_name):
         return False  # stored as nodes before: keep it there
-    idx = next(int(p[4:]) for p in record.full_name.split(".")
-               if is_run_name(p) and p != "run_ALL")
+    idx = run_index_of(record.full_name)  # not None: the name has a template
     columns = tfile.columns
     if not columns.is_present(template, idx):
         return columns.add(idx, template, record)

@@ -85,14 +85,19 @@ class Writer:
 
     def write(self, parent: tables.Group, name: str, value: Any) -> tables.Node:
         """Write ``value`` as child ``name`` of ``parent``; return the new node."""
-        cls = type(value)
-        write = _WRITERS.get(cls)
+        write = _registered(_WRITERS, type(value))
         if write is None:
-            _resolve(cls)
-            write = _WRITERS.get(cls)
-            if write is None:
-                raise CodecError.unsupported(child_path(parent, name), value)
+            raise CodecError.unsupported(child_path(parent, name), value)
         return write(self, parent, name, value)
+
+
+def _registered(table: dict[type, Any], cls: type) -> Any:
+    """The entry of ``cls`` in ``table``, loading the codec module for it on first use."""
+    entry = table.get(cls)
+    if entry is None:
+        _resolve(cls)
+        entry = table.get(cls)
+    return entry
 
 
 def _remove(parent: tables.Group, name: str) -> None:
@@ -158,10 +163,7 @@ def read_node(node: tables.Node) -> Any:
 def why_unsupported(value: Any) -> str | None:
     """Say why ``value`` cannot be written (the first problem found), or return None."""
     cls = type(value)
-    check = _CHECKS.get(cls)
+    check = _registered(_CHECKS, cls)
     if check is None:
-        _resolve(cls)
-        check = _CHECKS.get(cls)
-        if check is None:
-            return f"values of type {cls.__module__}.{cls.__qualname__} have no stored form"
+        return f"values of type {cls.__module__}.{cls.__qualname__} have no stored form"
     return check(value, why_unsupported)
