@@ -13,6 +13,7 @@ import pytest
 import scipy.sparse as sp
 
 from pypet import Trajectory
+from tests.bits import value_bytes
 
 
 def assert_exact(out: Any, expected: Any) -> None:
@@ -33,10 +34,10 @@ def assert_exact(out: Any, expected: Any) -> None:
             for got, want in zip(out.flat, expected.flat, strict=True):
                 assert_exact(got, want)
         else:
-            assert out.tobytes() == expected.tobytes()
+            assert value_bytes(out) == value_bytes(expected)
     elif isinstance(expected, np.generic):
         assert out.dtype == expected.dtype
-        assert np.asarray(out).tobytes() == np.asarray(expected).tobytes()
+        assert value_bytes(out) == value_bytes(expected)
     elif isinstance(expected, (list, tuple)):
         assert len(out) == len(expected)
         for got, want in zip(out, expected, strict=True):

@@ -12,14 +12,11 @@ import pytest
 import tables
 
 from pypet.storage.hdf5.codec import read_value, write_value
+from tests.bits import value_bytes
 
 
 def _assert_bits(out: np.ndarray, expected: np.ndarray) -> None:
-    if expected.dtype.type in (np.longdouble, np.clongdouble):
-        # 80-bit extended precision leaves padding bytes undefined: compare values.
-        assert np.array_equal(out, expected, equal_nan=True)
-    else:
-        assert out.tobytes() == expected.tobytes()
+    assert value_bytes(out) == value_bytes(expected)
 
 
 def assert_same(out: Any, expected: Any) -> None:
