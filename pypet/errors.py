@@ -8,12 +8,14 @@ from __future__ import annotations
 
 __all__ = [
     "DataNotInStorageError",
+    "FileFormatError",
     "GitDiffError",
     "NoSuchServiceError",
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
     "TooManyGroupsError",
+    "UnsafeDataError",
     "VersionMismatchError",
 ]
 
@@ -51,4 +53,17 @@ class DataNotInStorageError(IOError, ValueError):
 
     An ``IOError`` as in pypet 0.7, and also a ``ValueError``: pypet raised ValueError for
     a missing file or trajectory, so ``except ValueError`` in user scripts keeps working.
+    """
+
+
+class FileFormatError(DataNotInStorageError):
+    """The file is not one pypet can read: not HDF5, damaged or truncated, written by another
+    program, or a pypet 0.7 file. The message names the file and what was found."""
+
+
+class UnsafeDataError(ValueError):
+    """Reading would unpickle data the user did not ask for (a pickled HDF5 attribute, a
+    pickled node where pypet never writes one, or a pickle leaf with ``allow_pickle=False``).
+
+    A ``ValueError``, as numpy's ``allow_pickle=False`` refusal.
     """
