@@ -202,6 +202,14 @@ class HDF5StorageService(StorageService):
             self._trajectories[traj_name] = tfile
         return tfile
 
+    def trajectory_names(self) -> list[str]:
+        """Names of the top-level groups of the file (its trajectories and anything else
+        there); empty if the file does not exist yet."""
+        if self._h5 is None and not os.path.exists(self._filename):
+            return []
+        with self._open("r") as h5:
+            return list(h5.root._v_children)
+
     # --- storing ---------------------------------------------------------------------------------
     def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
                          store_data: int = 2) -> None:
