@@ -94,7 +94,7 @@ def show(args: argparse.Namespace) -> None:
 def _utc(timestamp: float) -> str:
     import datetime
 
-    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.timezone.utc)
+    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
@@ -163,10 +163,11 @@ def _started(entries: dict[str, Any]) -> float:
 def runs(args: argparse.Namespace) -> None:
     """``pypet runs FILE [TRAJ] [--out PATH]``: the run table."""
     traj, skipped = _load(args)
-    explored_skipped = [name for name in skipped if name in traj._explored_names]
-    if explored_skipped:
-        print(f"pypet: note: the explored pickled parameters {explored_skipped} are left out "
-              "(--allow-pickle loads them)", file=sys.stderr)
+    left_out = [name for name in skipped if name in traj._explored_names or
+                args.all_parameters and name.startswith("parameters.")]
+    if left_out:
+        print(f"pypet: note: the pickled parameters {left_out} are left out (--allow-pickle "
+              "loads them)", file=sys.stderr)
     frame = traj.f_to_dataframe(all_parameters=args.all_parameters)
     out = args.out
     if out is None:

@@ -116,13 +116,21 @@ def to_dataframe(traj: Trajectory, results: Any = None, with_run_info: bool = Tr
 
 
 def _constants(traj: Trajectory, explored: list[str]) -> dict[str, Any]:
-    """The values of the parameters that are not explored (loaded from the file if empty)."""
+    """The values of the parameters that are not explored (loaded from the file if empty).
+
+    A pickled parameter that the storage refuses to load (``allow_pickle=False``) is None.
+    """
+    from pypet.errors import UnsafeDataError
+
     values = {}
-    for name, param in traj.f_get_parameters().items():
+    for name, param in sorted(traj.f_get_parameters().items()):
         if name in explored or name in traj._explored_names:
             continue
         if param.f_is_empty() and traj._stored:
-            traj.f_load_item(param)
+            try:
+                traj.f_load_item(param)
+            except UnsafeDataError:
+                pass  # left empty: the reader did not allow unpickling
         values[name] = None if param.f_is_empty() else param.f_get()
     return values
 
