@@ -94,6 +94,11 @@ def test_runs_writes_the_run_table(study, tmp_path, suffix):
     assert written["period"].tolist() == expected["period"].tolist()
     assert written["point_hash"].tolist() == expected["point_hash"].tolist()
     assert written.loc[0, "point_hash"] == written.loc[3, "point_hash"]  # the same point
+    if suffix == ".csv":  # plain values: ISO 8601 UTC times, the runtime in seconds
+        assert written["start"].str.endswith("Z").all() and "runtime" not in written
+        assert (written["runtime_s"] >= 0).all()
+    else:
+        assert written["runtime"].dtype == "timedelta64[ns]"
 
 
 def test_runs_to_stdout_and_all_parameters(study, tmp_path):
