@@ -7,6 +7,7 @@ The run table is the study's database: explored values, run results, the point h
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +105,11 @@ def to_dataframe(traj: Trajectory, results: Any = None, with_run_info: bool = Tr
         from pypet.hashing import point_hash as hash_one
 
         points = {name: table["columns"][name][1] for name in explored}
-        data["point_hash"] = hash_points(points) if points else [hash_one({})] * length
+        try:
+            data["point_hash"] = hash_points(points) if points else [hash_one({})] * length
+        except TypeError as error:  # e.g. explored objects of a PickleParameter
+            logging.getLogger("pypet.trajectory").warning("point_hash left empty: %s", error)
+            data["point_hash"] = [None] * length
     if with_run_info:
         data.update(_run_info(traj, table, length))
     frame = pd.DataFrame(data, index=pd.RangeIndex(length, name="idx"))

@@ -109,3 +109,14 @@ def test_stored_return_values_become_plain_columns():
     single.f_add_result("returned", np.float64(3.0))
     single.f_finalize_run(clean_up=False)
     assert single.f_to_dataframe(with_run_info=False)["returned"].tolist() == [3.0]
+
+
+def test_unhashable_explored_values_leave_the_hash_empty():
+    """Explored objects without a stable encoding: the table still comes, point_hash is None."""
+    from pypet import PickleParameter
+
+    traj = Trajectory("objects")
+    traj.f_add_parameter(PickleParameter, "thing", frozenset({1}))
+    traj.f_explore({"thing": [frozenset({1}), frozenset({2})]})
+    frame = traj.f_to_dataframe(with_run_info=False)
+    assert frame["point_hash"].isna().all() and len(frame) == 2
