@@ -46,7 +46,7 @@ def main() -> None:
     run_s = time.perf_counter() - t0
     loaded = Trajectory(filename=filename)
     loaded.f_load(index=-1, load_results=0)
-    starts = loaded.f_to_dataframe()["start"].to_numpy()
+    starts = loaded.f_to_dataframe(point_hash=False)["start"].astype("int64").to_numpy() / 1e9
     gaps = np.diff(starts)
     tenth = max(1, len(gaps) // 10)
     first, last = gaps[:tenth].mean(), gaps[-tenth:].mean()

@@ -14,12 +14,14 @@ from pypet import errors as pypetexceptions
 from pypet._version import __version__
 from pypet.errors import (
     DataNotInStorageError,
+    FileFormatError,
     GitDiffError,
     NoSuchServiceError,
     NotUniqueNodeError,
     ParameterLockedException,
     PresettingError,
     TooManyGroupsError,
+    UnsafeDataError,
     VersionMismatchError,
 )
 
@@ -49,6 +51,7 @@ _LAZY: dict[str, str] = {
     "LazyStorageService": "pypet.storage.null",
     "load_trajectory": "pypet.trajectory.storage_api",
     "compact_hdf5_file": "pypet.storage.hdf5.compact",
+    "list_trajectories": "pypet.storage.hdf5.listing",
     "to_dataframe": "pypet.trajectory.dataframe",
     "progressbar": "pypet.execution.progress",
     "MultiprocContext": "pypet.execution.context",
@@ -68,12 +71,14 @@ __all__ = [
     "pypetconstants",
     "pypetexceptions",
     "DataNotInStorageError",
+    "FileFormatError",
     "GitDiffError",
     "NoSuchServiceError",
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
     "TooManyGroupsError",
+    "UnsafeDataError",
     "VersionMismatchError",
     *_LAZY,
 ]

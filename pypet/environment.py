@@ -20,6 +20,7 @@ from pypet.log.setup import LoggingSetup
 from pypet.settings.environment import positional_settings, split_kwargs
 from pypet.storage.factory import make_service
 from pypet.trajectory import Trajectory
+from pypet.trajectory.naming import make_unique
 from pypet.trajectory.run_table import format_time
 
 __all__ = ["Environment"]
@@ -61,6 +62,11 @@ class Environment:
     ``automatic_storing``, ``clean_up_runs``, ``report_progress``, ``log_config``, storage
     keywords such as ``complevel``, trajectory properties such as ``v_auto_load`` ...).
     An unknown keyword raises ``ValueError`` naming it.
+
+    Two keywords of ours: ``if_exists='extend'`` continues the study stored under the same
+    name (the script's new points are added, stored ones skipped, only runs not completed
+    run); ``dry_run=True`` (or ``'print'``) makes ``run`` return the table of runs that would
+    run without computing or writing anything. See ``doc/studies.md``.
     """
 
     def __init__(self, trajectory: Any = "trajectory", *args: Any, **kwargs: Any) -> None:
@@ -82,6 +88,11 @@ class Environment:
                 f"trajectory must be a name or a Trajectory, not {settings.trajectory!r}."
             )
         traj = self._traj
+        # a dry run writes nothing: the file is not deleted, the plan ignores it instead
+        self._ignore_file = bool(settings.dry_run and rest.pop("overwrite_file", False))
+        rest = self._apply_trajectory_properties(rest)
+        self._attach_storage(rest)
+        make_unique(traj)  # add_time names: unique within the file, known before logging
         self._time = format_time(self._timestamp)
         self._hexsha = hashlib.sha1(
             f"{traj.v_name}{traj.v_timestamp}{self._timestamp}{__version__}".encode()
@@ -91,8 +102,6 @@ class Environment:
                                      settings.log_folder, settings.logger_names,
                                      settings.log_levels, self._name, traj.v_name)
         self._logging.enable()
-        rest = self._apply_trajectory_properties(rest)
-        self._attach_storage(rest)
         traj._environment_hexsha = self._hexsha
         traj._environment_name = self._name
         self._current_idx = 0
@@ -132,9 +141,10 @@ class Environment:
                     f"The trajectory already has a storage service, so the storage keywords "
                     f"{sorted(kwargs)} cannot be used; set them on its service instead."
                 )
+            hint = " (psweep's simulate is dry_run=True here)" if "simulate" in kwargs else ""
             raise ValueError(
-                f"Unknown keyword arguments for the Environment: {sorted(kwargs)}. Check the "
-                "spelling (storage keywords and trajectory properties are accepted too)."
+                f"Unknown keyword arguments for the Environment: {sorted(kwargs)}{hint}. Check "
+                "the spelling (storage keywords and trajectory properties are accepted too)."
             )
 
     def _add_config(self) -> None:
@@ -228,7 +238,10 @@ class Environment:
     def run(self, runfunc: Callable[..., Any], *args: Any, **kwargs: Any) -> list[tuple[int, Any]]:
         """Call ``runfunc(traj, *args, **kwargs)`` for every run not yet completed.
 
-        Returns ``[(run index, return value), ...]`` sorted by index. If a run raises, the
+        With ``dry_run=True`` nothing runs and nothing is written: the table of runs that
+        would run (explored values, ``point_hash``, ``state``) is returned instead (see
+        ``doc/studies.md``). Otherwise returns ``[(run index, return value), ...]`` sorted by
+        index. If a run raises, the
         error propagates (with a note naming the run) after every run finished before it
         was stored and marked completed. A registered post-processing function runs after
         the runs and may add points, which are then run too.
@@ -267,6 +280,22 @@ class Environment:
         """Not available yet (resuming crashed experiments comes in a later version)."""
         raise NotImplementedError("resume is not available in this version of pypet yet.")
 
+    def _dry_run(self) -> Any:
+        """The table of runs that would run (see ``dry_run``); nothing runs, nothing is written."""
+        from pypet.trajectory.study import plan_runs
+
+        traj = self._traj
+        traj._prepare_experiment()  # the same checks as a real run (unused presets, ...)
+        plan = plan_runs(traj, extend=self._settings.if_exists == "extend",
+                         ignore_file=self._ignore_file or traj._stored)
+        frame = plan.to_frame()
+        if self._settings.dry_run == "print":
+            print(f"Dry run of {traj.v_name}: {len(frame)} runs would run "
+                  f"({plan.skipped} points of the exploration are stored already).")
+            print(frame.to_string())
+        _log.info("Dry run of %s: %d runs would run.", traj.v_name, len(frame))
+        return frame
+
     def _pipeline(self, pipeline: Callable[..., Any],
                   mapped: bool) -> list[tuple[int, Any]] | None:
         run, postproc = parse_pipeline(pipeline(self._traj))
@@ -279,10 +308,16 @@ class Environment:
             self._postproc = postproc
         return self._start(run, mapped)
 
-    def _start(self, run: Call | None, mapped: bool) -> list[tuple[int, Any]]:
+    def _start(self, run: Call | None, mapped: bool) -> Any:
         from pypet.execution.experiment import RunArgs, run_experiment
 
         if run is not None and not callable(run.func):
             raise TypeError(f"The run function must be callable, got {run.func!r}.")
+        if self._settings.dry_run:
+            return self._dry_run()
+        if self._settings.if_exists == "extend" and not self._traj._stored:
+            from pypet.trajectory.study import extend_from_storage
+
+            extend_from_storage(self._traj)
         args = RunArgs(run.args, run.kwargs, mapped) if run is not None else RunArgs((), {}, False)
         return run_experiment(self, run, args, self._postproc)

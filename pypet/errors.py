@@ -6,14 +6,18 @@ Every error subclasses the builtin it refines, with the names pypet 0.7 users ca
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "DataNotInStorageError",
+    "FileFormatError",
     "GitDiffError",
     "NoSuchServiceError",
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
     "TooManyGroupsError",
+    "UnsafeDataError",
     "VersionMismatchError",
 ]
 
@@ -52,3 +56,37 @@ class DataNotInStorageError(IOError, ValueError):
     An ``IOError`` as in pypet 0.7, and also a ``ValueError``: pypet raised ValueError for
     a missing file or trajectory, so ``except ValueError`` in user scripts keeps working.
     """
+
+
+class FileFormatError(DataNotInStorageError):
+    """The file is not one pypet can read: not HDF5, damaged or truncated, written by another
+    program, or a pypet 0.7 file. The message names the file and what was found."""
+
+
+class UnsafeDataError(ValueError):
+    """Reading would unpickle data the user did not ask for (a pickled HDF5 attribute, a
+    pickled node where pypet never writes one, or a pickle leaf with ``allow_pickle=False``).
+
+    A ``ValueError``, as numpy's ``allow_pickle=False`` refusal.
+    """
+
+
+#: the time ``add_time=True`` appends to a name (``_YYYY_MM_DD_HHhMMmSSs``, maybe ``_2``...)
+_TIME_SUFFIX = re.compile(r"_\d{4}_\d\d_\d\d_\d\dh\d\dm\d\ds(_\d+)?$")
+
+
+def existing_trajectory_message(filename: str, name: str) -> str:
+    """What to do when a new trajectory is stored under a name its file holds already."""
+    if _TIME_SUFFIX.search(name):
+        separate = ("For a separate study choose another name (this one carries its start "
+                    "time already: another study of that name started in the same second)")
+    else:
+        separate = "For a separate study choose another name (or add_time=True)"
+    return (
+        f"The file {filename!r} already holds a trajectory {name!r}. To continue that study "
+        "(add the points of your exploration that are not stored yet and run only what is "
+        "not completed), create the Environment with if_exists='extend'; to work with it "
+        "yourself, load it with pypet.load_trajectory(name=...) and pass it on as "
+        f"Environment(trajectory=traj). {separate}; overwrite_file=True replaces the whole "
+        "file."
+    )

@@ -66,9 +66,26 @@ class EnvironmentSettings:
     logger_names: Any = None
     log_levels: Any = None
     log_multiproc: bool | None = None
+    #: 'fail' (a stored trajectory of the same name is an error) or 'extend' (continue it)
+    if_exists: str = "fail"
+    #: True: run() returns the table of runs that would run and computes/writes nothing;
+    #: 'print' also prints it
+    dry_run: Any = False
 
     def __post_init__(self) -> None:
         self.report_progress = _normalise_progress(self.report_progress)
+        if self.if_exists not in ("fail", "extend"):
+            raise ValueError(
+                f"if_exists must be 'fail' or 'extend' (continue the stored study), got "
+                f"{self.if_exists!r}."
+            )
+        if self.dry_run not in (False, True, "print"):
+            raise ValueError(f"dry_run must be False, True or 'print', got {self.dry_run!r}.")
+        if self.if_exists == "extend" and self.add_time:
+            raise ValueError(
+                "if_exists='extend' continues the study stored under the same name, but "
+                "add_time=True gives every run of the script a new name; use one of them."
+            )
         self._check_not_yet_available()
         from pypet.settings.multiproc import validate_multiproc
 

@@ -81,15 +81,18 @@ def explore(traj: Trajectory, build_dict: Mapping[str, Iterable]) -> None:
     traj._run_table.resize(length)
 
 
-def expand(traj: Trajectory, build_dict: Mapping[str, Iterable], fail_safe: bool = True) -> None:
+def expand(traj: Trajectory, build_dict: Mapping[str, Iterable], fail_safe: bool = True,
+           skip_explored: bool = False) -> int:
     """Append points to every explored parameter (the keys must be exactly those).
 
     A failure always rolls every parameter back; ``fail_safe`` is accepted for pypet's
-    signature (pypet rolled back only with it).
+    signature (pypet rolled back only with it). ``skip_explored`` leaves out the points the
+    trajectory explores already (compared by :func:`pypet.hashing.point_hash`). Returns the
+    number of points added.
     """
     if not traj._explored:
         explore(traj, build_dict)
-        return
+        return len(traj)
     pairs = _resolve(traj, build_dict)
     given = {param.v_full_name for param, _ in pairs}
     if given != set(traj._explored):
@@ -97,6 +100,10 @@ def expand(traj: Trajectory, build_dict: Mapping[str, Iterable], fail_safe: bool
             "f_expand needs values for exactly the explored parameters "
             f"{sorted(traj._explored)}, got {sorted(given)}."
         )
+    if skip_explored:
+        pairs = _without_explored(traj, pairs)
+        if not pairs[0][1]:
+            return 0
     old_lengths = {param.v_full_name: param.f_get_range_length() for param, _ in pairs}
     done: list[Any] = []
     try:
@@ -115,6 +122,24 @@ def expand(traj: Trajectory, build_dict: Mapping[str, Iterable], fail_safe: bool
         raise
     traj._ranges_changed.update(traj._explored)
     traj._run_table.resize(len(traj) + len(pairs[0][1]))
+    return len(pairs[0][1])
+
+
+def _without_explored(traj: Trajectory, pairs: list[tuple[Any, list]]) -> list[tuple[Any, list]]:
+    """``pairs`` without the points the trajectory explores already."""
+    from pypet.hashing import hash_points
+
+    missing = [name for name in traj._explored_names if name not in traj._explored]
+    if missing:
+        raise ValueError(
+            f"skip_explored needs the ranges of every explored parameter, but {missing} are not "
+            "loaded; load the trajectory with load_parameters=LOAD_DATA first."
+        )
+    known = set(hash_points({name: p.f_get_range(copy=False)
+                             for name, p in traj._explored.items()}))
+    new = hash_points({param.v_full_name: values for param, values in pairs})
+    keep = [i for i, digest in enumerate(new) if digest not in known]
+    return [(param, [values[i] for i in keep]) for param, values in pairs]
 
 
 def shrink(traj: Trajectory, force: bool = False) -> None:

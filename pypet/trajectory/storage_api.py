@@ -139,15 +139,18 @@ class StorageMethods:
             self._set_storage(new_storage_service, storage_kwargs)  # type: ignore[attr-defined]
         persistence.mark_stored(self, in_store)  # type: ignore[arg-type]
 
-    def f_to_dataframe(self, results: Any = None, with_run_info: bool = True) -> Any:
-        """One row per run: explored parameters, run-table results and run information.
+    def f_to_dataframe(self, results: Any = None, with_run_info: bool = True,
+                       all_parameters: bool = False, point_hash: bool = True) -> Any:
+        """One row per run: explored parameters, run-table results, the point hash and run
+        information (see :func:`pypet.trajectory.dataframe.to_dataframe`).
 
         Read from the file's run table (no leaf is created), or from memory when the
-        trajectory was never stored. ``results`` chooses result columns by (short) name.
+        trajectory was never stored. ``results`` chooses result columns by (short) name;
+        ``all_parameters`` adds the parameters that are not explored.
         """
         from pypet.trajectory.dataframe import to_dataframe
 
-        return to_dataframe(self, results, with_run_info)
+        return to_dataframe(self, results, with_run_info, all_parameters, point_hash)
 
     # --- hooks for groups (f_store_child / f_load_child on any group) ---------------------
     def _store_node(self, node: Any, recursive: bool, store_data: int,

@@ -80,6 +80,7 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         self._timestamp = time.time()
         self._time = format_time(self._timestamp)
         self._traj_name = f"{name}_{self._time}" if add_time else name
+        self._time_in_name = bool(add_time)  # such names are made unique within their file
         self._version = __version__
         self._python = ".".join(str(v) for v in sys.version_info[:3])
         self._explored: dict[str, Any] = {}
@@ -106,6 +107,9 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         for branch in self._branch_names:  # the four branches always exist, as users expect
             self.f_add_group(branch)
         self._set_storage(storage_service, storage_kwargs)
+        from pypet.trajectory.naming import make_unique
+
+        make_unique(self)
 
     def _set_storage(self, storage_service: Any, kwargs: dict[str, Any]) -> None:
         """Build (or take) the storage service; unknown keywords are an error."""
@@ -299,9 +303,14 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         exploration.explore(self, build_dict)
 
     @not_in_run
-    def f_expand(self, build_dict: Mapping[str, Iterable], fail_safe: bool = True) -> None:
-        """Append points to the explored parameters (the keys must be exactly those)."""
-        exploration.expand(self, build_dict, fail_safe)
+    def f_expand(self, build_dict: Mapping[str, Iterable], fail_safe: bool = True,
+                 skip_explored: bool = False) -> None:
+        """Append points to the explored parameters (the keys must be exactly those).
+
+        ``skip_explored=True`` leaves out points the trajectory explores already (the same
+        values of every explored parameter, compared by a stable hash of the point).
+        """
+        exploration.expand(self, build_dict, fail_safe, skip_explored)
 
     @not_in_run
     def f_shrink(self, force: bool = False) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import pandas as pd
 import pytest
 
 from pypet import Environment, Trajectory, cartesian_product, pypetconstants
@@ -45,7 +46,7 @@ def test_run_returns_sorted_values_and_stores_everything(tmp_path):
     assert traj.f_get("x").v_comment == "first"
     frame = traj.f_to_dataframe()
     assert list(frame["z"]) == [6.0, 8.0, 10.0, 12.0, 16.0, 20.0]
-    assert frame["completed"].all() and (frame["runtime"] >= 0).all()
+    assert frame["completed"].all() and (frame["runtime"] >= pd.Timedelta(0)).all()
 
 
 def test_env_config_and_names(tmp_path):

@@ -77,6 +77,26 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "traj.mylink = 1.5 | same object: True",
         "traj.results.physics_link.mass = 0.5",
     ],
+    "example_22_psweep_workflow.py": [
+        "first study: 6 runs",
+        "a dry run of the larger grid would run: [{'a': 4, 'b': 88, 'state': 'new'}, "
+        "{'a': 4, 'b': 99, 'state': 'new'}]",
+        "extended study: 2 new runs",
+        "every point once: True",
+        "runs per run of the script (psweep _run_id): [2, 6]",
+    ],
+    "example_23_coma_workflow.py": [
+        "first run (measured, defined): (60, 60)",
+        "second run (measured, defined): (0, 60)",
+        "theta_0 = -60.0: table (20, 3), largest gap exact - small angle 0.073 s",
+    ],
+    "example_24_sumatra_workflow.py": [
+        "0   first look     2          2       0",
+        "1  finer rates     4          4       0",
+        "distinct names: True",
+        "  comment  finer rates",
+        "parameters.rate  explored, 4 runs, 4 distinct values: 0.05, 0.1, 0.15, 0.2",
+    ],
     "example_18_many_runs.py": [
         "20000 runs in ",
         " µs per run",

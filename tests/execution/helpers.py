@@ -21,7 +21,8 @@ from pypet import Environment, Trajectory, cartesian_product, manual_run, pypetc
 #: leaves every rich_run adds (results and a derived parameter)
 RICH_NAMES = ("z", "pair", "stats", "arr", "info", "dz")
 #: run-table columns that differ between two executions of the same runs
-TIMING_COLUMNS = ["start", "finish", "runtime"]
+#: run information that differs between two environments running the same runs
+TIMING_COLUMNS = ["start", "finish", "runtime", "hexsha", "environment"]
 N_RUNS = 6
 
 

@@ -180,7 +180,7 @@ def test_multi_item_results_and_groups_in_runs(h5path: str) -> None:
     assert_exact(loaded.f_get("results.runs.run_00000001.grp.q").f_get(), np.int32(1))
     assert loaded.f_get("derived_parameters.runs.run_00000002.dp").f_get() == 20
     frame = loaded.f_to_dataframe(with_run_info=False)
-    assert list(frame.columns) == ["x", "label", "dp", "grp.q", "m:a", "m:b"]
+    assert list(frame.columns) == ["x", "label", "dp", "grp.q", "m:a", "m:b", "point_hash"]
     assert frame["dp"].tolist() == [0, 10, 20]
 
 
@@ -316,7 +316,7 @@ def test_to_dataframe_from_file(sweep: tuple[Trajectory, str]) -> None:
     assert frame["m:b"].tolist() == [str(i) for i in range(5)]
     assert "big" not in frame.columns
     assert frame["completed"].tolist() == [True] * 5
-    assert (frame["runtime"] >= 0).all()
+    assert (frame["runtime"] >= pd.Timedelta(0)).all()  # a timedelta since issue #11
     assert (frame["finish"] >= frame["start"]).all()
 
 
@@ -324,6 +324,9 @@ def test_to_dataframe_options(sweep: tuple[Trajectory, str]) -> None:
     """``results=`` picks result columns; ``with_run_info=False`` drops the run info."""
     _, filename = sweep
     frame = _load(filename, load_data=0).f_to_dataframe(results=["z"], with_run_info=False)
+    assert list(frame.columns) == ["x", "label", "z", "point_hash"]
+    frame = _load(filename, load_data=0).f_to_dataframe(results=["z"], with_run_info=False,
+                                                        point_hash=False)
     assert list(frame.columns) == ["x", "label", "z"]
 
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from typing import Any
 
 __all__ = ["compact_hdf5_file"]
@@ -26,24 +27,36 @@ def compact_hdf5_file(filename: str, name: str | None = None, index: int | None 
 
     HDF5 does not give back the space of deleted nodes; copying the file does. The
     settings come from trajectory ``name`` (or ``index``; default: the newest) in the file.
-    The original is kept as ``<file>_backup.hdf5`` unless ``keep_backup=False``. Returns
-    ptrepack's exit code (0 on success).
+    The copy is written next to the file and replaces it only if it is smaller, so the file
+    never grows; no temporary file is left behind, also when ptrepack fails. With
+    ``keep_backup`` (pypet's default) the original is kept as ``<file>_backup.hdf5`` when it
+    was replaced. Returns ptrepack's exit code (0 on success).
     """
     from pypet.trajectory import Trajectory
 
-    traj = Trajectory(filename=filename)
+    filename = os.path.abspath(filename)
+    traj = Trajectory(filename=filename)  # checks the file before anything reads it
     traj.f_load(name=name, index=-1 if name is None and index is None else index,
                 load_data=0)
     settings: Any = traj.v_storage_service
-    backup = os.path.splitext(filename)[0] + "_backup.hdf5"
-    os.replace(filename, backup)
-    command = [_ptrepack(), "-v", f"--complevel={settings.complevel}",
-               f"--complib={settings.complib}", f"--shuffle={int(bool(settings.shuffle))}",
-               f"--fletcher32={int(bool(settings.fletcher32))}", f"{backup}:/", f"{filename}:/"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        os.replace(backup, filename)  # nothing lost: the original goes back
-        raise RuntimeError(f"ptrepack failed ({result.returncode}): {result.stderr.strip()}")
-    if not keep_backup:
-        os.remove(backup)
-    return result.returncode
+    folder = tempfile.mkdtemp(prefix=".pypet_compact_", dir=os.path.dirname(filename))
+    try:
+        compacted = os.path.join(folder, os.path.basename(filename))
+        command = [_ptrepack(), f"--complevel={settings.complevel}",
+                   f"--complib={settings.complib}", f"--shuffle={int(bool(settings.shuffle))}",
+                   f"--fletcher32={int(bool(settings.fletcher32))}", f"{filename}:/",
+                   f"{compacted}:/"]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"ptrepack failed ({result.returncode}) on {filename!r}; the file is "
+                f"unchanged: {result.stderr.strip()}"
+            )
+        if os.path.getsize(compacted) < os.path.getsize(filename):
+            if keep_backup:
+                backup = os.path.splitext(filename)[0] + "_backup.hdf5"
+                shutil.copy2(filename, backup)
+            os.replace(compacted, filename)  # atomic: the file is old or new, never half
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0

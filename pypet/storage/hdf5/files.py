@@ -1,4 +1,4 @@
-"""Finding the file and the trajectory group in it."""
+"""Opening the file (after checking it) and finding the trajectory group in it."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any
 
 import tables
 
-from pypet.errors import DataNotInStorageError, VersionMismatchError
+from pypet.errors import DataNotInStorageError, FileFormatError, VersionMismatchError
+from pypet.storage.hdf5 import formats
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, TRAJ
 
-__all__ = ["find_trajectory", "resolve_filename", "trajectory_names"]
-
+__all__ = ["find_trajectory", "open_file", "resolve_filename", "trajectory_names"]
 
 
 def resolve_filename(filename: str | os.PathLike | None, traj_name: str | None) -> str:
@@ -44,12 +44,12 @@ def find_trajectory(h5: tables.File, name: str | None, index: int | None,
     if name is not None:
         if name not in h5.root._v_children:
             raise DataNotInStorageError(
-                f"The file {h5.filename!r} has no trajectory {name!r}; it holds {names}."
+                f"The file {h5.filename!r} has no trajectory {name!r}; {_holds(h5, names)}."
             )
         group = h5.root._v_children[name]
     else:
         if not names:
-            raise DataNotInStorageError(f"The file {h5.filename!r} holds no pypet trajectory.")
+            raise _no_trajectory(h5)
         try:
             group = h5.root._v_children[names[index]]
         except IndexError:
@@ -61,13 +61,39 @@ def find_trajectory(h5: tables.File, name: str | None, index: int | None,
     return group
 
 
+def _holds(h5: tables.File, names: list[str]) -> str:
+    old = _pypet07_names(h5)
+    text = f"it holds {names}"
+    return text + (f" and the pypet 0.7 trajectories {old}" if old else "")
+
+
+def _pypet07_names(h5: tables.File) -> list[str]:
+    return [name for name, group in h5.root._v_children.items()
+            if isinstance(group, tables.Group) and formats.is_pypet07_group(group)]
+
+
+def _no_trajectory(h5: tables.File) -> DataNotInStorageError:
+    old = _pypet07_names(h5)
+    if old:
+        return FileFormatError(formats.pypet07_message(h5.filename, old))
+    found = sorted(h5.root._v_children)
+    return FileFormatError(
+        f"The file {h5.filename!r} holds no pypet trajectory: it is an HDF5 file written by "
+        f"another program (top-level nodes {found[:10]})." if found else
+        f"The file {h5.filename!r} holds no pypet trajectory (it is an empty HDF5 file)."
+    )
+
+
 def check_format(group: tables.Group, force: bool = False) -> None:
     """Refuse groups that are not ours, or that a newer format version wrote."""
     attrs = group._v_attrs
     if attrs.__contains__(TRAJ.FORMAT) is False or str(attrs[TRAJ.FORMAT]) != FORMAT_NAME:
-        raise DataNotInStorageError(
-            f"{group._v_pathname!r} is not a trajectory of this pypet (files written by "
-            "pypet 0.7 use another layout and are not readable)."
+        filename = group._v_file.filename
+        if formats.is_pypet07_group(group):
+            raise FileFormatError(formats.pypet07_message(filename, [group._v_name]))
+        raise FileFormatError(
+            f"{group._v_pathname!r} in {filename!r} is not a trajectory of pypet (it was written "
+            "by another program)."
         )
     version = int(attrs[TRAJ.VERSION])
     if version > FORMAT_VERSION and not force:
@@ -77,16 +103,29 @@ def check_format(group: tables.Group, force: bool = False) -> None:
         )
 
 
-def open_file(filename: str, mode: str, title: str | None = None) -> Any:
-    """Open ``filename`` with PyTables; create its folder when writing."""
-    if mode == "r" and not os.path.exists(filename):
+def open_file(filename: str, mode: str, title: str | None = None,
+              check: bool = True) -> Any:
+    """Open ``filename`` with PyTables; create its folder when writing.
+
+    An existing file is first checked (:func:`.formats.check_file`): a file that is not HDF5,
+    is damaged, or holds data PyTables would unpickle is refused before PyTables reads any
+    of it. ``check=False`` skips that for a file this service checked before.
+    """
+    exists = os.path.exists(filename)
+    if mode == "r" and not exists:
         raise DataNotInStorageError(f"The file {filename!r} does not exist.")
+    if exists and check:
+        formats.check_file(filename)
     if mode != "r":
         os.makedirs(os.path.dirname(filename) or ".", exist_ok=True)
-    new = mode != "r" and not os.path.exists(filename)
     # PyTables system attributes (CLASS, VERSION, TITLE) cost ~50 µs per node and no reader
     # of ours needs them; h5py ignores them anyway.
-    h5 = tables.open_file(filename, mode=mode, title=title or "", pytables_sys_attrs=False)
-    if new and title:
+    try:
+        h5 = tables.open_file(filename, mode=mode, title=title or "", pytables_sys_attrs=False)
+    except (tables.HDF5ExtError, OSError) as error:
+        if not exists:
+            raise
+        raise FileFormatError(f"The HDF5 file {filename!r} cannot be opened: {error}") from error
+    if not exists and title:
         h5.root._v_attrs["TITLE"] = title  # the file title (file_title=) is still recorded
     return h5

@@ -46,7 +46,7 @@ class NODE:
     GROUP = "pypet_group"  #: class name of a group with a non-default class
     COMMENT = "pypet_comment"
     ANNOTATION = "pypet_ann_"  #: prefix of an annotation that is a plain Python scalar
-    ANNOTATION_X = "pypet_annx_"  #: prefix of any other annotation (pickled by PyTables)
+    ANNOTATION_JSON = "pypet_annj_"  #: prefix of any other annotation (tagged JSON text)
     PICKLED = "pypet_pickled"  #: leaf whose items are stored in the pickled form
     ORDER = "pypet_order"  #: leaf group: JSON list of its item names in insertion order
 

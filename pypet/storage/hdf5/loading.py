@@ -53,7 +53,7 @@ def explored_names(group: tables.Group) -> list[str]:
 
 def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes: LoadModes,
                     max_depth: int | None, with_run_information: bool,
-                    with_meta_data: bool) -> None:
+                    with_meta_data: bool, allow_pickle: bool = True) -> None:
     """Feed the whole trajectory in ``group`` to ``sink``."""
     attrs = group._v_attrs
     if with_meta_data:
@@ -63,7 +63,7 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
     length, info = read_run_info(group)
     sink.runs(length, info if with_run_information else None)
     sink.explored(explored_names(group))
-    reader = NodeReader(group)
+    reader = NodeReader(group, allow_pickle)
     links = []
     for kind, node in reader.walk(group, max_depth):
         if kind == "link":
@@ -106,9 +106,9 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
 
 def load_parts(h5: tables.File, group: tables.Group, sink: LoadSink, full_names: Sequence[str],
                load_data: int, recursive: bool, max_depth: int | None, load_only: Any,
-               load_except: Any) -> int:
+               load_except: Any, allow_pickle: bool = True) -> int:
     """Feed the nodes at ``full_names`` (and below, if recursive) to ``sink``."""
-    reader = NodeReader(group)
+    reader = NodeReader(group, allow_pickle)
     found = 0
     with_data = load_data >= C.LOAD_DATA
     columns = RunColumns.reader(h5, group)

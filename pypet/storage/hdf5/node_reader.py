@@ -8,6 +8,7 @@ from typing import Any
 
 import tables
 
+from pypet.errors import UnsafeDataError
 from pypet.storage.hdf5 import codec
 from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
@@ -22,9 +23,10 @@ _log = logging.getLogger("pypet.storage.hdf5")
 class NodeReader:
     """Reads nodes below one trajectory group as records."""
 
-    def __init__(self, traj_group: tables.Group) -> None:
+    def __init__(self, traj_group: tables.Group, allow_pickle: bool = True) -> None:
         self._root = traj_group
         self._prefix = len(traj_group._v_pathname) + 1
+        self._allow_pickle = allow_pickle
 
     def node_at(self, full_name: str) -> tables.Node | None:
         """The HDF5 node of a tree name, or None."""
@@ -48,17 +50,30 @@ class NodeReader:
             if is_compact(node):
                 item = str(attrs[NODE.ITEM]) if NODE.ITEM in attrs else node._v_name
                 if _wanted(item, load_only, load_except):
-                    data[item] = codec.read_value(node)
+                    data[item] = self._read_item(node)
             else:
                 children = node._v_children
                 for item in item_order(node):
                     if _wanted(item, load_only, load_except):
-                        data[item] = codec.read_value(children[item])
+                        data[item] = self._read_item(children[item])
             if NODE.PICKLED in attrs:
                 data[PICKLE_KEY] = int(attrs[NODE.PICKLED])
         return LeafRecord(self.full_name(node), str(attrs[NODE.LEAF]),
                           str(attrs[NODE.COMMENT]) if NODE.COMMENT in attrs else "",
                           read_annotations(attrs), data)
+
+    def _read_item(self, node: tables.Node) -> Any:
+        try:
+            return codec.read_value(node, self._allow_pickle)
+        except UnsafeDataError as error:
+            if self._allow_pickle:
+                raise  # a pickle where pypet never writes one
+            leaf = self.full_name(node if NODE.LEAF in node._v_attrs else node._v_parent)
+            raise UnsafeDataError(
+                f"The leaf {leaf!r} holds pickled data, which was not loaded because the "
+                "storage service has allow_pickle=False (unpickling runs code from the file). "
+                "Load it with allow_pickle=True only if you trust the file."
+            ) from error
 
     def read_group(self, node: tables.Group) -> GroupRecord:
         """Read a group node's record."""

@@ -44,10 +44,21 @@ class HDF5StorageService(StorageService):
         reader without plugins.
     trajectory : Trajectory, optional
         A trajectory to attach to: it gets this service and the ``config.hdf5`` entries.
+    allow_pickle : bool
+        Load the data of pickle leaves (``PickleResult``, ``PickleParameter``), as pypet does.
+        ``False`` refuses them with :class:`~pypet.errors.UnsafeDataError`: use it for files
+        from sources you do not trust (unpickling runs code from the file). Pickled data
+        anywhere else is always refused, and listing or skeleton loads never unpickle.
+        Not recorded in the file: it is the reader's choice.
+
+    The file is checked once, when this service first opens it: a file that is not HDF5, is
+    damaged, or holds pickled attributes is refused before PyTables reads it
+    (``doc/file_safety.md``).
     """
 
     def __init__(self, filename: str | os.PathLike | None = None, file_title: str | None = None,
-                 overwrite_file: bool = False, trajectory: Any = None, **settings: Any) -> None:
+                 overwrite_file: bool = False, trajectory: Any = None,
+                 allow_pickle: bool = True, **settings: Any) -> None:
         unknown = set(settings) - set(HDF5Settings.field_names())
         if unknown:
             raise ValueError(f"Unknown HDF5StorageService keywords: {sorted(unknown)}.")
@@ -57,6 +68,8 @@ class HDF5StorageService(StorageService):
         self._file_title = file_title or traj_name or "Experiments"
         self._h5: tables.File | None = None
         self._trajectories: dict[str, TrajectoryFile] = {}
+        self._allow_pickle = bool(allow_pickle)
+        self._checked = False  # the file passed formats.check_file (or we created it)
         if overwrite_file and os.path.exists(self._filename):
             import logging
 
@@ -103,6 +116,18 @@ class HDF5StorageService(StorageService):
     @filename.setter
     def filename(self, value: str) -> None:
         self._filename = files.resolve_filename(value, None)
+        self._checked = False
+
+    @property
+    def allow_pickle(self) -> bool:
+        """Whether the data of pickle leaves is loaded (see the class docstring)."""
+        return self._allow_pickle
+
+    def _open_checked(self, mode: str) -> tables.File:
+        """Open the file; it is checked only the first time (also in worker copies)."""
+        h5 = files.open_file(self._filename, mode, self._file_title, check=not self._checked)
+        self._checked = True
+        return h5
 
     def __getattr__(self, name: str) -> Any:
         settings = self.__dict__.get("_settings")
@@ -139,7 +164,7 @@ class HDF5StorageService(StorageService):
         if self._h5 is not None:
             yield self._h5
             return
-        self._h5 = files.open_file(self._filename, "a", self._file_title)
+        self._h5 = self._open_checked("a")
         try:
             yield self._h5
         finally:
@@ -153,7 +178,7 @@ class HDF5StorageService(StorageService):
             yield self._h5
             self._h5.flush()
             return
-        h5 = files.open_file(self._filename, mode, self._file_title)
+        h5 = self._open_checked(mode)
         try:
             yield h5
             if mode != "r":
@@ -176,6 +201,14 @@ class HDF5StorageService(StorageService):
             tfile = TrajectoryFile(h5, group, self._settings.filters(), length)
             self._trajectories[traj_name] = tfile
         return tfile
+
+    def trajectory_names(self) -> list[str]:
+        """Names of the top-level groups of the file (its trajectories and anything else
+        there); empty if the file does not exist yet."""
+        if self._h5 is None and not os.path.exists(self._filename):
+            return []
+        with self._open("r") as h5:
+            return list(h5.root._v_children)
 
     # --- storing ---------------------------------------------------------------------------------
     def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
@@ -227,7 +260,7 @@ class HDF5StorageService(StorageService):
         with self._open("r") as h5:
             group = files.find_trajectory(h5, name, index, force)
             loading.load_trajectory(h5, group, sink, modes, max_depth, with_run_information,
-                                    with_meta_data)
+                                    with_meta_data, self._allow_pickle)
             return group._v_name
 
     def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
@@ -237,7 +270,7 @@ class HDF5StorageService(StorageService):
         with self._open("r") as h5:
             group = files.find_trajectory(h5, traj_name, None)
             return loading.load_parts(h5, group, sink, full_names, load_data, recursive,
-                                      max_depth, load_only, load_except)
+                                      max_depth, load_only, load_except, self._allow_pickle)
 
     def read_run_table(self, traj_name: str) -> dict[str, Any]:
         """All run-table columns as ``{column: numpy array}`` plus their kinds."""

@@ -10,7 +10,7 @@ import numpy as np
 import tables
 
 from pypet import constants as C
-from pypet.errors import DataNotInStorageError
+from pypet.errors import DataNotInStorageError, existing_trajectory_message
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
@@ -47,10 +47,7 @@ class TrajectoryFile:
         if group is None:
             group = h5.create_group(h5.root, image.name)
         elif image.is_new:
-            raise RuntimeError(
-                f"The file {h5.filename!r} already holds a trajectory {image.name!r}. Choose "
-                "another name, add_time=True, or overwrite_file=True."
-            )
+            raise RuntimeError(existing_trajectory_message(h5.filename, image.name))
         attrs = group._v_attrs
         attrs[TRAJ.FORMAT] = FORMAT_NAME
         attrs[TRAJ.VERSION] = FORMAT_VERSION

@@ -83,15 +83,19 @@ def write_value(
     )
 
 
-def read_value(node: tables.Node) -> Any:
+def read_value(node: tables.Node, allow_pickle: bool = True) -> Any:
     """Return the value stored at ``node`` by :func:`write_value`.
+
+    ``allow_pickle=False`` refuses a pickled node (written with ``pickle_protocol=``).
 
     Raises
     ------
     CodecError
         ``node`` was not written by this codec, or by a newer version of it.
+    pypet.errors.UnsafeDataError
+        ``node`` is pickled and ``allow_pickle`` is False.
     """
-    return core.read_node(node)
+    return core.read_node(node, allow_pickle)
 
 
 def is_supported(value: Any) -> bool:

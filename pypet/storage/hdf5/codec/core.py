@@ -138,8 +138,12 @@ def write_value(
         parent._f_get_child(target)._f_rename(name)
 
 
-def read_node(node: tables.Node) -> Any:
-    """Read the value stored at ``node``; see the package docstring."""
+def read_node(node: tables.Node, allow_pickle: bool = True) -> Any:
+    """Read the value stored at ``node``; see the package docstring.
+
+    A pickled node is read only at the top (``allow_pickle``); the codec never writes one
+    inside another value, so a nested pickle is refused as planted.
+    """
     try:
         kind = node._v_attrs[ATTR.KIND]
     except (AttributeError, KeyError):
@@ -157,7 +161,18 @@ def read_node(node: tables.Node) -> Any:
             )
         _load(modules)
         reader = _READERS[kind]
-    return reader(node, read_node)
+    if kind == KIND.PICKLE and not allow_pickle:
+        from pypet.errors import UnsafeDataError
+
+        raise UnsafeDataError(
+            f"{node._v_pathname!r} holds a pickled value, which was not loaded: unpickling runs "
+            "code from the file (allow_pickle=False, or a pickle nested inside another value)."
+        )
+    return reader(node, _read_nested)
+
+
+def _read_nested(node: tables.Node) -> Any:
+    return read_node(node, allow_pickle=False)
 
 
 def why_unsupported(value: Any) -> str | None:
