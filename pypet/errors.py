@@ -7,6 +7,7 @@ Every error subclasses the builtin it refines, with the names pypet 0.7 users ca
 from __future__ import annotations
 
 __all__ = [
+    "ConfigFileError",
     "DataNotInStorageError",
     "GitDiffError",
     "NoSuchServiceError",
@@ -36,6 +37,11 @@ class TooManyGroupsError(TypeError):
 
 class PresettingError(RuntimeError):
     """A preset parameter was never added to the trajectory."""
+
+
+class ConfigFileError(ValueError):
+    """An experiment ini file (``Environment(config=...)``) is missing or malformed; the
+    message names the file, section, key and value."""
 
 
 class GitDiffError(RuntimeError):
