@@ -72,20 +72,24 @@ def _build_all(kind: str, entries: Any, build: Any) -> None:
     """Build every entry of a section in place; entries that refer to others not built yet
     (e.g. a MemoryHandler's target) are retried after the rest."""
     pending = list(entries)
+    errors: dict[str, Exception] = {}
     while pending:
-        failed: list[tuple[str, Exception]] = []
+        failed = []
         for name in pending:
+            original = dict(entries[name])  # the configurator consumes the entry it builds
             try:
                 entries[name] = built = build(entries[name])
                 if kind == "handlers":
                     built.name = name
             except Exception as error:  # retried once the others exist
-                failed.append((name, error))
+                entries[name] = original
+                errors.setdefault(name, error)
+                failed.append(name)
         if len(failed) == len(pending):
-            name, error = failed[0]
-            raise ValueError(f"Logging config: cannot build {kind[:-1]} {name!r}: "
+            error = errors[failed[0]]
+            raise ValueError(f"Logging config: cannot build {kind[:-1]} {failed[0]!r}: "
                              f"{error}") from error
-        pending = [name for name, _ in failed]
+        pending = failed
 
 
 def apply_config(config: dict[str, Any]) -> Applied:

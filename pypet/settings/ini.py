@@ -91,8 +91,10 @@ def _read(source: str | os.PathLike | configparser.RawConfigParser
 
 
 def _lower(name: str, section: str, origin: str, is_file: bool) -> str:
-    """Option names are lower-cased as in pypet 0.7 (ConfigParser's default); say so when
-    that changes a parameter's name."""
+    """Option names of a file are lower-cased as in pypet 0.7 (ConfigParser's default); say
+    so when that changes a parameter's name. A parser's own ``optionxform`` is respected."""
+    if not is_file and section in ITEM_SECTIONS:
+        return name
     lower = name.lower()
     if is_file and lower != name and section in ITEM_SECTIONS:
         warnings.warn(
