@@ -106,7 +106,8 @@ class LoggingSetup:
         if self._stdout:
             self._redirect = StdoutToLogger(*self._stdout)
             sys.stdout = self._redirect  # type: ignore[assignment]
-        _active.append(self)
+        if applied.handlers or applied.levels or self._redirect is not None:
+            _active.append(self)  # only a setup that changed something needs undoing
 
     def disable(self, remove_handlers: bool = True) -> None:
         """Undo :meth:`enable`: stop capturing stdout; with ``remove_handlers`` also remove

@@ -24,9 +24,9 @@ def snapshot() -> dict:
 @pytest.fixture(autouse=True)
 def logging_untouched():
     """Fail a test that leaves handlers, levels or a redirected stdout behind."""
-    before, stdout = snapshot(), sys.stdout
+    before, stdout, active = snapshot(), sys.stdout, list(active_setups())
     yield
-    leftover = list(active_setups())
+    leftover = [setup for setup in active_setups() if setup not in active]
     for setup in leftover:
         setup.disable()
     sys.stdout = stdout

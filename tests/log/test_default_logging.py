@@ -49,7 +49,7 @@ def test_leaving_log_config_out_writes_no_files(tmp_path, monkeypatch):
     """Without log_config only a console handler is added to `pypet` (removed afterwards)."""
     monkeypatch.chdir(tmp_path)
     pypet_logger = logging.getLogger("pypet")
-    assert not pypet_logger.handlers
+    monkeypatch.setattr(pypet_logger, "handlers", [])  # as in a fresh process
     env = Environment(trajectory="quiet", filename="q.hdf5", report_progress=False)
     assert [type(h).__name__ for h in pypet_logger.handlers] == ["StreamHandler"]
     env.trajectory.f_add_parameter("x", 1)
@@ -93,24 +93,28 @@ def test_a_second_environment_takes_over_the_log_files(tmp_path, monkeypatch):
 def test_disable_logging_can_keep_the_handlers(tmp_path, monkeypatch):
     """disable_logging(remove_all_handlers=False) ends stdout capture, keeps the files."""
     monkeypatch.chdir(tmp_path)
-    pypet_logger = logging.getLogger("pypet")
+    pypet_logger, stdout_logger = logging.getLogger("pypet"), logging.getLogger("STDOUT")
+    before = {logger: (list(logger.handlers), logger.level)
+              for logger in (pypet_logger, stdout_logger)}
     env = Environment(trajectory="kept", filename="k.hdf5", log_config="DEFAULT",
                       log_stdout=True)
-    added = list(pypet_logger.handlers)
+    with_env = list(pypet_logger.handlers)
     env.disable_logging(remove_all_handlers=False)
-    assert not hasattr(sys.stdout, "original") and pypet_logger.handlers == added
-    for handler in added:  # the handlers are the user's now
-        pypet_logger.removeHandler(handler)
-        handler.close()
-    pypet_logger.setLevel(logging.NOTSET)
-    logging.getLogger("STDOUT").handlers.clear()
-    logging.getLogger("STDOUT").setLevel(logging.NOTSET)
+    assert not hasattr(sys.stdout, "original") and pypet_logger.handlers == with_env
+    for logger, (handlers, level) in before.items():  # the handlers are the user's now
+        for handler in logger.handlers[:]:
+            if handler not in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+        logger.setLevel(level)
 
 
 def test_failed_construction_leaves_logging_as_it_was(tmp_path, monkeypatch):
     """An Environment that raises while being built takes its logging down again."""
     monkeypatch.chdir(tmp_path)
+    handlers = list(logging.getLogger("pypet").handlers)
     with pytest.raises(ValueError, match="bogus"):
         Environment(trajectory="x", filename="x.hdf5", log_config="DEFAULT", log_stdout=True,
                     bogus=1)
-    assert not logging.getLogger("pypet").handlers and not hasattr(sys.stdout, "original")
+    assert logging.getLogger("pypet").handlers == handlers
+    assert not hasattr(sys.stdout, "original")

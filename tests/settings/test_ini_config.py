@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import configparser
-import logging
 import os
 import textwrap
 import warnings
