@@ -60,12 +60,20 @@ def _git_repo(folder: str) -> str | None:
 
 def measure(case: str, n: int) -> dict:
     """Median creation time of ``case`` in this process (one warm-up first)."""
+    folder = tempfile.mkdtemp(prefix="pypetbench_env_")
+    os.chdir(folder)
+    try:
+        return _measure(case, n, folder)
+    finally:
+        os.chdir(tempfile.gettempdir())
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _measure(case: str, n: int, folder: str) -> dict:
     import logging
 
     from pypet import Environment
 
-    folder = tempfile.mkdtemp(prefix="pypetbench_env_")
-    os.chdir(folder)
     kwargs: dict = {"log_config": None}
     if case == "default_files":
         kwargs = {"log_config": "DEFAULT"}
@@ -93,8 +101,6 @@ def measure(case: str, n: int) -> dict:
         else:
             first = elapsed
     logging.shutdown()
-    os.chdir(tempfile.gettempdir())
-    shutil.rmtree(folder, ignore_errors=True)
     return {"case": case, "median_ms": 1000 * statistics.median(times),
             "first_ms": 1000 * first, "n": n}
 
