@@ -404,10 +404,10 @@ class Environment:
             status = "killed" if isinstance(error, KeyboardInterrupt) else "failed"
             outcome = f"{status}: {error!r}"
         group = f"sumatra.record_{label}"
+        reason = reason_text(self._settings.sumatra_reason, traj)  # the pipeline is built now
         items = []
         for name, value, comment in (("label", label, "label of the Sumatra record"),
-                                     ("reason", reason_text(self._settings.sumatra_reason, traj),
-                                      "reason given in the Sumatra record")):
+                                     ("reason", reason, "reason given in the Sumatra record")):
             if not traj.f_contains(f"config.{group}.{name}", shortcuts=False):
                 items.append(traj.f_add_config(f"{group}.{name}", value, comment=comment))
         service = traj.v_storage_service
@@ -419,5 +419,6 @@ class Environment:
                     raise
                 # the experiment's error is the one to see; the record is completed below
                 error.add_note(f"pypet: storing config.{group} failed too: {other!r}")
+        # last: the record holds the digest of the file as it is now
         filename = getattr(service, "filename", None)
-        self._sumatra.finish(traj, outcome, status, [filename] if filename else [])
+        self._sumatra.finish(traj, reason, outcome, status, [filename] if filename else [])

@@ -17,6 +17,7 @@ from typing import Any
 
 __all__ = ["SumatraRecord", "main_script", "open_project", "parameter_values", "reason_text"]
 
+
 def _sumatra() -> tuple[Any, Any, Any]:
     from pypet._compat import require
 
@@ -128,14 +129,14 @@ class SumatraRecord:
         _, _, parameters = _sumatra()
         return parameters.SimpleParameterSet(values)
 
-    def finish(self, traj: Any, outcome: str, status: str, output_files: Iterable[str]) -> str:
-        """Complete and save the record; return the full reason text.
+    def finish(self, traj: Any, reason: str, outcome: str, status: str,
+               output_files: Iterable[str]) -> None:
+        """Complete and save the record (``reason`` from :func:`reason_text`).
 
         ``status`` is Sumatra's: ``'finished'``, ``'failed'`` or ``'killed'``.
         """
         record, project = self._record, self._project
         record.duration = time.perf_counter() - self._started
-        reason = reason_text(self.reason, traj)
         record.reason = reason
         record.parameters = self._parameter_set(parameter_values(traj))
         record.outcome = outcome
@@ -143,7 +144,6 @@ class SumatraRecord:
         record.add_tag(f"_{status}_")
         project.save_record(record)
         project.save()
-        return reason
 
     @staticmethod
     def _outputs(record: Any, output_files: Iterable[str]) -> list[Any]:

@@ -100,7 +100,8 @@ def _lower(name: str, section: str, origin: str, is_file: bool) -> str:
         warnings.warn(
             f"{origin}, section [{section}]: {name!r} becomes {lower!r} (ini option names are "
             "lower-cased, as in pypet 0.7). To keep the case, pass a ConfigParser whose "
-            "optionxform is str as config=.", UserWarning, stacklevel=5)
+            "optionxform is str as config=.", UserWarning,
+            stacklevel=4)  # at the user's Environment(...): _lower <- read <- __init__ <- user
     return lower
 
 
