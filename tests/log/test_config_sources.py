@@ -228,3 +228,20 @@ def test_a_handler_printing_to_stdout_does_not_loop(tmp_path, capsys):
     logger.setLevel(logging.NOTSET)
     captured = capsys.readouterr()
     assert captured.out == "once\n" and "Logging error" not in captured.err
+
+
+def test_repository_configs_match_and_work(tmp_path, monkeypatch):
+    """configs/default.ini is the packaged DEFAULT file; configs/debug.ini writes DEBUG.txt
+    with debug lines of any logger (it configures the root logger)."""
+    from pathlib import Path
+
+    from pypet.log.sources import DEFAULT_INI
+
+    configs = Path(__file__).resolve().parents[2] / "configs"
+    assert (configs / "default.ini").read_bytes() == DEFAULT_INI.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    with Environment(trajectory="debugged", filename="d.hdf5",
+                     log_config=str(configs / "debug.ini")) as env:
+        logging.getLogger("mysim").debug("a detail")
+    debug = (tmp_path / "logs" / "debugged" / env.name / "DEBUG.txt").read_text()
+    assert "mysim DEBUG    a detail" in debug
