@@ -19,7 +19,9 @@ from pypet import Environment, Trajectory
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sumatra = pytest.importorskip("sumatra", reason="Sumatra is not installed (pip install "
                               "'pypet[sumatra]'); CI installs it through the test extra")
-SMT = str(Path(sys.executable).with_name("smt"))
+#: the `smt` command installed with Sumatra (next to this interpreter, else on the PATH)
+SMT = str(Path(sys.executable).with_name("smt")) \
+    if Path(sys.executable).with_name("smt").exists() else shutil.which("smt") or "smt"
 
 EXPERIMENT = """
 from pypet import Environment
