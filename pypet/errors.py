@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "ConfigFileError",
     "DataNotInStorageError",
     "FileFormatError",
     "GitDiffError",
@@ -40,6 +41,11 @@ class TooManyGroupsError(TypeError):
 
 class PresettingError(RuntimeError):
     """A preset parameter was never added to the trajectory."""
+
+
+class ConfigFileError(ValueError):
+    """An experiment ini file (``Environment(config=...)``) is missing or malformed; the
+    message names the file, section, key and value."""
 
 
 class GitDiffError(RuntimeError):

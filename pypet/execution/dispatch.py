@@ -23,6 +23,7 @@ from pypet.execution.sigint import graceful_exit
 from pypet.execution.sink import OutcomeSink
 from pypet.execution.wrap import LockedService
 from pypet.execution.writer import RunWriter
+from pypet.log.setup import current_worker_spec
 
 if TYPE_CHECKING:
     from pypet.settings.environment import EnvironmentSettings
@@ -92,7 +93,8 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, indices: Sequence
                             wrap_mode=None if settings.executor is not None
                             else settings.wrap_mode, length=len(traj),
                             niceness=settings.niceness, gc_interval=settings.gc_interval,
-                            graceful_exit=settings.graceful_exit)
+                            graceful_exit=settings.graceful_exit,
+                            log_spec=current_worker_spec())
     if settings.executor is not None:
         from pypet.execution.executors import executor_for, run_on_executor
 

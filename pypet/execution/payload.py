@@ -33,6 +33,7 @@ class WorkerPayload:
     niceness: int | None = None
     gc_interval: int | None = None
     graceful_exit: bool = False  #: workers ignore Ctrl+C; the main process handles it
+    log_spec: Any = None  #: pypet.log.workers.WorkerLogSpec: the workers' logging
 
 
 def picklable_or_explain(obj: Any, what: str, hint: str) -> bytes:

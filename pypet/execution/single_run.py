@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pypet.log.workers import run_logging
 from pypet.storage.records import LinkRecord, RunOutcome, group_record, leaf_record
 from pypet.trajectory.copying import remove_nodes
 from pypet.trajectory.runs import set_crun
@@ -31,7 +32,8 @@ def run_one(traj: Trajectory, idx: int, func: Callable[..., Any], args: tuple, k
     traj._is_run = True
     start = time.time()
     try:
-        value = func(traj, *args, **kwargs)
+        with run_logging(idx, traj):  # per-run log files ($run in a file name)
+            value = func(traj, *args, **kwargs)
     except BaseException as error:
         error.add_note(f"pypet: raised in run {idx} (run_{idx:08d}).")
         traj._is_run = False

@@ -14,6 +14,7 @@ from typing import Any
 from pypet.execution.payload import WorkerPayload
 from pypet.execution.single_run import run_one
 from pypet.execution.wrap import DeferredService, LockedService
+from pypet.log.workers import configure_worker_logging
 from pypet.storage.records import RunOutcome
 
 __all__ = ["init_worker", "run_batch", "run_batch_with_payload", "strip"]
@@ -56,8 +57,9 @@ def _die_with_parent() -> None:
 
 
 def process_setup(payload: WorkerPayload) -> None:
-    """What every worker process does once: parent-death signal, Ctrl+C, niceness."""
+    """What every worker process does once: parent-death signal, Ctrl+C, niceness, logging."""
     _die_with_parent()
+    configure_worker_logging(payload.log_spec)
     if payload.graceful_exit:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process finishes the runs
     if payload.niceness:
@@ -132,6 +134,7 @@ def run_batch_with_payload(payload_bytes: bytes, digest: str,
     payload = _cache.get(key)
     if payload is None:
         payload = _prepare(pickle.loads(payload_bytes), None)
+        configure_worker_logging(payload.log_spec)  # executors run no initializer
         for old in [k for k in _cache if not k.startswith(digest)]:
             del _cache[old]  # one experiment at a time per process
         _cache[key] = payload

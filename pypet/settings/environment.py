@@ -8,15 +8,40 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pypet import constants as C
 from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 
-__all__ = ["EnvironmentSettings", "positional_settings", "split_kwargs"]
+__all__ = ["LOG_CONFIG_NOT_GIVEN", "EnvironmentSettings", "positional_settings", "split_kwargs"]
 
 _DEFAULT_PROGRESS = (5, "pypet", logging.INFO)
+#: a Sumatra label becomes part of a config name (``config.sumatra.record_<label>``)
+_SUMATRA_LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class _NotGiven:
+    """``log_config`` left out: the library default (only a console handler on ``pypet``),
+    which differs from an explicit ``log_config='DEFAULT'`` (pypet's log files)."""
+
+    _instance: _NotGiven | None = None
+
+    def __new__(cls) -> _NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<log_config not given>"
+
+    def __reduce__(self) -> str:
+        return "LOG_CONFIG_NOT_GIVEN"
+
+
+LOG_CONFIG_NOT_GIVEN = _NotGiven()
 
 
 @dataclass
@@ -29,7 +54,7 @@ class EnvironmentSettings:
     dynamic_imports: Any = None
     wildcard_functions: Any = None
     automatic_storing: bool = True
-    log_config: Any = C.DEFAULT_LOGGING
+    log_config: Any = LOG_CONFIG_NOT_GIVEN
     log_stdout: Any = False
     report_progress: Any = _DEFAULT_PROGRESS
     multiproc: bool = False
@@ -87,16 +112,32 @@ class EnvironmentSettings:
                 "add_time=True gives every run of the script a new name; use one of them."
             )
         self._check_not_yet_available()
+        self._check_provenance()
         from pypet.settings.multiproc import validate_multiproc
 
         validate_multiproc(self)
+
+    def _check_provenance(self) -> None:
+        """Types of the git and Sumatra keywords (whether the paths are a repository or a
+        project is checked when the Environment opens them)."""
+        for name in ("git_repository", "sumatra_project"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, (str, os.PathLike)):
+                raise TypeError(f"{name} must be a path (str) or None, got {value!r}.")
+        for name in ("git_message", "sumatra_reason"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a str, got {getattr(self, name)!r}.")
+        label = self.sumatra_label
+        if label is not None and (not isinstance(label, str) or not _SUMATRA_LABEL.match(label)):
+            raise ValueError(
+                f"sumatra_label={label!r}: use letters, digits, '_' and '-' only (no '.'), or "
+                "None to let Sumatra choose a timestamp label."
+            )
 
     def _check_not_yet_available(self) -> None:
         """Refuse, with a clear message, what this version cannot do yet."""
         planned = {
             "resumable": (self.resumable, False, "resuming crashed experiments"),
-            "git_repository": (self.git_repository, None, "git provenance"),
-            "sumatra_project": (self.sumatra_project, None, "Sumatra records"),
         }
         for name, (value, default, what) in planned.items():
             if value != default:

@@ -152,7 +152,10 @@ def _run_info(traj: Trajectory, table: dict[str, Any], length: int) -> dict[str,
         if key in columns:
             info[key] = pd.to_datetime(np.asarray(columns[key][1], dtype=float), unit="s",
                                        utc=True)
-    if "runtime" in columns:
+    if "start" in info and "finish" in info:
+        # derived from the two timestamps, so that finish - start == runtime to the nanosecond
+        info["runtime"] = info["finish"] - info["start"]
+    elif "runtime" in columns:
         info["runtime"] = pd.to_timedelta(np.asarray(columns["runtime"][1], dtype=float),
                                           unit="s")
     if "hexsha" in columns:

@@ -97,6 +97,28 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "  comment  finer rates",
         "parameters.rate  explored, 4 runs, 4 distinct values: 0.05, 0.1, 0.15, 0.2",
     ],
+    "example_25_ini_experiment.py": [
+        "from the file: ini_experiment | x = 1.0 | y = 2.0 (the second factor) | seed = 42",
+        "returned: [(0, 200.0), (1, 400.0), (2, 600.0)]",
+        "stored products: [200.0, 400.0, 600.0]",
+        "trajectory stored in hdf5/ini_experiment.hdf5",
+        "3 printed lines in the log below $temp, the first: x=1.0 y=2.0 -> 200.0",
+    ],
+    "example_26_provenance.py": [
+        "pypet committed: try RATE = 0.2 -- Trajectory: `rates`, Time: `",
+        "Comment: `a faster rate`",
+        "environment hexsha is the commit: True",
+        "dirty=True",
+        "host and user known: True",
+        "rates.hdf5",
+        "git_fail=True refused: Found uncommitted changes in the git repository",
+    ],
+    "example_27_logging.py": [
+        "main process files: ['ERROR.txt', 'LOG.txt']",
+        "per-run files: 3 e.g. ['run', '00000000']",
+        "run 0 printed: run 0: x = 1",
+        "the main LOG.txt has the experiment: True",
+    ],
     "example_18_many_runs.py": [
         "20000 runs in ",
         " µs per run",
