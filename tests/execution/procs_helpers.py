@@ -178,3 +178,31 @@ def collect(pool: Any) -> dict:
         assert arrived or pool.idle, "no outcome within PATIENCE seconds"
         outcomes.update((outcome.key, outcome) for outcome in arrived)
     return outcomes
+
+
+def increment_under_lock(lock: Any, counter: str, times: int) -> int:
+    """Read-modify-write a counter file ``times`` times, each under ``lock``."""
+    for _ in range(times):
+        with lock:
+            with open(counter) as handle:
+                value = int(handle.read() or 0)
+            with open(counter, "w") as handle:
+                handle.write(str(value + 1))
+    return os.getpid()
+
+
+def hold_lock(lock: Any, report_fifo: str, release_fifo: str) -> str:
+    """Take ``lock``, report the pid, keep the lock until released (or killed)."""
+    with lock:
+        report(report_fifo, os.getpid())
+        with open(release_fifo, "rb") as release:
+            release.read(1)
+    return "held and released"
+
+
+def try_lock(lock: Any) -> bool:
+    """Whether ``lock`` can be taken at once (released again if so)."""
+    if lock.acquire(block=False):
+        lock.release()
+        return True
+    return False

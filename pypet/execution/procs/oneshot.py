@@ -73,8 +73,9 @@ class ProcessPerTask(Supervisor):
 
     def _dispatch(self) -> None:
         self._blocked = False
-        while self._accepting and self._book.waiting and len(self._children) < self._max:
-            if self._may_start is not None and not self._may_start(len(self._children)):
+        # a child that sent its outcome counts no more, even before it has quite exited
+        while self._accepting and self._book.waiting and self.busy < self._max:
+            if self._may_start is not None and not self._may_start(self.busy):
                 self._blocked = True
                 return
             key, (func, args, kwargs) = self._book.take()

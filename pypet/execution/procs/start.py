@@ -9,15 +9,19 @@ the reasons behind :func:`resolve_start_method` are in
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import threading
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
     "FORKSERVER_PRELOAD",
     "ForkWithThreadsError",
     "check_fork_is_safe",
+    "fork_warning_silenced",
     "get_context",
     "other_threads",
     "resolve_start_method",
@@ -71,6 +75,28 @@ def warn_foreign_threads(purpose: str, names: list[str]) -> None:
         "Forking %s while other threads run (%s): a lock one of them holds at that moment "
         "stays locked in the child. Make what the child needs picklable so that pypet can "
         "use 'forkserver', or start those threads after the run.", purpose, ", ".join(names))
+
+
+@contextlib.contextmanager
+def fork_warning_silenced(silence: bool) -> Iterator[None]:
+    """Hide Python's fork-with-threads DeprecationWarning if ``silence`` (see the notes).
+
+    Only for a fork while no other *Python* thread runs: Python 3.12+ counts the threads of
+    the operating system, and numexpr (imported with PyTables and pandas) and OpenBLAS
+    start idle worker pools at import, so every fork in a pypet process would warn. Those
+    pools re-create themselves in a forked child (numexpr checks its pid; OpenBLAS stops its
+    threads around fork) and hold no lock while idle; the hazard the warning is about, a
+    thread in the middle of Python code holding a lock, needs a Python thread, which
+    :func:`check_fork_is_safe` has excluded. ``warnings.catch_warnings`` is not
+    thread-safe, which is fine here for the same reason.
+    """
+    if not silence:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"This process \(pid=\d+\) is multi-threaded",
+                                category=DeprecationWarning)
+        yield
 
 
 def resolve_start_method(method: str | None, picklable: bool) -> str:

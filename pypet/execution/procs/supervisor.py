@@ -19,6 +19,7 @@ from pypet.execution.procs.handle import ChildHandle, reap
 from pypet.execution.procs.outcome import TaskOutcome, WorkerDeath
 from pypet.execution.procs.start import (
     check_fork_is_safe,
+    fork_warning_silenced,
     get_context,
     resolve_start_method,
     warn_foreign_threads,
@@ -155,15 +156,18 @@ class Supervisor:
     def _start_child(self, target: Callable[..., None], args: tuple) -> ChildHandle:
         """Start ``target(conn, parent_pid, *args)`` with the start method safe right now."""
         method = resolve_start_method(self._requested, self._picklable)
+        quiet = False
         if method == "fork":
             foreign = check_fork_is_safe(self._purpose)
             if foreign and not self._warned_threads:
                 warn_foreign_threads(self._purpose, foreign)
                 self._warned_threads = True
+            quiet = not foreign
         # the main process is the child's parent except with a fork server
         parent = None if method == "forkserver" else os.getpid()
-        child = ChildHandle(get_context(method), target, (parent, *args),
-                            name=f"{self._name}-{next(self._numbers)}")
+        with fork_warning_silenced(quiet):
+            child = ChildHandle(get_context(method), target, (parent, *args),
+                                name=f"{self._name}-{next(self._numbers)}")
         self.start_method = method
         self._children.append(child)
         return child
