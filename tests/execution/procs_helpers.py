@@ -206,3 +206,44 @@ def try_lock(lock: Any) -> bool:
         lock.release()
         return True
     return False
+
+
+def fresh_process_report(folder: str) -> None:
+    """In a fresh interpreter (no other thread): start method and fork warnings, as JSON.
+
+    Run as ``python -c "...; fresh_process_report(folder)"``; prints one JSON line.
+    """
+    import json
+    import threading
+    import warnings
+
+    import tables  # noqa: F401  (its numexpr threads are what Python 3.12+ counts)
+
+    from pypet.execution.procs import ProcessPerTask, WorkerPool, resolve_start_method
+
+    report_ = {"threads": [t.name for t in threading.enumerate()],
+               "choice": resolve_start_method(None, picklable=True),
+               "os_threads": len(os.listdir("/proc/self/task"))}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with WorkerPool(2, act, initializer=init, payload=pickle.dumps({})) as workers:
+            report_["pool"] = workers.start_method
+            workers.submit(("once", ("kill", os.path.join(folder, "m"))))  # a replacement
+            for i in range(4):
+                workers.submit(("value", i))
+            report_["pool_ok"] = all(o.ok for o in collect(workers).values())
+        with ProcessPerTask(2) as runs:
+            for x in range(4):
+                runs.submit(run_call, (x,))
+            report_["per_task"] = runs.start_method
+            report_["per_task_ok"] = all(o.ok for o in collect(runs).values())
+    report_["fork_warnings"] = [str(w.message) for w in caught
+                                if "multi-threaded" in str(w.message)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+    report_["bare_fork_warned"] = any("multi-threaded" in str(w.message) for w in caught)
+    print(json.dumps(report_))

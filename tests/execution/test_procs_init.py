@@ -23,7 +23,7 @@ def test_worker_dying_during_initialisation_is_replaced(tmp_path, caplog):
             pool.submit(("value", 1), key="a")
             assert h.collect(pool)["a"].ok
     assert len((tmp_path / "init.log").read_text().split()) == 3  # 2 + 1 replacement
-    assert "died during init: SIGKILL (-9)" in caplog.text
+    assert "died while starting: SIGKILL (-9)" in caplog.text
 
 
 @pytest.mark.parametrize("how", ["kill", "segv"])
@@ -32,7 +32,7 @@ def test_pool_whose_workers_always_die_during_initialisation_raises(tmp_path, ho
     config = {"init_die_always": how, "init_log": str(tmp_path / "init.log")}
     with pytest.raises(WorkerInitError, match="No worker process is left") as info:
         WorkerPool(2, h.act, initializer=h.init, payload=pickle.dumps(config), retries=1)
-    assert "died during init" in str(info.value)
+    assert "died while starting" in str(info.value)
     # the budget: n_workers * (retries + 1) deaths in a row, then no more replacements
     assert len((tmp_path / "init.log").read_text().split()) == 4
 

@@ -62,7 +62,12 @@ class ProcessPerTask(Supervisor):
 
     def submit(self, func: Callable[..., Any], args: tuple = (), kwargs: dict | None = None,
                key: Hashable | None = None) -> Hashable:
-        """Queue ``func(*args, **kwargs)``; return its key (a running number by default)."""
+        """Queue ``func(*args, **kwargs)``; return its key (a running number by default).
+
+        The process starts at once if ``max_parallel`` and ``may_start`` allow, else in a
+        later :meth:`wait`. With ``spawn``/``forkserver`` a call that does not pickle raises
+        TypeError when its process starts (here, or from that :meth:`wait`) and is dropped.
+        """
         self._check_open()
         if not self._accepting:
             raise RuntimeError("Stopped: no new tasks are taken.")

@@ -79,7 +79,9 @@ class WorkerDeath:
         return f"{text}; it raised {self.last_words}" if self.last_words else text
 
     def __str__(self) -> str:
-        return f"process {self.pid} died during {self.during}: {self.cause}"
+        when = {"init": "while starting", "task": "while running a task",
+                "idle": "while idle"}.get(self.during, self.during)
+        return f"process {self.pid} died {when}: {self.cause}"
 
 
 class WorkerDiedError(RuntimeError):

@@ -102,7 +102,8 @@ class WorkerPool(Supervisor):
     def submit(self, task: Any, key: Hashable | None = None) -> Hashable:
         """Queue ``task`` (pickled now); return its key (a running number by default).
 
-        The task goes to an idle worker at once if there is one.
+        The task goes to an idle worker at once if there is one. Keys must be unique among
+        unfinished tasks; do not mix your own integer keys with the automatic ones.
         """
         self._check_open()
         if not self._accepting:

@@ -35,7 +35,8 @@ class Supervisor:
     """Children that run tasks, watched from the main process (a base class).
 
     Subclasses start children (:meth:`_dispatch`) and may add message kinds
-    (:meth:`_on_other_message`) and death handling (:meth:`_on_death`).
+    (:meth:`_on_other_message`) and death handling (:meth:`_on_death`). Not thread-safe:
+    drive it from one thread (it needs none of its own).
     """
 
     #: what a child is, for messages
