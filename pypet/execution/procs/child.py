@@ -34,6 +34,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 __all__ = ["pack_error", "prepare_process", "run_once", "serve"]
@@ -99,22 +100,24 @@ def pack_error(error: BaseException) -> tuple[BaseException, str]:
 def _send_result(conn: Any, result: Any) -> None:
     """Send a result; a result that does not pickle becomes the task's error."""
     try:
-        conn.send(("done", result))
-    except Exception as error:  # pickling failed before anything was written
+        data = ForkingPickler.dumps(("done", result))
+    except Exception as error:  # pickle raises many types (PicklingError, TypeError, ...)
         conn.send(("raised", *pack_error(TypeError(
             f"The task's result ({type(result).__name__}) could not be pickled to go back "
             f"to the main process: {error}"))))
+    else:
+        conn.send_bytes(data)
 
 
 def serve(conn: Any, parent_pid: int | None, initializer: Callable[[bytes], Any] | None,
           handler: Callable[[Any, Any], Any], niceness: int | None) -> None:
     """Body of a pool worker: initialise once from the payload, then handle tasks until told."""
     try:
-        prepare_process(niceness, parent_pid)
-        payload = conn.recv_bytes()
         try:
+            prepare_process(niceness, parent_pid)  # os.nice may be refused
+            payload = conn.recv_bytes()
             state = payload if initializer is None else initializer(payload)
-        except Exception as error:
+        except Exception as error:  # deterministic: the pool fails at once, no retries
             conn.send(("init_failed", *pack_error(error)))
             return
         conn.send(("ready",))

@@ -84,8 +84,8 @@ def fork_warning_silenced(silence: bool) -> Iterator[None]:
     Only for a fork while no other *Python* thread runs: Python 3.12+ counts the threads of
     the operating system, and numexpr (imported with PyTables and pandas) and OpenBLAS
     start idle worker pools at import, so every fork in a pypet process would warn. Those
-    pools re-create themselves in a forked child (numexpr checks its pid; OpenBLAS stops its
-    threads around fork) and hold no lock while idle; the hazard the warning is about, a
+    pools re-create themselves in a forked child (numexpr checks its pid; OpenBLAS shuts its
+    threads down in a ``pthread_atfork`` handler) and hold no lock while idle; the hazard the warning is about, a
     thread in the middle of Python code holding a lock, needs a Python thread, which
     :func:`check_fork_is_safe` has excluded. ``warnings.catch_warnings`` is not
     thread-safe, which is fine here for the same reason.
