@@ -29,8 +29,12 @@ class ChildHandle:
                                    daemon=True)
         try:
             self.process.start()
+        except BaseException:
+            self.conn.close()
+            raise
         finally:
             child_end.close()
+        self._pid = self.process.pid  # kept: a closed Process no longer tells it
         self.key: Hashable | None = None  #: the task this child holds
         self.ready = False  #: initialised (pool workers) and able to take a task
         self.last_words = ""  #: the exception that ended it, if it said so
@@ -38,7 +42,7 @@ class ChildHandle:
 
     @property
     def pid(self) -> int | None:
-        return self.process.pid
+        return self._pid
 
     def waitables(self) -> tuple[Any, Any]:
         """What ``multiprocessing.connection.wait`` watches for this child."""
@@ -86,7 +90,9 @@ class ChildHandle:
                 self.process.kill()
         self.process.join()
         self.conn.close()
-        return WorkerDeath(self.pid, self.process.exitcode, during, self.last_words)
+        death = WorkerDeath(self.pid, self.process.exitcode, during, self.last_words)
+        self.process.close()  # its sentinel now, not whenever the garbage collector runs
+        return death
 
 
 def reap(children: Iterable[ChildHandle], polite: Iterable[ChildHandle] = ()) -> None:
@@ -110,4 +116,5 @@ def reap(children: Iterable[ChildHandle], polite: Iterable[ChildHandle] = ()) ->
         if child.process.is_alive():
             child.process.kill()
         child.process.join()
+        child.process.close()
         child.conn.close()
