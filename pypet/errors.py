@@ -13,6 +13,7 @@ __all__ = [
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
+    "RunFailedError",
     "TooManyGroupsError",
     "VersionMismatchError",
 ]
@@ -36,6 +37,11 @@ class TooManyGroupsError(TypeError):
 
 class PresettingError(RuntimeError):
     """A preset parameter was never added to the trajectory."""
+
+
+class RunFailedError(RuntimeError):
+    """A run raised an exception that could not be sent back from its worker process; the
+    message holds its type, text and traceback."""
 
 
 class GitDiffError(RuntimeError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,8 @@ class EnvironmentSettings:
     logger_names: Any = None
     log_levels: Any = None
     log_multiproc: bool | None = None
+    on_error: str = "raise"
+    resume_fsync: str = "batch"
 
     def __post_init__(self) -> None:
         self.report_progress = _normalise_progress(self.report_progress)
@@ -73,11 +76,38 @@ class EnvironmentSettings:
         from pypet.settings.multiproc import validate_multiproc
 
         validate_multiproc(self)
+        self._check_resume()
+
+    def _check_resume(self) -> None:
+        """Normalise and check ``on_error`` and the resume settings."""
+        if self.on_error not in ("raise", "continue"):
+            raise ValueError(
+                f"on_error must be 'raise' (stop at the first failing run, as pypet) or "
+                f"'continue' (record the failure and go on), got {self.on_error!r}."
+            )
+        fsync = self.resume_fsync.lower() if isinstance(self.resume_fsync, str) else None
+        if fsync not in ("always", "batch", "never"):
+            raise ValueError(
+                f"resume_fsync must be 'always', 'batch' or 'never', got {self.resume_fsync!r}."
+            )
+        self.resume_fsync = fsync
+        if self.resume_folder is not None and not isinstance(self.resume_folder,
+                                                             (str, os.PathLike)):
+            raise TypeError(f"resume_folder must be a path, got {self.resume_folder!r}.")
+        if not self.resumable:
+            return
+        from pypet._compat import require
+
+        require("dill")  # the snapshot of the run function and its arguments
+        if not self.automatic_storing:
+            raise ValueError(
+                "resumable=True needs automatic_storing=True (as in pypet): the journal "
+                "replays what the runs add, which only automatic storing collects."
+            )
 
     def _check_not_yet_available(self) -> None:
         """Refuse, with a clear message, what this version cannot do yet."""
         planned = {
-            "resumable": (self.resumable, False, "resuming crashed experiments"),
             "git_repository": (self.git_repository, None, "git provenance"),
             "sumatra_project": (self.sumatra_project, None, "Sumatra records"),
         }

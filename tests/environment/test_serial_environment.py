@@ -114,8 +114,9 @@ def test_deprecated_keyword_is_mapped(tmp_path):
 
 def test_not_yet_available_features_fail_clearly(tmp_path):
     """Features of later versions raise NotImplementedError naming the keyword."""
-    with pytest.raises(NotImplementedError, match="resumable"):
-        Environment(filename=str(tmp_path / "a.hdf5"), log_config=None, resumable=True)
+    with pytest.raises(NotImplementedError, match="sumatra_project"):
+        Environment(filename=str(tmp_path / "a.hdf5"), log_config=None,
+                    sumatra_project=str(tmp_path))
 
 
 def test_trajectory_properties_and_storage_kwargs(tmp_path):
