@@ -89,11 +89,11 @@ def store(traj: Trajectory, only_init: bool = False, store_data: Any = C.STORE_D
           max_depth: int | None = None) -> None:
     """``f_store``: the whole trajectory, or inside a run only what the run added."""
     store_data = StoreMode.of(store_data)
-    service = service_of(traj)
     run = traj.v_single_run
     if run is not None and run.turns_into_run:
         run.store_added(store_data)
         return
+    service = service_of(traj)
     sync_storage_config(traj, service)
     service.store_trajectory(image_of(traj, max_depth), only_init=only_init,
                              store_data=store_data)
