@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,24 @@ def dump_snapshot(snapshot: Snapshot) -> bytes:
         return dill.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         traj.v_full_copy = full_copy
+
+
+def _bind_to_main(func: Any) -> Any:
+    """A function of the crashed script's ``__main__`` (dill saved it by value) as this
+    process's ``__main__`` knows it, so that pickling it by reference (pool workers) works:
+    the script's own function if it defines one of that name, else the saved one, made
+    visible in ``__main__``."""
+    if getattr(func, "__module__", None) != "__main__":
+        return func
+    name = getattr(func, "__qualname__", "")
+    main = sys.modules.get("__main__")
+    if main is None or not name.isidentifier():
+        return func
+    existing = getattr(main, name, None)
+    if callable(existing):
+        return existing
+    setattr(main, name, func)
+    return func
 
 
 class ResumeFolder:
@@ -203,6 +222,9 @@ class ResumeFolder:
                 f"{str(source)!r} belongs to trajectory {snapshot.traj_name!r}, not "
                 f"{self.traj_name!r}."
             )
+        for call in (snapshot.run, snapshot.postproc):
+            if call is not None:
+                call.func = _bind_to_main(call.func)
         return snapshot
 
     def records(self) -> dict[int, RecordRef]:
