@@ -68,7 +68,7 @@ def _dill() -> Any:
 
 def _check(obj: Any, what: str, dill: Any) -> None:
     try:
-        dill.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        dill.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL, recurse=True)
     except Exception as error:  # dill raises many types; each means "cannot snapshot"
         raise TypeError(
             f"{what} cannot be snapshotted with dill ({type(error).__name__}: {error}). "
@@ -95,7 +95,7 @@ def dump_snapshot(snapshot: Snapshot) -> bytes:
     traj.v_full_copy = True  # every explored point, not only the current one
     try:
         _check(traj, f"The trajectory {traj.v_name!r}", dill)
-        return dill.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
+        return dill.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL, recurse=True)
     finally:
         traj.v_full_copy = full_copy
 
