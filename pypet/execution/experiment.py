@@ -210,7 +210,8 @@ def _pending(state: _State, next_idx: int) -> list[int]:
     plan = state.plan
     if state.run is None or not plan.settings.do_single_runs:
         return []
-    start = 0 if plan.resume is not None else next_idx
+    # resuming and re-running failed runs look at every run, not only from current_idx on
+    start = 0 if plan.resume is not None or state.only_failed else next_idx
     return pending_runs(plan.traj, start, only_failed=state.only_failed)
 
 

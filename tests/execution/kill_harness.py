@@ -51,6 +51,7 @@ class Trial:
     seconds: float = 0.01  #: computing time per run
     resume_mode: str | None = None  #: runner of the resume (default: the same)
     expand: int = 0  #: points post-processing adds once (0: no post-processing)
+    size: int = 64  #: floats in each run's array result (large: writes take a while)
     extra: dict[str, Any] = field(default_factory=dict)  #: more Environment keywords
 
 
@@ -67,6 +68,11 @@ class TrialResult:
     log: str = ""
 
     @property
+    def rebuilt(self) -> bool:
+        """Whether resume found the file unreadable and rebuilt it."""
+        return "cannot be read" in self.log
+
+    @property
     def recomputed(self) -> list[int]:
         """Runs that executed twice (they were in flight at the kill)."""
         return sorted(idx for idx, count in self.executions.items() if count > 1)
@@ -79,7 +85,8 @@ class TrialResult:
 def _config(folder: Path, trial: Trial, action: str, mode: str) -> dict[str, Any]:
     return {"folder": str(folder), "mode": mode, "runs": trial.runs, "action": action,
             "executions": str(folder / "executions"), "events": str(folder / "events"),
-            "seconds": trial.seconds, "expand": trial.expand, "extra": trial.extra}
+            "seconds": trial.seconds, "expand": trial.expand, "extra": trial.extra,
+            "size": trial.size}
 
 
 def _command(config: dict[str, Any]) -> list[str]:
@@ -171,7 +178,7 @@ def _check(folder: Path, trial: Trial, result: TrialResult) -> None:
     arrs = traj.f_get_from_runs("arr", fast_access=True, use_indices=True)
     texts = traj.f_get_from_runs("text", fast_access=True, use_indices=True)
     for idx in range(total):
-        want = expected(idx)
+        want = expected(idx, trial.size)
         if not traj.f_is_completed(idx):
             problems.append(f"run {idx} is not completed")
         if zs.get(idx) != want["z"] or texts.get(idx) != want["text"] or \
@@ -184,7 +191,7 @@ def _check(folder: Path, trial: Trial, result: TrialResult) -> None:
     returned = {int(idx): value for idx, value in pairs}
     if len(pairs) != total or sorted(returned) != list(range(total)):
         problems.append(f"{action} returned {len(pairs)} values for {total} runs")
-    elif any(value != expected(idx)["z"] for idx, value in returned.items()):
+    elif any(value != expected(idx, trial.size)["z"] for idx, value in returned.items()):
         problems.append(f"{action} returned wrong values")
     for idx in range(total):
         count = result.executions.get(idx, 0)

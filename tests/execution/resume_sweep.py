@@ -53,18 +53,18 @@ def _notify(fifo: str | None, idx: int) -> None:
             os.close(fd)
 
 
-def expected(idx: int) -> dict[str, Any]:
+def expected(idx: int, size: int = 64) -> dict[str, Any]:
     """What run ``idx`` stores and returns (the clean result)."""
-    values = np.random.default_rng(idx).random(64)
+    values = np.random.default_rng(idx).random(size)
     return {"z": float(values.sum()), "arr": values, "text": f"run {idx}"}
 
 
 def sweep_run(traj: Any, executions: str | None = None, events: str | None = None,
-              seconds: float = 0.0) -> float:
+              seconds: float = 0.0, size: int = 64) -> float:
     """Record the execution, compute, store three results, tell the harness, return z."""
     idx = traj.v_idx
     _append(executions, f"start {idx} {os.getpid()}\n")
-    result = expected(idx)
+    result = expected(idx, size)
     if seconds:
         time.sleep(seconds)  # stands for computing time
     traj.f_add_result("z", result["z"], comment="sum of the values")
@@ -99,7 +99,8 @@ def main(config: dict[str, Any]) -> None:
         if config.get("expand"):
             env.add_postprocessing(add_points, config["expand"], config["runs"])
         results = env.run(sweep_run, executions=config["executions"],
-                          events=config.get("events"), seconds=config.get("seconds", 0.0))
+                          events=config.get("events"), seconds=config.get("seconds", 0.0),
+                          size=config.get("size", 64))
     with open(os.path.join(folder, f"results-{config['action']}.json"), "w") as handle:
         json.dump(results, handle)
 
