@@ -34,7 +34,7 @@ from typing import Any
 from pypet.storage.records import RunOutcome
 
 __all__ = ["FsyncPolicy", "JournalWriter", "RecordRef", "load_records", "read_journal",
-           "scan_journal"]
+           "scan_journal", "segments"]
 
 _log = logging.getLogger("pypet.execution.journal")
 

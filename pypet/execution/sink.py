@@ -61,13 +61,17 @@ class OutcomeSink:
         if self.writer is not None:
             self.writer.add(outcome)  # journaled before the run counts
         record_outcome(self._traj, outcome)
-        if outcome.error is None:
+        error = outcome.error
+        if error is None:
             self.results.append((outcome.idx, outcome.value))
-        else:
+        elif self._stop_on_failure:
             self.failures.append(outcome)
-            if not self._stop_on_failure:
-                _log.error("Run %d failed (on_error='continue' goes on):\n%s", outcome.idx,
-                           outcome.error.traceback.rstrip())
+        else:
+            _log.error("Run %d failed (on_error='continue' goes on):\n%s", outcome.idx,
+                       error.traceback.rstrip())
+            # kept without the exception: its traceback would hold the run's frames
+            self.failures.append(dataclasses.replace(
+                outcome.without_data(), error=dataclasses.replace(error, exception=None)))
         self.progress.run_finished()
 
     def flush(self) -> None:
