@@ -63,11 +63,14 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=66)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", default=None, help="also append the JSON lines here")
+    parser.add_argument("--only", type=int, nargs="*", help="run only these trial numbers")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="kill-resume-"))
     rows = []
     sink = open(args.json, "a") if args.json else None
     for number, trial in enumerate(make_trials(args.trials, args.seed)):
+        if args.only and number not in args.only:
+            continue
         result = run_trial(base / f"trial{number:03d}", trial)
         row = {"trial": number, "mode": trial.mode, "resume_mode": trial.resume_mode or
                trial.mode, "runs": trial.runs + trial.expand, "kill_after": trial.kill_after,

@@ -282,8 +282,8 @@ class Environment:
         """
         import dataclasses
 
-        from pypet.execution.experiment import RunArgs
         from pypet.execution.resume_folder import ResumeFolder
+        from pypet.execution.run_args import RunArgs
 
         if continue_folder is not None:
             if resume_folder is not None:
@@ -332,7 +332,7 @@ class Environment:
                 "which value goes to which run depends on the order runs start in. Pass the "
                 "values as an explored parameter instead."
             )
-        from pypet.execution.experiment import RunArgs
+        from pypet.execution.run_args import RunArgs
 
         args = RunArgs(run.args, run.kwargs, mapped) if run is not None else RunArgs((), {}, False)
         return self._execute(run, args, self._postproc, only_failed=only_failed)

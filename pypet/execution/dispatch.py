@@ -46,6 +46,9 @@ class Round:
     constant_args: bool
     hexsha: str
     journal: JournalWriter | None = None
+    #: rewrite what runs already have in storage (a resumed experiment: runs that were in
+    #: flight at the crash may have left part of their data in the file)
+    replace: bool = False
     #: immediate post-processing: called when no run waits any more (forked runner)
     on_idle: Callable[[OutcomeSink, Any], Sequence[int]] | None = None
 
@@ -80,13 +83,15 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
     writer = None
     if not workers_write:
         writer_service = LockedService(service, lock) if locked else service
-        writer = RunWriter(writer_service, traj.v_name, len(traj), journal=job.journal)
+        writer = RunWriter(writer_service, traj.v_name, len(traj), journal=job.journal,
+                           replace=job.replace)
     options = RunOptions(
         automatic_store=store,
         # a resumable run keeps everything in its outcome, so the journal holds it all;
         # workers that do not write leave their f_store() to the writer
         defer_stores=job.journal is not None or (parallel and not locked),
         stop_at_failure=settings.on_error == "raise", worker_writes=workers_write,
+        replace_stored=job.replace,
         wrap_mode=None if settings.executor is not None else settings.wrap_mode,
         niceness=settings.niceness, gc_interval=settings.gc_interval,
         graceful_exit=settings.graceful_exit)

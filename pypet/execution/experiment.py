@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pypet.execution.dispatch import Round, execute
 from pypet.execution.postproc import Call, parse_postproc_return
+from pypet.execution.run_args import RunArgs
 from pypet.trajectory.experiment_api import pending_runs, prepare_experiment, wildcard_entries
 
 if TYPE_CHECKING:
@@ -27,71 +28,9 @@ if TYPE_CHECKING:
     from pypet.storage.service import StorageService
     from pypet.trajectory.trajectory import Trajectory
 
-__all__ = ["ExperimentPlan", "RunArgs", "run_experiment"]
+__all__ = ["ExperimentPlan", "run_experiment"]
 
 _log = logging.getLogger("pypet.execution.experiment")
-
-
-class RunArgs:
-    """The runs' arguments: the same for every run, or (``mapped``) the k-th value of each
-    iterable for the k-th run that is executed (pypet's ``run_map``)."""
-
-    def __init__(self, args: tuple, kwargs: dict, mapped: bool) -> None:
-        self.mapped = mapped
-        self._args: Any = ()
-        self._kwargs: Any = {}
-        self.replace(args, kwargs)
-
-    @property
-    def args(self) -> tuple:
-        """The positional arguments (as given)."""
-        return tuple(self._args)
-
-    @property
-    def kwargs(self) -> dict[str, Any]:
-        """The keyword arguments (as given)."""
-        return dict(self._kwargs)
-
-    def replace(self, args: tuple | None, kwargs: dict | None) -> None:
-        """New arguments (from post-processing) for the runs that follow; None keeps the
-        current positional or keyword arguments."""
-        if self.mapped:
-            if args is not None:
-                self._args = [list(a) for a in args]
-            if kwargs is not None:
-                self._kwargs = {k: list(v) for k, v in kwargs.items()}
-            self._order: dict[int, int] = {}
-        else:
-            if args is not None:
-                self._args = tuple(args)
-            if kwargs is not None:
-                self._kwargs = dict(kwargs)
-
-    def check_length(self, runs: int) -> None:
-        """run_map: every iterable must have a value for each of ``runs`` pending runs."""
-        if not self.mapped:
-            return
-        needed = len(self._order) + runs  # values already given out, plus one per run
-        lengths = [len(a) for a in self._args] + [len(v) for v in self._kwargs.values()]
-        if lengths and min(lengths) < needed:
-            raise ValueError(
-                f"run_map: {needed} runs need arguments but an argument iterable has only "
-                f"{min(lengths)} values; give one value per run."
-            )
-
-    def args_for(self, idx: int) -> tuple[tuple, dict]:
-        """Arguments of run ``idx``."""
-        if not self.mapped:
-            return self._args, self._kwargs  # type: ignore[return-value]
-        pos = self._order.setdefault(idx, len(self._order))
-        try:
-            return (tuple(a[pos] for a in self._args),
-                    {k: v[pos] for k, v in self._kwargs.items()})
-        except IndexError:
-            raise ValueError(
-                f"run_map: the argument iterables are shorter than the number of runs "
-                f"(no value left for run {idx})."
-            ) from None
 
 
 @dataclass
@@ -223,7 +162,8 @@ def _round(state: _State, indices: list[int], journal: JournalWriter | None) -> 
             return _immediate_post_process(state, sink, locked)
 
     return Round(indices, state.run.func if state.run is not None else _none,
-                 state.args.args_for, not state.args.mapped, plan.hexsha, journal, on_idle)
+                 state.args.args_for, not state.args.mapped, plan.hexsha, journal,
+                 replace=plan.resume is not None, on_idle=on_idle)
 
 
 def _none(traj: Any) -> None:

@@ -27,6 +27,7 @@ class RunOptions:
     defer_stores: bool = True  #: a run's own f_store() travels with its outcome
     stop_at_failure: bool = True  #: a failing run ends its batch (on_error='raise')
     worker_writes: bool = False  #: LOCK pool: the worker stores its outcomes under the lock
+    replace_stored: bool = False  #: the writer rewrites items runs already have in storage
     wrap_mode: str | None = "QUEUE"  #: None on an executor
     niceness: int | None = None
     gc_interval: int | None = None

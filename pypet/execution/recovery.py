@@ -16,7 +16,7 @@ import numpy as np
 
 from pypet import constants as C
 from pypet.errors import DataNotInStorageError
-from pypet.execution.journal import load_records
+from pypet.execution.journal import RecordRef, load_records
 from pypet.storage.run_writer import RunWriter
 from pypet.trajectory.experiment_api import (
     adopt_run_information,
@@ -27,6 +27,7 @@ from pypet.trajectory.experiment_api import (
 
 if TYPE_CHECKING:
     from pypet.execution.resume_folder import ResumeFolder
+    from pypet.storage.records import RunInfo
     from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["restore"]
@@ -93,23 +94,72 @@ def _stored_state(traj: Trajectory) -> Trajectory | None:
                      traj.v_name, error)
         return None
     except Exception as error:  # a killed writer can leave any HDF5 error behind
-        where = service.set_aside_damaged(traj.v_name)
-        _log.warning("Resuming %s: the stored trajectory cannot be read (%s: %s). The "
-                     "damaged file is kept as %s; the trajectory is stored anew from the "
-                     "resume snapshot and journal.", traj.v_name, type(error).__name__,
-                     error, where)
+        _set_aside(traj, error)
         return None
     return stored
 
 
+def _set_aside(traj: Trajectory, error: BaseException) -> None:
+    where = traj.v_storage_service.set_aside_damaged(traj.v_name)
+    _log.warning("Resuming %s: the stored trajectory cannot be read or written (%s: %s). "
+                 "The damaged file is kept as %s; the trajectory is stored anew from the "
+                 "resume snapshot and journal.", traj.v_name, type(error).__name__,
+                 str(error).strip().splitlines()[0] if str(error).strip() else "", where)
+
+
+def _store_anew(traj: Trajectory, info: RunInfo) -> None:
+    """Store the snapshot's trajectory from scratch, with the snapshot's run information."""
+    traj.f_migrate(in_store=False)
+    adopt_run_information(traj, info)
+    traj.f_store()
+
+
+def _replay(traj: Trajectory, refs: list[RecordRef]
+            ) -> tuple[list[tuple[int, Any]], list[int], BaseException | None]:
+    """Write the journaled outcomes into the file; return ``(results, runs that could not
+    be stored, the first storage error)``. Runs not stored stay not completed."""
+    writer = RunWriter(traj.v_storage_service, traj.v_name, len(traj), replace=True)
+    unstored: list[int] = []
+    writer.on_failure = lambda outcomes: unstored.extend(o.idx for o in outcomes)
+    results: list[tuple[int, Any]] = []
+    first: BaseException | None = None
+    with traj.v_storage_service.session(traj.v_name):
+        for start in range(0, len(refs), _REPLAY_BATCH):
+            outcomes = load_records(refs[start:start + _REPLAY_BATCH])
+            try:
+                writer.add_all(outcomes)
+                writer.flush()
+            except Exception as error:  # kept: the caller decides (damaged file or data)
+                first = first or error
+            failed = set(unstored)
+            for outcome in outcomes:
+                if outcome.idx in failed:
+                    continue
+                record_outcome(traj, outcome)
+                if outcome.error is None:
+                    results.append((outcome.idx, outcome.value))
+    return results, unstored, first
+
+
+def _verify(traj: Trajectory) -> None:
+    """Read the whole run table back: a chunk a killed writer damaged fails here."""
+    service = traj.v_storage_service
+    if service.capabilities.run_table:
+        service.read_run_table(traj.v_name)
+
+
 def restore(traj: Trajectory, folder: ResumeFolder) -> list[tuple[int, Any]]:
     """Bring ``traj`` (the snapshot's) and its file up to the journal; return the journaled
-    ``(idx, value)`` of the completed runs."""
+    ``(idx, value)`` of the completed runs.
+
+    If writing the journal into the existing file fails, or the file does not read back,
+    the file is set aside and the trajectory stored anew before replaying again.
+    """
+    snapshot_info = run_information(traj)
     traj.f_migrate(in_store=True)  # the snapshot was taken of a stored trajectory
     stored = _stored_state(traj)
     if stored is None:
-        traj.f_migrate(in_store=False)
-        traj.f_store()
+        _store_anew(traj, snapshot_info)
     else:
         _check_explored(traj, stored)
         adopt_run_information(traj, run_information(stored))
@@ -119,17 +169,19 @@ def restore(traj: Trajectory, folder: ResumeFolder) -> list[tuple[int, Any]]:
         _log.warning("Ignoring journal records of runs %s beyond the snapshot's %d runs.",
                      late[:10], len(traj))
         refs = [ref for ref in refs if ref.idx < len(traj)]
-    writer = RunWriter(traj.v_storage_service, traj.v_name, len(traj), replace=True)
-    results: list[tuple[int, Any]] = []
-    with traj.v_storage_service.session(traj.v_name):
-        for start in range(0, len(refs), _REPLAY_BATCH):
-            outcomes = load_records(refs[start:start + _REPLAY_BATCH])
-            writer.add_all(outcomes)
-            writer.flush()
-            for outcome in outcomes:
-                record_outcome(traj, outcome)
-                if outcome.error is None:
-                    results.append((outcome.idx, outcome.value))
+    results, unstored, error = _replay(traj, refs)
+    if stored is not None:
+        try:
+            if error is not None:
+                raise error
+            _verify(traj)
+        except Exception as damage:  # a killed writer can leave any HDF5 error behind
+            _set_aside(traj, damage)
+            _store_anew(traj, snapshot_info)
+            results, unstored, error = _replay(traj, refs)
+    if unstored:
+        _log.error("Resuming %s: the journaled outcomes of runs %s cannot be stored (%r); "
+                   "they run again.", traj.v_name, unstored[:10], error)
     _log.info("Resuming %s: %d finished runs from the journal, %d runs to go.", traj.v_name,
               len(results), len(traj) - int(run_information(traj).completed.sum()))
     return results

@@ -109,7 +109,7 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask]) -> list[RunO
             break
     if outcomes and options.worker_writes and payload.service is not None:
         writer = RunWriter(traj.v_storage_service, traj.v_name, payload.length,
-                           journal=payload.journal)
+                           journal=payload.journal, replace=options.replace_stored)
         writer.add_all(outcomes)
         writer.flush()
         outcomes = [outcome.without_data() for outcome in outcomes]

@@ -325,3 +325,20 @@ def test_in_run_stores_reach_the_journal(tmp_path):
     traj.f_load(name="sweep", load_data=2)
     np.testing.assert_array_equal(traj.f_get("run_00000001.early", fast_access=True),
                                   [0.0, 2.0, 4.0])
+
+
+def test_a_file_that_opens_but_fails_on_write_is_rebuilt(tmp_path, caplog):
+    """A damaged chunk in the run table that loading does not read (the file opens):
+    replaying fails, so the file is set aside and rebuilt from snapshot and journal."""
+    h5py = pytest.importorskip("h5py")
+    paths = crash(tmp_path)
+    with h5py.File(paths["file"], "r") as h5:
+        column = h5["sweep/overview/runs/runtime"]
+        offset, size = column.id.get_chunk_info(0).byte_offset, column.id.get_chunk_info(0).size
+    with open(paths["file"], "r+b") as handle:  # garbage where the compressed chunk is
+        handle.seek(offset)
+        handle.write(b"\xff" * size)
+    resume_env(paths).resume()
+    assert "cannot be read or written" in caplog.text
+    assert len(list(tmp_path.glob("sweep.damaged-*.hdf5"))) == 1
+    assert_complete(paths["file"], 8)
