@@ -95,11 +95,13 @@ class RunTable:
         """Record that run ``idx`` finished (``error``: ``(summary, traceback)`` if it raised)."""
         self.finish_timestamp[idx] = time.time() if timestamp is None else timestamp
         self.completed[idx] = 1 if completed else 0
-        self.failed[idx] = 0 if error is None else 1
         if error is None:
-            self.errors.pop(idx, None)
+            if self.errors:  # cheap test first: this runs once per run
+                self.errors.pop(idx, None)
+            self.failed[idx] = 0
         else:
             self.errors[idx] = error
+            self.failed[idx] = 1
 
     def record(self, outcome: RunOutcome) -> None:
         """Record a run's outcome (start, finish, completed, failure)."""

@@ -50,8 +50,8 @@ def _records(nodes: Iterable[NNTreeNode]) -> Records:
             leaves.append(leaf_record(node))
         else:
             groups.append(group_record(node))
-            links.extend(LinkRecord(node._full_name, name, target._full_name)
-                         for name, target in node._links.items())
+            for name, target in node._links.items():
+                links.append(LinkRecord(node._full_name, name, target._full_name))
     return leaves, groups, links
 
 
@@ -94,7 +94,7 @@ class SingleRun:
         self.clean_up, self.restore, self.turns_into_run = clean_up, restore, turns_into_run
         self.start = float("nan")
         self._added: list[NNTreeNode] = []
-        self._deferred: Records = ([], [], [])
+        self._deferred: Records | None = None  # made when the run first defers a store
 
     def __repr__(self) -> str:
         return f"<SingleRun {run_name(self.idx)} of {self.traj.v_name!r}>"
@@ -116,6 +116,8 @@ class SingleRun:
         if not nodes:
             return
         if self.defer_stores:
+            if self._deferred is None:
+                self._deferred = ([], [], [])
             for mine, more in zip(self._deferred, _records(nodes), strict=True):
                 mine.extend(more)  # type: ignore[attr-defined]
         else:
@@ -153,7 +155,7 @@ class SingleRun:
         if traj._run is self:
             traj._run = None
         added, self._added = self._added, []
-        deferred, self._deferred = self._deferred, ([], [], [])
+        deferred, self._deferred = self._deferred, None
         if error is not None:
             remove_nodes(traj, [node for node in added if not node._stored])
             outcome = RunOutcome(self.idx, None, self.start, finish, False, self.hexsha,
@@ -161,9 +163,11 @@ class SingleRun:
         else:
             unstored = [n for n in added if not n._stored] if self.automatic_store else []
             leaves, groups, links = _records(unstored)
+            if deferred is not None:  # what the run stored itself comes first
+                leaves, groups, links = (deferred[0] + leaves, deferred[1] + groups,
+                                         deferred[2] + links)
             outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha,
-                                 (*deferred[0], *leaves), (*deferred[1], *groups),
-                                 (*deferred[2], *links))
+                                 tuple(leaves), tuple(groups), tuple(links))
             if self.clean_up if clean_up is None else clean_up:
                 remove_nodes(traj, added)
         if self.restore:
