@@ -12,6 +12,7 @@ import hashlib
 import logging
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -59,6 +60,8 @@ def _multiproc_config(s: Any) -> dict[str, Any]:
         entries["gc_interval"] = s.gc_interval
     entries.update(clean_up_runs=s.clean_up_runs, resumable=s.resumable,
                    graceful_exit=s.graceful_exit)
+    if s.on_error != "raise":
+        entries["on_error"] = s.on_error
     return entries
 
 
@@ -313,7 +316,8 @@ class Environment:
         self._logging.disable(remove_handlers=remove_all_handlers)
 
     # --- running ------------------------------------------------------------------------------------
-    def run(self, runfunc: Callable[..., Any], *args: Any, **kwargs: Any) -> list[tuple[int, Any]]:
+    def run(self, runfunc: Callable[..., Any], *args: Any, only_failed: bool = False,
+            **kwargs: Any) -> list[tuple[int, Any]]:
         """Call ``runfunc(traj, *args, **kwargs)`` for every run not yet completed.
 
         With ``dry_run=True`` nothing runs and nothing is written: the table of runs that
@@ -321,10 +325,12 @@ class Environment:
         ``doc/studies.md``). Otherwise returns ``[(run index, return value), ...]`` sorted by
         index. If a run raises, the
         error propagates (with a note naming the run) after every run finished before it
-        was stored and marked completed. A registered post-processing function runs after
-        the runs and may add points, which are then run too.
+        was stored and marked completed; with ``on_error='continue'`` the failure is
+        recorded in the run table instead and the other runs go on. ``only_failed=True``
+        runs only the runs that failed before. A registered post-processing function runs
+        after the runs and may add points, which are then run too.
         """
-        return self._start(Call(runfunc, args, kwargs), mapped=False)
+        return self._start(Call(runfunc, args, kwargs), mapped=False, only_failed=only_failed)
 
     def run_map(self, runfunc: Callable[..., Any], *iter_args: Iterable,
                 **iter_kwargs: Iterable) -> list[tuple[int, Any]]:
@@ -354,9 +360,46 @@ class Environment:
         self._postproc = Call(postproc, args, kwargs)
 
     def resume(self, trajectory_name: str | None = None, resume_folder: str | None = None,
-               continue_folder: str | None = None) -> Any:
-        """Not available yet (resuming crashed experiments comes in a later version)."""
-        raise NotImplementedError("resume is not available in this version of pypet yet.")
+               continue_folder: str | None = None) -> list[tuple[int, Any]]:
+        """Resume a crashed (or stopped, or partly failed) resumable experiment.
+
+        ``trajectory_name`` defaults to this environment's trajectory name and
+        ``resume_folder`` to its ``resume_folder`` setting (pypet's ``continue_folder``
+        is accepted). The trajectory, run function, arguments and post-processing come from
+        the experiment's snapshot; this environment's other settings (``ncores``, runner,
+        wrap mode ...) may differ from the crashed one's. Finished runs are not run again;
+        runs that were in flight, never started or failed are. Returns what :meth:`run`
+        returns, for every run of the experiment.
+        """
+        import dataclasses
+
+        from pypet.execution.resume_folder import ResumeFolder
+        from pypet.execution.run_args import RunArgs
+
+        if continue_folder is not None:
+            if resume_folder is not None:
+                raise ValueError("Pass either resume_folder or continue_folder (old name).")
+            warnings.warn("resume: the keyword 'continue_folder' is deprecated; use "
+                          "'resume_folder'.", DeprecationWarning, stacklevel=2)
+            resume_folder = continue_folder
+        settings = self._settings
+        name = trajectory_name if trajectory_name is not None else self._traj.v_name
+        folder = ResumeFolder(resume_folder if resume_folder is not None
+                              else settings.resume_folder, name, settings.resume_fsync)
+        snapshot = folder.read_snapshot()
+        traj = snapshot.trajectory
+        self._traj = traj
+        traj._environment_hexsha = self._hexsha
+        traj._environment_name = self._name
+        self._add_config()
+        self._settings = dataclasses.replace(settings, resumable=True,
+                                             resume_folder=str(folder.base))
+        try:
+            run = snapshot.run
+            args = RunArgs(snapshot.run_args, snapshot.run_kwargs, False)
+            return self._execute(run, args, snapshot.postproc, resume=snapshot)
+        finally:
+            self._settings = settings
 
     def _dry_run(self) -> Any:
         """The table of runs that would run (see ``dry_run``); nothing runs, nothing is written."""
@@ -391,20 +434,37 @@ class Environment:
             self._postproc = postproc
         return self._start(run, mapped)
 
-    def _start(self, run: Call | None, mapped: bool) -> Any:
-        from pypet.execution.experiment import RunArgs, run_experiment
-
+    def _start(self, run: Call | None, mapped: bool, only_failed: bool = False) -> Any:
         if run is not None and not callable(run.func):
             raise TypeError(f"The run function must be callable, got {run.func!r}.")
+        if mapped and self._settings.resumable:
+            raise ValueError(
+                "run_map/pipeline_map cannot be combined with resumable=True (as in pypet): "
+                "which value goes to which run depends on the order runs start in. Pass the "
+                "values as an explored parameter instead."
+            )
         if self._settings.dry_run:
             return self._dry_run()
         if self._settings.if_exists == "extend" and not self._traj._stored:
             from pypet.trajectory.study import extend_from_storage
 
             extend_from_storage(self._traj)
+        from pypet.execution.run_args import RunArgs
+
         args = RunArgs(run.args, run.kwargs, mapped) if run is not None else RunArgs((), {}, False)
+        return self._execute(run, args, self._postproc, only_failed=only_failed)
+
+    def _execute(self, run: Call | None, args: Any, postproc: Call | None,
+                 only_failed: bool = False, resume: Any = None) -> list[tuple[int, Any]]:
+        """The one place every run/pipeline/resume goes through (with its Sumatra record)."""
+        from pypet.execution.experiment import ExperimentPlan, run_experiment
+
+        plan = ExperimentPlan(self._traj, self._settings, self._hexsha, self._name,
+                              start_idx=self._current_idx, only_failed=only_failed,
+                              resume=resume)
         with self._recorded():
-            return run_experiment(self, run, args, self._postproc)
+            results, self._current_idx = run_experiment(plan, run, args, postproc)
+        return results
 
     @contextlib.contextmanager
     def _recorded(self) -> Iterator[None]:

@@ -17,6 +17,7 @@ __all__ = [
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
+    "RunFailedError",
     "TooManyGroupsError",
     "UnsafeDataError",
     "VersionMismatchError",
@@ -46,6 +47,11 @@ class PresettingError(RuntimeError):
 class ConfigFileError(ValueError):
     """An experiment ini file (``Environment(config=...)``) is missing or malformed; the
     message names the file, section, key and value."""
+
+
+class RunFailedError(RuntimeError):
+    """A run raised an exception that could not be sent back from its worker process; the
+    message holds its type, text and traceback."""
 
 
 class GitDiffError(RuntimeError):

@@ -96,6 +96,8 @@ class EnvironmentSettings:
     #: True: run() returns the table of runs that would run and computes/writes nothing;
     #: 'print' also prints it
     dry_run: Any = False
+    on_error: str = "raise"
+    resume_fsync: str = "batch"
 
     def __post_init__(self) -> None:
         self.report_progress = _normalise_progress(self.report_progress)
@@ -111,11 +113,38 @@ class EnvironmentSettings:
                 "if_exists='extend' continues the study stored under the same name, but "
                 "add_time=True gives every run of the script a new name; use one of them."
             )
-        self._check_not_yet_available()
         self._check_provenance()
         from pypet.settings.multiproc import validate_multiproc
 
         validate_multiproc(self)
+        self._check_resume()
+
+    def _check_resume(self) -> None:
+        """Normalise and check ``on_error`` and the resume settings."""
+        if self.on_error not in ("raise", "continue"):
+            raise ValueError(
+                f"on_error must be 'raise' (stop at the first failing run, as pypet) or "
+                f"'continue' (record the failure and go on), got {self.on_error!r}."
+            )
+        fsync = self.resume_fsync.lower() if isinstance(self.resume_fsync, str) else None
+        if fsync not in ("always", "batch", "never"):
+            raise ValueError(
+                f"resume_fsync must be 'always', 'batch' or 'never', got {self.resume_fsync!r}."
+            )
+        self.resume_fsync = fsync
+        if self.resume_folder is not None and not isinstance(self.resume_folder,
+                                                             (str, os.PathLike)):
+            raise TypeError(f"resume_folder must be a path, got {self.resume_folder!r}.")
+        if not self.resumable:
+            return
+        from pypet._compat import require
+
+        require("dill")  # the snapshot of the run function and its arguments
+        if not self.automatic_storing:
+            raise ValueError(
+                "resumable=True needs automatic_storing=True (as in pypet): the journal "
+                "replays what the runs add, which only automatic storing collects."
+            )
 
     def _check_provenance(self) -> None:
         """Types of the git and Sumatra keywords (whether the paths are a repository or a
@@ -133,18 +162,6 @@ class EnvironmentSettings:
                 f"sumatra_label={label!r}: use letters, digits, '_' and '-' only (no '.'), or "
                 "None to let Sumatra choose a timestamp label."
             )
-
-    def _check_not_yet_available(self) -> None:
-        """Refuse, with a clear message, what this version cannot do yet."""
-        planned = {
-            "resumable": (self.resumable, False, "resuming crashed experiments"),
-        }
-        for name, (value, default, what) in planned.items():
-            if value != default:
-                raise NotImplementedError(
-                    f"{name}={value!r}: {what} (not available in this version of pypet yet). "
-                    f"Leave {name} at its default ({default!r})."
-                )
 
     @classmethod
     def names(cls) -> set[str]:

@@ -64,9 +64,9 @@ def to_dataframe(traj: Trajectory, results: Any = None, with_run_info: bool = Tr
     """
     import pandas as pd
 
-    if traj._stored and traj._storage_service is not None and hasattr(
-            traj._storage_service, "read_run_table"):
-        table = traj._storage_service.read_run_table(traj.v_name)
+    service = traj._storage_service
+    if traj._stored and service is not None and service.capabilities.run_table:
+        table = service.read_run_table(traj.v_name)
     else:
         table = _table_from_memory(traj)
     length = table["length"]

@@ -127,6 +127,21 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "run table read with h5py + pandas:",  # h5py comes with the test extras
         "longest: n = 17647 needs 278 steps (run 17646)",
     ],
+    "example_28_crash_and_resume.py": [
+        "the sweep was killed: exit code -9",
+        "runs finished before the crash: [0, 1, 2, 3, 4, 5, 6]",
+        "resume returned 12 results; run 7: (7, 49.5)",
+        "every run completed: True",
+        "z of runs 5..8: [25.5, 36.5, 49.5, 64.5]",
+        "the resume folder is gone: True",
+    ],
+    "example_29_failed_runs.py": [
+        "finished runs: [0, 2, 4]",
+        "run 1 failed: ZeroDivisionError: float division by zero",
+        "completed: [True, False, True, False, True]",
+        "re-ran only: [1, 3]",
+        "all completed now: True",
+    ],
 }
 
 #: A path ending in .hdf5 in an example's output (examples print where their file is).
