@@ -46,6 +46,7 @@ def _multiproc_config(s: Any) -> dict[str, Any]:
         entries["use_scoop"] = False
         if s.niceness is not None:
             entries["niceness"] = s.niceness
+        entries["max_retries"] = s.max_retries
         if s.use_pool:
             entries["freeze_input"] = s.freeze_input
         else:

@@ -22,7 +22,8 @@ __all__ = ["DeferredService", "LockedService"]
 
 
 class LockedService(StorageService):
-    """Wraps a service so that each call holds ``lock`` (a multiprocessing lock).
+    """Wraps a service so that each call holds ``lock`` (shared by several processes: a
+    :class:`~pypet.execution.locks.FileLock`, which the kernel releases if its holder dies).
 
     Settings of the wrapped service (``filename``, ``complevel`` ...) read through.
     """
@@ -39,6 +40,11 @@ class LockedService(StorageService):
     def wrapped(self) -> StorageService:
         """The service every call goes to."""
         return self._service
+
+    @property
+    def lock(self) -> Any:
+        """The shared lock (a run may hold it to do several storage calls in one turn)."""
+        return self._lock
 
     def session(self, traj_name: str) -> AbstractContextManager[Any]:
         return nullcontext()  # never keep the file open: other processes take turns

@@ -98,6 +98,9 @@ class EnvironmentSettings:
     dry_run: Any = False
     on_error: str = "raise"
     resume_fsync: str = "batch"
+    #: how often a run whose process died (SIGKILL, OOM kill, segfault) runs again on a new
+    #: process before it is recorded as failed (a run that raises is not retried)
+    max_retries: int = 2
 
     def __post_init__(self) -> None:
         self.report_progress = _normalise_progress(self.report_progress)

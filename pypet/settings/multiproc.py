@@ -68,6 +68,12 @@ def validate_multiproc(s: Any) -> None:
         raise ValueError(f"queue_maxsize must be -1, 0 or positive, got {s.queue_maxsize!r}.")
     if s.gc_interval is not None and (not isinstance(s.gc_interval, int) or s.gc_interval < 1):
         raise ValueError(f"gc_interval must be a positive int or None, got {s.gc_interval!r}.")
+    if isinstance(s.max_retries, bool) or not isinstance(s.max_retries, int) \
+            or s.max_retries < 0:
+        raise ValueError(
+            f"max_retries must be an int >= 0 (how often a run whose process died runs "
+            f"again), got {s.max_retries!r}."
+        )
     if s.niceness is not None and not isinstance(s.niceness, int):
         raise ValueError(f"niceness must be an int or None, got {s.niceness!r}.")
     if s.freeze_input and not (s.multiproc and s.use_pool) and s.executor is None:
