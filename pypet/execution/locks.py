@@ -91,6 +91,7 @@ class FileLock:
             import fcntl
 
             self._owner = None
+            assert self._fd is not None  # held, so the file is open
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._thread_lock.release()
 

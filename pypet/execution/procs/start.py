@@ -180,7 +180,9 @@ def _main_script() -> str | None:
         return None
     if path is None or os.path.splitext(os.path.basename(path))[0] == "ipython":
         return None
-    return os.path.normpath(os.path.join(mp.process.ORIGINAL_DIR or "", path))
+    # relative to where the interpreter started, as multiprocessing.spawn resolves it
+    started_in = getattr(mp.process, "ORIGINAL_DIR", None) or ""
+    return os.path.normpath(os.path.join(started_in, path))
 
 
 def _has_guard(script: str) -> bool:

@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Hashable
 from multiprocessing.connection import wait as wait_for
-from typing import Any
+from typing import Any, Self
 
 from pypet.execution.procs.handle import ChildHandle, reap
 from pypet.execution.procs.outcome import TaskOutcome, WorkerDeath
@@ -139,7 +139,7 @@ class Supervisor:
         children, self._children = self._children, []
         reap(children)
 
-    def __enter__(self) -> Supervisor:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: Any) -> None:
