@@ -96,7 +96,7 @@ def fork_warning_silenced(silence: bool) -> Iterator[None]:
     :func:`check_fork_is_safe` has excluded. ``warnings.catch_warnings`` is not
     thread-safe, which is fine here for the same reason.
     """
-    if not silence:
+    if not silence or sys.version_info < (3, 12):  # older Pythons do not warn
         yield
         return
     with warnings.catch_warnings():
