@@ -104,11 +104,15 @@ class _Round:
                 left.remove(run.idx)
         if not left:
             return
-        if len(tasks) > 1 and not halted:
+        if len(tasks) > 1:
             # which run killed the worker is unknown: each runs alone, the guilty one dies
             # again there and only its deaths count
-            _log.warning("Runs %s of the dead worker run again, each on its own.", left)
-            self._retry.extend(left)
+            if halted:
+                _log.warning("Runs %s of the dead worker are not completed (the sweep is "
+                             "stopping).", left)
+            else:
+                _log.warning("Runs %s of the dead worker run again, each on its own.", left)
+                self._retry.extend(left)
             return
         idx = left[0]
         self.deaths[idx].extend(deaths)
@@ -118,8 +122,7 @@ class _Round:
                          count + 1, job.max_retries + 1)
             self._retry.appendleft(idx)
             return
-        for idx in left:
-            sink.accept(died_outcome(idx, self.deaths[idx] or list(deaths), job.hexsha))
+        sink.accept(died_outcome(idx, self.deaths[idx], job.hexsha))
 
     def _failed(self, tasks: Sequence[RunTask], outcome: TaskOutcome) -> None:
         """The batch itself raised (not a run): keep what was stored, remember the error."""
