@@ -11,6 +11,7 @@ before dying, the journaled runs are taken from the journal instead of running a
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
@@ -69,28 +70,33 @@ class _Round:
                                                        job.constant_args)
         self._retry: deque[int] = deque()
         self.deaths: dict[int, list[WorkerDeath]] = defaultdict(list)
-        self.inflight: dict[str, Sequence[RunTask]] = {}
+        self.inflight: dict[str, worker.PoolTask] = {}
         self.error: BaseException | None = None
+        #: the number of the batch whose run made the sweep stop (on_error='raise')
+        self.failed_batch: int | None = None
+        self._numbers = itertools.count()
 
     def next_task(self) -> worker.PoolTask | None:
         """Runs to retry first (alone, rewriting what a dead writer left), then new batches."""
         if self._retry:
             idx = self._retry.popleft()
             return worker.PoolTask((task_of(idx, self.job.args_for, self.job.constant_args),),
-                                   replace=True)
+                                   next(self._numbers), replace=True)
         batch = next(self._fresh, None)
-        return None if batch is None else worker.PoolTask(tuple(batch))
+        return None if batch is None else worker.PoolTask(tuple(batch), next(self._numbers))
 
     def take(self, outcome: TaskOutcome, halted: bool) -> None:
         """Hand a batch's outcomes to the sink; deal with a dead worker or a failed batch."""
-        tasks = self.inflight.pop(str(outcome.key))
+        task = self.inflight.pop(str(outcome.key))
         if outcome.ok:
             for run in outcome.result:
                 self.sink.accept(run, stored=self.job.worker_writes)
         elif outcome.lost:
-            self._died(tasks, outcome.deaths, halted)
+            self._died(task.tasks, outcome.deaths, halted)
         else:
-            self._failed(tasks, outcome)
+            self._failed(task.tasks, outcome)
+        if self.sink.stopping and self.failed_batch is None:
+            self.failed_batch = task.number
 
     def _died(self, tasks: Sequence[RunTask], deaths: tuple[WorkerDeath, ...],
               halted: bool) -> None:
@@ -142,8 +148,9 @@ def run_pool(job: PoolJob, sink: OutcomeSink, stop: GracefulExit) -> None:
     """Run ``job.indices`` on a pool; the payload reaches each worker once.
 
     A failed run (under ``on_error='raise'``), a batch error or a graceful exit stops the
-    round: no new batch starts, running ones finish and are recorded; then the first batch
-    error is raised (a run's failure is raised by the caller, through the sink).
+    round: no new batch starts, running runs finish and are recorded (after a failed run,
+    the batches handed out before its batch run to their end); then the first batch error
+    is raised (a run's failure is raised by the caller, through the sink).
     """
     state = _Round(job, sink)
     flag = worker.StopFlag()  # workers start no further run of their batch once it is set
@@ -155,7 +162,10 @@ def run_pool(job: PoolJob, sink: OutcomeSink, stop: GracefulExit) -> None:
         while True:
             if not halted and (state.error is not None or stop.hit or sink.stopping):
                 halted = True
-                flag.set()
+                if state.failed_batch is not None and not stop.hit:
+                    flag.stop_after(state.failed_batch)  # earlier batches finish
+                else:
+                    flag.set()
                 for key in pool.stop():  # waiting batches never start
                     del state.inflight[str(key)]
             while not halted and pool.busy + pool.waiting < job.max_inflight:
@@ -163,7 +173,7 @@ def run_pool(job: PoolJob, sink: OutcomeSink, stop: GracefulExit) -> None:
                 if task is None:
                     break
                 key = _label(task.tasks)
-                state.inflight[key] = task.tasks
+                state.inflight[key] = task
                 pool.submit(task, key=key)
             if pool.idle:
                 break

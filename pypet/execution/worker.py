@@ -43,29 +43,45 @@ _runs_done = 0
 _cache: dict[str, WorkerPayload] = {}
 
 
-class StopFlag:
-    """A flag the main process raises at a graceful exit; workers then start no new run.
+#: no stop: every batch runs to its end
+_NO_LIMIT = 2 ** 62
 
-    A byte of shared memory without a lock: a worker killed while reading it cannot leave
-    anything locked (a ``multiprocessing.Event`` has a lock inside).
+
+class StopFlag:
+    """Tells pool workers which batches may still start runs: those numbered up to a limit.
+
+    The main process lowers the limit when the sweep stops: to -1 at a graceful exit (no
+    run starts any more; :meth:`set`, as the Ctrl+C handler calls it), or to the number of
+    the batch whose run failed under ``on_error='raise'`` (:meth:`stop_after`): batches handed
+    out before it finish, as a serial sweep finishes the runs before a failing one; later
+    ones start no run. A word of shared memory without a lock: a worker killed while
+    reading it cannot leave anything locked (a ``multiprocessing.Event`` has a lock inside).
     """
 
     def __init__(self) -> None:
-        self._value = mp.RawValue("b", 0)
+        self._limit = mp.RawValue("q", _NO_LIMIT)
 
     def set(self) -> None:
-        self._value.value = 1
+        """Stop every batch before its next run."""
+        self._limit.value = -1
 
-    def is_set(self) -> bool:
-        return bool(self._value.value)
+    def stop_after(self, number: int) -> None:
+        """Batches numbered above ``number`` start no further run."""
+        self._limit.value = min(self._limit.value, number)
+
+    def allows(self, number: int) -> bool:
+        """Whether batch ``number`` may start its next run."""
+        return number <= self._limit.value
 
 
 @dataclass(frozen=True, slots=True)
 class PoolTask:
-    """A batch of runs for a pool worker; ``replace`` after a death (a killed writer may
-    have left part of these runs in the file)."""
+    """A batch of runs for a pool worker, numbered in the order batches are handed out;
+    ``replace`` after a death (a killed writer may have left part of these runs in the
+    file)."""
 
     tasks: tuple[RunTask, ...]
+    number: int = 0
     replace: bool = False
 
 
@@ -85,7 +101,8 @@ def pool_init(payload_bytes: bytes, lock: Any = None,
 
 def pool_handle(state: _PoolState, task: PoolTask) -> list[RunOutcome]:
     """Pool handler: run one batch with this worker's payload."""
-    stop = state.stop.is_set if state.stop is not None else None
+    flag = state.stop
+    stop = None if flag is None else (lambda: not flag.allows(task.number))
     return execute_tasks(state.payload, task.tasks, stop, task.replace)
 
 
@@ -116,7 +133,7 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask],
     """Run ``tasks`` in this process; return their outcomes (ready to be pickled).
 
     With ``stop_at_failure`` a failing run ends the batch (its outcome is the last one);
-    when ``stop()`` turns True (a graceful exit) no further run starts. A LOCK-mode pool
+    when ``stop()`` turns True (the sweep stops) no further run starts. A LOCK-mode pool
     worker stores the outcomes itself, through a RunWriter under the lock (journaling them
     first when resumable; ``replace`` rewrites what an earlier attempt left), and returns
     them without their data. If that storing raises, the error carries the outcomes that
