@@ -20,11 +20,11 @@ from pypet._version import __version__
 from pypet.execution.postproc import Call, parse_pipeline
 from pypet.log.setup import LoggingSetup
 from pypet.provenance.git import commit_config, open_repository
+from pypet.settings.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 from pypet.settings.environment import positional_settings, split_kwargs
 from pypet.settings.ini import read_experiment
 from pypet.storage.factory import make_service
 from pypet.trajectory import Trajectory
-from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 from pypet.trajectory.naming import make_unique
 from pypet.trajectory.run_table import format_time
 
@@ -224,6 +224,7 @@ class Environment:
         """Record this environment's settings under ``config.environment.<name>`` (and the
         git commit under ``config.git``)."""
         from pypet.provenance.versions import host_and_user, versions
+        from pypet.storage.hdf5.library import hdf5_version
 
         traj, settings = self._traj, self._settings
         prefix = f"config.environment.{self._name}"
@@ -239,7 +240,7 @@ class Environment:
         if script:
             entries["script"] = str(script)
         entries["host"], entries["user"] = host_and_user()
-        for name, version in versions().items():
+        for name, version in versions(HDF5=hdf5_version()).items():
             entries[f"versions.{name}"] = version
         if not traj.f_contains("config.environment", shortcuts=False):
             traj.f_add_config_group("environment",

@@ -103,7 +103,7 @@ def run_logging(idx: int, traj: Any = None) -> Any:
     """
     if not run_file_handlers():
         return _NO_LOGGING
-    from pypet.tree.names import run_name, set_name
+    from pypet.runnames import run_name, set_name
 
     if traj is not None:
         names = (traj.f_wildcard("$", idx), traj.f_wildcard("$set", idx))

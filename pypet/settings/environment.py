@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypet import constants as C
-from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
+from pypet.settings.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 
 __all__ = ["LOG_CONFIG_NOT_GIVEN", "EnvironmentSettings", "positional_settings", "split_kwargs"]
 

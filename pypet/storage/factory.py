@@ -19,6 +19,7 @@ __all__ = ["BACKENDS", "make_service"]
 BACKENDS = {
     "hdf5": "pypet.storage.hdf5.service:HDF5StorageService",
     "lazy": "pypet.storage.null:LazyStorageService",
+    "memory": "pypet.storage.memory:MemoryStorageService",
 }
 
 

@@ -1,8 +1,8 @@
 """Small, picklable records that cross the boundary between the tree and a storage backend.
 
 A backend never sees tree objects while writing: the trajectory turns nodes into records
-(:func:`leaf_record`, :func:`group_record`), so a record can also travel from a worker
-process to the one writer.
+(:mod:`pypet.trajectory.to_records`), so a record can also travel from a worker process to
+the one writer.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ __all__ = [
     "RunInfo",
     "RunOutcome",
     "TrajectoryImage",
-    "group_record",
-    "leaf_record",
 ]
 
 
@@ -42,7 +40,11 @@ class LeafRecord:
 
 @dataclass(frozen=True, slots=True)
 class GroupRecord:
-    """One group: its place, class name, comment and annotations."""
+    """One group: its place, class name, comment and annotations.
+
+    ``class_name`` is empty for the standard group of the branch (loading recreates it from
+    the branch); it names the class of any other group.
+    """
 
     full_name: str
     class_name: str
@@ -141,29 +143,6 @@ class RunInfo:
     hexsha: np.ndarray  #: the environment's short hexsha per run (bytes, ``S7``)
     failed: np.ndarray  #: int8, 1 = the last attempt raised
     errors: dict[int, tuple[str, str]] = field(default_factory=dict)
-
-
-def _annotations(node: Any) -> dict[str, Any] | None:
-    ann = node._annotations
-    return None if ann is None or not len(ann) else ann.f_to_dict(copy=True)
-
-
-def leaf_record(leaf: Any) -> LeafRecord:
-    """Turn a leaf into a :class:`LeafRecord` (calls its ``_store()``)."""
-    return LeafRecord(
-        leaf._full_name,
-        type(leaf).__name__,
-        leaf._comment,
-        _annotations(leaf),
-        leaf._store(),
-        leaf._is_parameter,
-        leaf._store_flags() or {},
-    )
-
-
-def group_record(group: Any) -> GroupRecord:
-    """Turn a group into a :class:`GroupRecord`."""
-    return GroupRecord(group._full_name, type(group).__name__, group._comment, _annotations(group))
 
 
 @dataclass(slots=True)

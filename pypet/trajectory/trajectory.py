@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pypet._version import __version__
+from pypet.settings.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory import copying, exploration, presetting
-from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory.dynamic_imports import DynamicImports
 from pypet.trajectory.groups import (
     BRANCH_GROUP_CLASSES,

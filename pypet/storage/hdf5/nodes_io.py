@@ -8,7 +8,6 @@ Values are encoded by :mod:`.codec`.
 from __future__ import annotations
 
 import json
-import warnings
 from typing import Any
 
 import tables
@@ -24,15 +23,10 @@ from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
 
 __all__ = ["NodeWriter", "PICKLE_KEY", "is_compact", "item_order"]
 
-warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
-
 #: item of Pickle* leaves that carries the pickle protocol (not stored as an item)
 PICKLE_KEY = C.PICKLE_PROTOCOL_KEY
 #: prefix of a leaf being rewritten; a leading underscore is never a tree name
 _TMP = "_pypet_tmp_"
-
-_DEFAULT_GROUP_CLASSES = {"NNGroupNode", "Trajectory", "ParameterGroup", "DerivedParameterGroup",
-                          "ConfigGroup", "ResultGroup"}
 
 
 def is_compact(node: tables.Node) -> bool:
@@ -95,7 +89,7 @@ class NodeWriter:
         attrs = group._v_attrs
         if record.comment and (overwrite or NODE.COMMENT not in attrs):
             attrs[NODE.COMMENT] = record.comment
-        if record.class_name not in _DEFAULT_GROUP_CLASSES and NODE.GROUP not in attrs:
+        if record.class_name and NODE.GROUP not in attrs:
             attrs[NODE.GROUP] = record.class_name
         write_annotations(attrs, record.annotations, overwrite)
 

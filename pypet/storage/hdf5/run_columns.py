@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import tables
 
+from pypet.runnames import is_run_name, is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, write_rows
 from pypet.storage.records import LeafRecord
-from pypet.tree.names import is_run_name, is_set_name, run_index_of, run_name, set_name
 
 __all__ = ["RunColumns", "name_from_template", "template_of"]
 

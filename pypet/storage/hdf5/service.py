@@ -17,7 +17,7 @@ import tables
 
 from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5 import files, loading
-from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.hdf5.ptutil import get_child, names_as_given
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
@@ -184,18 +184,21 @@ class HDF5StorageService(StorageService):
 
     @contextlib.contextmanager
     def _open(self, mode: str) -> Iterator[tables.File]:
-        if self._h5 is not None:
-            yield self._h5
-            self._h5.flush()
-            return
-        h5 = self._open_checked(mode)
-        try:
-            yield h5
-            if mode != "r":
-                h5.flush()
-        finally:
-            self._trajectories = {}
-            h5.close()
+        """The session's handle or the file opened for this call; writes (``mode='a'``)
+        create nodes with the tree's names as given."""
+        with names_as_given() if mode != "r" else contextlib.nullcontext():
+            if self._h5 is not None:
+                yield self._h5
+                self._h5.flush()
+                return
+            h5 = self._open_checked(mode)
+            try:
+                yield h5
+                if mode != "r":
+                    h5.flush()
+            finally:
+                self._trajectories = {}
+                h5.close()
 
     def _trajectory_file(self, h5: tables.File, traj_name: str) -> TrajectoryFile:
         tfile = self._trajectories.get(traj_name)
@@ -310,7 +313,8 @@ class HDF5StorageService(StorageService):
                         f"{backup_filename!r} already holds a trajectory {traj_name!r}; choose "
                         "another backup_filename."
                     )
-                group._f_copy(newparent=target.root, recursive=True)
+                with names_as_given():
+                    group._f_copy(newparent=target.root, recursive=True)
             finally:
                 target.close()
         return backup_filename

@@ -11,6 +11,7 @@ import numpy as np
 import tables
 
 from pypet.errors import DataNotInStorageError, existing_trajectory_message
+from pypet.runnames import run_index_of
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
@@ -25,11 +26,9 @@ from pypet.storage.records import (
     RunOutcome,
     TrajectoryImage,
 )
-from pypet.tree.names import run_index_of
 
 __all__ = ["TrajectoryFile", "write_records"]
 
-_PLAIN_GROUPS = ("ResultGroup", "DerivedParameterGroup", "NNGroupNode")
 
 
 class TrajectoryFile:
@@ -184,11 +183,11 @@ def _needs_node(group: GroupRecord) -> bool:
     Groups inside a run (``results.runs.run_00000007``, ``...run_00000007.grp``) are
     implied by their leaves; writing them for every run would cost one HDF5 group per run
     even when all its results live in the run table. They get a node only when they carry
-    something: a comment, annotations or a custom class.
+    something: a comment, annotations or a class other than the standard group.
     """
     if template_of(group.full_name) is None:
         return True
-    return bool(group.comment or group.annotations or group.class_name not in _PLAIN_GROUPS)
+    return bool(group.comment or group.annotations or group.class_name)
 
 
 def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode,
