@@ -116,7 +116,9 @@ class StorageService(ABC):
 
         ``length`` is the trajectory's number of runs now (it grows with expansion).
         ``replace=True`` rewrites items the runs already have in storage (resume replays
-        outcomes that may be half-written there); otherwise stored items stay.
+        outcomes that may be half-written there). Without it the runs are new to storage:
+        the one writer stores each run once, so a backend need not look for items stored
+        before (what it does with them is unspecified).
         """
 
     # --- loading and deleting -----------------------------------------------------------------
