@@ -67,3 +67,22 @@ def test_importing_any_module_changes_no_global_state():
                             timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("imported")
+
+
+def test_every_exception_is_defined_in_pypet_errors():
+    """pypet.errors is the one home of pypet's exception classes."""
+    import importlib
+    import pkgutil
+
+    import pypet
+
+    elsewhere = []
+    for info in pkgutil.walk_packages(pypet.__path__, "pypet."):
+        if info.name in ("pypet.__main__", "pypet.storage.testing"):
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseException) and \
+                    value.__module__ == info.name and info.name != "pypet.errors":
+                elsewhere.append(f"{info.name}.{value.__name__}")
+    assert elsewhere == []

@@ -12,8 +12,8 @@ import pickle
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from pypet.errors import ForkWithThreadsError
 from pypet.execution.procs.child import run_once
-from pypet.execution.procs.start import ForkWithThreadsError
 from pypet.execution.procs.supervisor import Supervisor
 
 __all__ = ["ProcessPerTask"]

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 import tables
 
+from pypet.errors import CodecError, LabelError
 from pypet.storage.hdf5.codec import nodes
-from pypet.storage.hdf5.codec.errors import CodecError
-from pypet.storage.hdf5.codec.labels import LabelError, decode_label, encode_label, label_problem
+from pypet.storage.hdf5.codec.labels import decode_label, encode_label, label_problem
 from pypet.storage.hdf5.codec.pdarray import values_of, values_problem, write_values
 from pypet.storage.hdf5.codec.spec import ATTR, CHILD, KIND
 
