@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
     from pypet.execution.resume_folder import ResumeFolder, Snapshot
     from pypet.execution.sink import OutcomeSink
-    from pypet.settings.environment import EnvironmentSettings
+    from pypet.settings.options import EnvironmentSettings
     from pypet.storage.service import StorageService
     from pypet.trajectory.trajectory import Trajectory
 
@@ -33,9 +33,10 @@ __all__ = ["ExperimentPlan", "run_experiment"]
 _log = logging.getLogger("pypet.execution.experiment")
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ExperimentPlan:
-    """What the Environment hands to the experiment loop."""
+    """What the Environment hands to the experiment loop: the trajectory, the validated
+    settings and what this call asks for (the loop never sees the Environment)."""
 
     traj: Trajectory
     settings: EnvironmentSettings
@@ -84,7 +85,7 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
         snapshot = _snapshot_bytes(state) if state.folder is not None else None
         with service.session(traj.v_name):
             # metadata and run table always; the data only with automatic storing (as pypet)
-            traj.f_store(only_init=not settings.automatic_storing)
+            traj.f_store(only_init=not settings.run.automatic_storing)
         if snapshot is not None:
             state.folder.write_snapshot(snapshot)  # type: ignore[union-attr]
     journal = state.folder.journal() if state.folder is not None else None
@@ -123,11 +124,11 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
 
 def _folder(plan: ExperimentPlan) -> ResumeFolder | None:
     settings = plan.settings
-    if not settings.resumable:
+    if not settings.resume.resumable:
         return None
     from pypet.execution.resume_folder import ResumeFolder
 
-    folder = ResumeFolder(settings.resume_folder, plan.traj.v_name, settings.resume_fsync)
+    folder = ResumeFolder(settings.resume.resume_folder, plan.traj.v_name, settings.resume.resume_fsync)
     if plan.resume is None:
         folder.prepare_new(plan.env_name)
     else:
@@ -147,7 +148,7 @@ def _snapshot_bytes(state: _State) -> bytes:
 
 def _pending(state: _State, next_idx: int) -> list[int]:
     plan = state.plan
-    if state.run is None or not plan.settings.do_single_runs:
+    if state.run is None or not plan.settings.run.do_single_runs:
         return []
     # resuming and re-running failed runs look at every run, not only from current_idx on
     start = 0 if plan.resume is not None or state.only_failed else next_idx
@@ -157,7 +158,7 @@ def _pending(state: _State, next_idx: int) -> list[int]:
 def _round(state: _State, indices: list[int], journal: JournalWriter | None) -> Round:
     plan = state.plan
     on_idle = None
-    if plan.settings.immediate_postproc and state.postproc is not None:
+    if plan.settings.parallel.immediate_postproc and state.postproc is not None:
         def on_idle(sink: OutcomeSink, locked: StorageService | None) -> list[int]:
             return _immediate_post_process(state, sink, locked)
 
@@ -258,7 +259,7 @@ def _finalize(state: _State, start: float) -> None:
             node.f_unlock()
             node.f_set(value)
             changed.append(node)
-    traj.f_store(only_init=not plan.settings.automatic_storing)
+    traj.f_store(only_init=not plan.settings.run.automatic_storing)
     if changed:
         traj.f_store_items(changed, overwrite=True)
     traj.v_storage_service.finalize()
@@ -277,4 +278,4 @@ def _close_folder(state: _State) -> None:
                      state.folder)
         return
     assert state.folder is not None
-    state.folder.finish(settings.delete_resume)
+    state.folder.finish(settings.resume.delete_resume)

@@ -41,6 +41,11 @@ def make_service(storage_service: Any = None, trajectory: Any = None,
         return None, kwargs
     if storage_service is None or storage_service is True:
         filename = kwargs.get("filename")
+        if filename is not None and not isinstance(filename, (str, os.PathLike)):
+            raise TypeError(
+                f"filename must be a path (a str or os.PathLike), got {filename!r}; e.g. "
+                "filename='hdf5/experiment.hdf5'."
+            )
         if filename is not None:
             ext = os.path.splitext(os.fspath(filename))[1].lower()
             if ext and ext not in HDF5_EXTENSIONS:
