@@ -53,7 +53,8 @@ class Environment:
     run without computing or writing anything. See ``doc/studies.md``.
     """
 
-    def __init__(self, trajectory: Any = _NOT_GIVEN, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, trajectory: str | Trajectory = _NOT_GIVEN, *args: Any,
+                 **kwargs: Any) -> None:
         if trajectory is not _NOT_GIVEN:
             kwargs = {**positional_settings((trajectory, *args)), **kwargs}
         ini = None

@@ -28,11 +28,12 @@ def open_snapshot(settings: EnvironmentSettings, name: str,
                   resume_folder: str | None) -> tuple[Snapshot, EnvironmentSettings]:
     """The snapshot of experiment ``name`` and the settings to resume it with (this
     environment's, made resumable on that folder)."""
+    from pypet.execution.journal import FsyncPolicy
     from pypet.execution.resume_folder import ResumeFolder
 
     resume = settings.resume
     folder = ResumeFolder(resume_folder if resume_folder is not None else resume.resume_folder,
-                          name, resume.resume_fsync)
+                          name, FsyncPolicy.of(resume.resume_fsync))
     snapshot = folder.read_snapshot()
     resumed = dataclasses.replace(resume, resumable=True, resume_folder=str(folder.base))
     return snapshot, dataclasses.replace(settings, resume=resumed)

@@ -21,7 +21,9 @@ from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, St
 from pypet.storage.service import Capabilities, LoadSink, StorageService
 
 if TYPE_CHECKING:
+    from pypet.execution.locks import SharedLock
     from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+    from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["MultiprocContext", "QueueService", "ReferenceService"]
 
@@ -104,9 +106,9 @@ class MultiprocContext:
     the ``with`` block) restores the service and raises any error the writer met.
     """
 
-    def __init__(self, trajectory: Any, wrap_mode: str = C.MULTIPROC_MODE_LOCK,
+    def __init__(self, trajectory: Trajectory, wrap_mode: str = C.MULTIPROC_MODE_LOCK,
                  full_copy: bool | None = None, manager: Any = None, use_manager: bool = True,
-                 lock: Any = None, queue: Any = None, queue_maxsize: int = 0, port: Any = None,
+                 lock: SharedLock | None = None, queue: Any = None, queue_maxsize: int = 0, port: Any = None,
                  timeout: float | None = None, gc_interval: int | None = None,
                  log_config: Any = None, log_stdout: bool = False,
                  graceful_exit: bool = False) -> None:

@@ -27,9 +27,12 @@ from pypet.execution.sink import OutcomeSink
 from pypet.execution.wrap import LockedService
 from pypet.log.setup import current_worker_spec
 from pypet.storage.run_writer import RunWriter
+from pypet.trajectory.persistence import service_of
 
 if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
+    from pypet.execution.locks import SharedLock
+    from pypet.execution.sigint import GracefulExit
     from pypet.settings.options import EnvironmentSettings
     from pypet.storage.service import StorageService
     from pypet.trajectory.trajectory import Trajectory
@@ -71,7 +74,7 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
     Values come in finishing order; failed runs are in ``sink.failures``. Under
     ``on_error='raise'`` the first failure is raised after everything finished is stored.
     """
-    service = traj.v_storage_service
+    service = service_of(traj)
     store = settings.run.automatic_storing
     parallel = settings.parallel.multiproc or settings.parallel.executor is not None
     # LOCK: workers hold the real service under a lock, also without automatic storing, so
@@ -83,7 +86,7 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
     workers_write = locked and not forked
     writer = None
     if not workers_write:
-        writer_service = LockedService(service, lock) if locked else service
+        writer_service = LockedService(service, lock) if lock is not None else service
         writer = RunWriter(writer_service, traj.v_name, len(traj), journal=job.journal,
                            replace=job.replace)
     options = RunOptions(
@@ -117,11 +120,11 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
 
 
 def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink: OutcomeSink,
-              options: RunOptions, lock: Any, stop: Any) -> None:
+              options: RunOptions, lock: SharedLock | None, stop: GracefulExit) -> None:
     indices = job.indices
     args, kwargs = job.args_for(indices[0]) if job.constant_args and indices else ((), {})
     payload = WorkerPayload(traj, job.func, args, kwargs, job.hexsha, options, len(traj),
-                            service=traj.v_storage_service if lock is not None else None,
+                            service=service_of(traj) if lock is not None else None,
                             journal=job.journal if options.worker_writes else None,
                             log_spec=current_worker_spec())
     if settings.parallel.executor is not None:
@@ -148,7 +151,7 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
             hook = job.on_idle
 
             def on_idle() -> Sequence[int]:
-                return hook(sink, LockedService(traj.v_storage_service, lock)
+                return hook(sink, LockedService(service_of(traj), lock)
                             if lock is not None else None)
 
         run_forked(indices, job.args_for, sink, payload, settings.parallel.ncores, lock, caps, stop,

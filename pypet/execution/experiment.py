@@ -19,6 +19,7 @@ from pypet.execution.dispatch import Round, execute
 from pypet.execution.postproc import Call, parse_postproc_return
 from pypet.execution.run_args import RunArgs
 from pypet.trajectory.experiment_api import pending_runs, prepare_experiment, wildcard_entries
+from pypet.trajectory.persistence import service_of
 
 if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
@@ -73,7 +74,7 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
         if not traj.f_contains(f"{branch}.runs", shortcuts=False):
             traj.f_add_group(f"{branch}.runs")
     state = _State(plan, run, args, postproc, _folder(plan), [], only_failed=plan.only_failed)
-    service: StorageService = traj.v_storage_service
+    service = service_of(traj)
     start = time.time()
     if plan.resume is not None:
         from pypet.execution.recovery import restore
@@ -123,12 +124,14 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
 
 
 def _folder(plan: ExperimentPlan) -> ResumeFolder | None:
-    settings = plan.settings
-    if not settings.resume.resumable:
+    resume = plan.settings.resume
+    if not resume.resumable:
         return None
+    from pypet.execution.journal import FsyncPolicy
     from pypet.execution.resume_folder import ResumeFolder
 
-    folder = ResumeFolder(settings.resume.resume_folder, plan.traj.v_name, settings.resume.resume_fsync)
+    folder = ResumeFolder(resume.resume_folder, plan.traj.v_name,
+                          FsyncPolicy.of(resume.resume_fsync))
     if plan.resume is None:
         folder.prepare_new(plan.env_name)
     else:
@@ -167,7 +170,7 @@ def _round(state: _State, indices: list[int], journal: JournalWriter | None) -> 
                  replace=plan.resume is not None, on_idle=on_idle)
 
 
-def _none(traj: Any) -> None:
+def _none(traj: Trajectory) -> None:
     return None
 
 
@@ -181,7 +184,7 @@ def _post_process(state: _State, results: list[tuple[int, Any]],
     traj, postproc, args = state.plan.traj, state.postproc, state.args
     assert postproc is not None
     traj.f_restore_default()
-    with traj.v_storage_service.session(traj.v_name):
+    with service_of(traj).session(traj.v_name):
         traj.f_store(only_init=True)  # the run table is on disk before post-processing
     length = len(traj)  # before: post-processing may also call traj.f_expand itself
     given = sorted(results, key=lambda pair: pair[0]) if sort else list(results)
@@ -198,7 +201,7 @@ def _post_process(state: _State, results: list[tuple[int, Any]],
             postproc.kwargs = expansion.postproc_kwargs
     if len(traj) == length:
         return False
-    with traj.v_storage_service.session(traj.v_name):
+    with service_of(traj).session(traj.v_name):
         traj.f_store(only_init=True)
     return True
 
@@ -218,7 +221,7 @@ def _immediate_post_process(state: _State, sink: OutcomeSink,
     traj = state.plan.traj
     sink.flush()  # what finished is in the file before post-processing looks
     length = len(traj)
-    service = traj.v_storage_service
+    service = service_of(traj)
     if locked is not None:
         traj.v_storage_service = locked  # run processes write under the lock meanwhile
     try:
@@ -262,7 +265,7 @@ def _finalize(state: _State, start: float) -> None:
     traj.f_store(only_init=not plan.settings.run.automatic_storing)
     if changed:
         traj.f_store_items(changed, overwrite=True)
-    traj.v_storage_service.finalize()
+    service_of(traj).finalize()
     incomplete = len(pending_runs(traj))
     if incomplete:
         _log.error("%d runs of %s did not complete.", incomplete, traj.v_name)

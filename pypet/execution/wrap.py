@@ -16,6 +16,7 @@ from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, St
 from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageService
 
 if TYPE_CHECKING:
+    from pypet.execution.locks import SharedLock
     from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
 
 __all__ = ["DeferredService", "LockedService"]
@@ -27,13 +28,17 @@ class LockedService(StorageService):
     Settings of the wrapped service (``filename``, ``complevel`` ...) read through.
     """
 
-    def __init__(self, service: StorageService, lock: Any) -> None:
+    def __init__(self, service: StorageService, lock: SharedLock) -> None:
         self._service, self._lock = service, lock
         # what the wrapped service can do, now safe for several processes
         self.capabilities = Capabilities(  # type: ignore[misc]
             multiproc_safe=True, run_table=service.capabilities.run_table,
             loads=service.capabilities.loads)
         self.config_group = service.config_group  # type: ignore[misc]
+
+    @property
+    def location(self) -> str:
+        return self._service.location
 
     @property
     def wrapped(self) -> StorageService:

@@ -122,7 +122,7 @@ def _progress(value: Any) -> tuple[float, str, int] | None:
     if isinstance(value, str):
         return (5.0, value, logging.INFO)
     if isinstance(value, tuple) and 1 <= len(value) <= 3:
-        step, logger, level = (*value, *_DEFAULT_PROGRESS[len(value):])
+        step, logger, level = (*value, *_DEFAULT_PROGRESS[len(value):])  # type: ignore[misc]
         if not 0 < float(step) <= 100:
             raise ValueError(f"report_progress step must be in (0, 100], got {step!r}.")
         return (float(step), str(logger), int(level))

@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from pypet.constants import HDF5_EXTENSIONS
-from pypet.storage.service import StorageService
+from pypet.storage.service import AttachedTrajectory, StorageService
 
 __all__ = ["BACKENDS", "make_service"]
 
@@ -28,7 +28,12 @@ def _load(path: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
-def make_service(storage_service: Any = None, trajectory: Any = None,
+#: what ``storage_service=`` may be: an instance, a class, a name or dotted path, True/None
+ServiceChoice = StorageService | type[StorageService] | str | bool | None
+
+
+def make_service(storage_service: ServiceChoice = None,
+                 trajectory: AttachedTrajectory | None = None,
                  **kwargs: Any) -> tuple[StorageService | None, dict[str, Any]]:
     """Return ``(service, unused keywords)``.
 

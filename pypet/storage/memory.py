@@ -81,6 +81,10 @@ def _items(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != PICKLE_PROTOCOL_KEY}
 
 
+def _copied(annotations: dict[str, Any] | None) -> dict[str, Any]:
+    return copy.deepcopy(annotations) if annotations else {}
+
+
 def _depth(full_name: str) -> int:
     return full_name.count(".") + 1 if full_name else 0
 
@@ -99,6 +103,11 @@ class MemoryStorageService(StorageService):
 
     def __getstate__(self) -> dict[str, Any]:
         return {"_trajectories": {}, "_detached": True}  # the data never travels
+
+    @property
+    def location(self) -> str:
+        """``'<memory>'``: this process's memory."""
+        return "<memory>"
 
     def trajectory_names(self) -> list[str]:
         """Names of the stored trajectories, oldest first."""
@@ -129,7 +138,7 @@ class MemoryStorageService(StorageService):
         self._check_attached()
         first = image.name not in self._trajectories
         if not first and image.is_new:
-            raise RuntimeError(existing_trajectory_message("<memory>", image.name))
+            raise RuntimeError(existing_trajectory_message(self.location, image.name))
         if first:
             self._trajectories[image.name] = _Stored(meta={}, nodes={"": _Node("", "", {})})
         stored = self._trajectories[image.name]
@@ -139,7 +148,7 @@ class MemoryStorageService(StorageService):
             stored.explored = list(image.explored_names)
             for record in image.changed:  # changed ranges are rewritten by every store
                 stored.nodes[record.full_name] = _Node(
-                    record.class_name, record.comment, copy.deepcopy(record.annotations) or {},
+                    record.class_name, record.comment, _copied(record.annotations),
                     copy.deepcopy(record.data))
             if image.run_info is not None:
                 self._write_info(stored, image.run_info)
@@ -242,7 +251,7 @@ class MemoryStorageService(StorageService):
             assert node.data is not None
             node.data.update(data)
             node.comment = record.comment
-            node.annotations = copy.deepcopy(record.annotations) or {}
+            node.annotations = _copied(record.annotations)
             return
         if node is not None and overwrite.items:
             assert node.data is not None
@@ -252,7 +261,7 @@ class MemoryStorageService(StorageService):
                 node = None
         if node is None:
             stored.nodes[record.full_name] = _Node(
-                record.class_name, record.comment, copy.deepcopy(record.annotations) or {},
+                record.class_name, record.comment, _copied(record.annotations),
                 data)
             return
         assert node.data is not None

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
         TrajectoryImage,
     )
 
-__all__ = ["Capabilities", "LoadModes", "LoadSink", "RunTableData", "StorageService"]
+__all__ = ["AttachedTrajectory", "Capabilities", "LoadModes", "LoadSink", "RunTableData",
+           "StorageService"]
 
 #: what :meth:`StorageService.read_run_table` returns: ``{'length': n, 'columns': {name:
 #: (role, values)}, 'present': {template: mask}, 'explored': [names]}`` (see the HDF5 backend)
@@ -50,6 +51,19 @@ class Capabilities:
     run_table: bool = False
     #: loading and deleting work (False for services that forward stores to a writer)
     loads: bool = True
+
+
+class AttachedTrajectory(Protocol):
+    """What a backend may ask of the trajectory it serves: its name and its service slot."""
+
+    @property
+    def v_name(self) -> str: ...
+
+    @property
+    def v_storage_service(self) -> StorageService | None: ...
+
+    @v_storage_service.setter
+    def v_storage_service(self, service: StorageService | None) -> None: ...
 
 
 class LoadSink(Protocol):
@@ -84,6 +98,11 @@ class StorageService(ABC):
         """Constructor keywords the service factory may pass (``trajectory`` included if
         the constructor takes the trajectory it serves)."""
         return frozenset()
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages (a file name; the class name by default)."""
+        return type(self).__name__
 
     @property
     def is_open(self) -> bool:

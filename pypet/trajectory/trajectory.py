@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypet._version import __version__
 from pypet.settings.deprecations import TRAJECTORY_KWARGS, rename_deprecated
@@ -32,6 +32,9 @@ from pypet.tree.group import NNGroupNode
 from pypet.tree.node import NNTreeNode
 from pypet.tree.prefixed import install_aliases
 from pypet.tree.root import TreeRoot
+
+if TYPE_CHECKING:
+    from pypet.storage.service import StorageService
 
 __all__ = ["Trajectory"]
 
@@ -214,12 +217,12 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         NNTreeNode.v_comment.fset(self, comment)  # type: ignore[attr-defined]
 
     @property
-    def v_storage_service(self) -> Any:
+    def v_storage_service(self) -> StorageService | None:
         """The storage service (None until the Environment or the user sets one)."""
         return self._storage_service
 
     @v_storage_service.setter
-    def v_storage_service(self, service: Any) -> None:
+    def v_storage_service(self, service: StorageService | None) -> None:
         self._storage_service = service
 
     @property

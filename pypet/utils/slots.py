@@ -46,7 +46,8 @@ class HasSlots:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(getattr(self, "__dict__", ()))
-        for name in slot_names(type(self)):
+        cls: type = type(self)
+        for name in slot_names(cls):
             try:
                 state[name] = getattr(self, name)
             except AttributeError:  # an unset slot stays unset

@@ -83,7 +83,9 @@ class ProcessPerTask(Supervisor):
             if self._may_start is not None and not self._may_start(self.busy):
                 self._blocked = True
                 return
-            key, (func, args, kwargs) = self._book.take()
+            task = self._book.take()
+            assert task is not None  # the book has waiting tasks
+            key, (func, args, kwargs) = task
             try:
                 child = self._start_child(run_once, (func, args, kwargs, self._niceness))
             except ForkWithThreadsError:

@@ -74,6 +74,7 @@ def find_trajectory(h5: tables.File, name: str | None, index: int | None,
     else:
         if not names:
             raise _no_trajectory(h5)
+        assert index is not None
         try:
             group = h5.root._v_children[names[index]]
         except IndexError:

@@ -216,8 +216,7 @@ class NodeWriter:
         """STORE_DATA on a stored leaf: write only items that are not in the file yet."""
         if is_compact(node):
             present = str(node._v_attrs[NODE.ITEM]) if NODE.ITEM in node._v_attrs else name
-            new = {k: v for k, v in items.items() if k != present}
-            if not new:
+            if not any(k != present for k in items):
                 return
             node = self._expand_compact(parent, node, name, present)
         new = [item for item in items if item not in node._v_children]

@@ -22,7 +22,13 @@ from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
 from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
-from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageService
+from pypet.storage.service import (
+    AttachedTrajectory,
+    Capabilities,
+    LoadSink,
+    RunTableData,
+    StorageService,
+)
 
 __all__ = ["HDF5StorageService"]
 
@@ -63,7 +69,7 @@ class HDF5StorageService(StorageService):
     config_group = "config.hdf5"
 
     def __init__(self, filename: str | os.PathLike | None = None, file_title: str | None = None,
-                 overwrite_file: bool = False, trajectory: Any = None,
+                 overwrite_file: bool = False, trajectory: AttachedTrajectory | None = None,
                  allow_pickle: bool = True, **settings: Any) -> None:
         unknown = set(settings) - set(HDF5Settings.field_names())
         if unknown:
@@ -92,7 +98,7 @@ class HDF5StorageService(StorageService):
         return frozenset({"filename", "file_title", "overwrite_file", "trajectory",
                           "allow_pickle", *HDF5Settings.field_names()})
 
-    def attach(self, trajectory: Any) -> None:
+    def attach(self, trajectory: AttachedTrajectory) -> None:
         """Become ``trajectory``'s service.
 
         The settings are recorded under ``config.hdf5`` when the trajectory is first stored
@@ -122,6 +128,11 @@ class HDF5StorageService(StorageService):
     def filename(self, value: str) -> None:
         self._filename = files.resolve_filename(value, None)
         self._checked = False
+
+    @property
+    def location(self) -> str:
+        """The HDF5 file."""
+        return self._filename
 
     @property
     def allow_pickle(self) -> bool:

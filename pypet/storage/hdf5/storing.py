@@ -198,7 +198,8 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode
         return template is not None and store_data == StoreMode.NOTHING
     if tfile.writer.exists(record.full_name):
         return False  # stored as nodes before: keep it there
-    idx = run_index_of(record.full_name)  # not None: the name has a template
+    idx = run_index_of(record.full_name)
+    assert idx is not None  # the name has a template, so it names a run
     columns = tfile.columns
     if not columns.is_present(template, idx):
         return columns.add(idx, template, record)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["CHECKS", "READERS", "WRITERS"]
 
 
-def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame):
+def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.FRAME)
     w.write(group, CHILD.INDEX, frame.index)
     w.write(group, CHILD.COLUMNS, frame.columns)
@@ -39,7 +39,7 @@ def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame
     return group
 
 
-def _write_series(w: Writer, parent: tables.Group, name: str, series: pd.Series):
+def _write_series(w: Writer, parent: tables.Group, name: str, series: pd.Series) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.SERIES)
     w.write(group, CHILD.SERIES_INDEX, series.index)
     write_values(w, group, CHILD.VALUES, values_of(series))

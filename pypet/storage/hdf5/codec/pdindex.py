@@ -48,14 +48,14 @@ def read_name(node: tables.Node) -> Any:
     return decode_label(nodes.read_json(node, ATTR.NAME))
 
 
-def _write_range(w: Writer, parent: tables.Group, name: str, index: pd.RangeIndex):
+def _write_range(w: Writer, parent: tables.Group, name: str, index: pd.RangeIndex) -> tables.Node:
     bounds = np.array([index.start, index.stop, index.step], dtype=np.int64)
     node = nodes.write_array(w, parent, name, bounds, KIND.RANGE_INDEX)
     write_name(w, node, index.name)
     return node
 
 
-def _write_multi(w: Writer, parent: tables.Group, name: str, index: pd.MultiIndex):
+def _write_multi(w: Writer, parent: tables.Group, name: str, index: pd.MultiIndex) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.MULTI_INDEX)
     try:
         names = [encode_label(level_name) for level_name in index.names]
@@ -68,7 +68,7 @@ def _write_multi(w: Writer, parent: tables.Group, name: str, index: pd.MultiInde
     return group
 
 
-def _write_index(w: Writer, parent: tables.Group, name: str, index: pd.Index):
+def _write_index(w: Writer, parent: tables.Group, name: str, index: pd.Index) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.INDEX)
     write_values(w, group, CHILD.VALUES, values_of(index))
     write_name(w, group, index.name)
