@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from pypet.tree.node import NNLeafNode
+from pypet.tree.printing import node_str
 from pypet.utils.slots import HasSlots
 
 __all__ = ["BaseParameter"]
@@ -203,11 +204,14 @@ class BaseParameter(HasSlots, NNLeafNode):
         return not self.f_is_empty()
 
     def __str__(self) -> str:
-        comment = f", `{self.v_comment}`" if self.v_comment else ""
-        value = self.f_val_to_str()
-        return f"<{type(self).__name__}> {self.v_full_name} (len:{len(self)}{comment})" + (
-            f": {value}" if value else ""
-        )
+        """pypet's form: ``Parameter parameters.x (len:3, `comment`): 1``."""
+        details = [f"len:{self.f_get_range_length()}" if self.f_has_range() else "",
+                   f"`{self.v_comment}`" if self.v_comment else ""]
+        value = "" if self.f_is_empty() else self.f_val_to_str()
+        return node_str(self.f_get_class_name(), self.v_full_name, details, value)
+
+    def __repr__(self) -> str:
+        return f"<{self}>"
 
     # --- abstract API -----------------------------------------------------------------------
     def f_set(self, data: Any) -> None:  # pragma: no cover - abstract

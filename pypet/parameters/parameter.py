@@ -22,7 +22,10 @@ from pypet.parameters.base import (
 )
 from pypet.utils.slots import HasSlots
 
-__all__ = ["Parameter"]
+__all__ = ["NO_VALUE", "Parameter"]
+
+#: what ``f_val_to_str`` says for an empty parameter (pypet 0.7's wording)
+NO_VALUE = "No Evaluation possible (yet)!"
 
 _ARRAY_TYPES = (np.ndarray, np.matrix)
 
@@ -163,8 +166,8 @@ class Parameter(BaseParameter):
         return list(self._explored_range) if copy else self._explored_range
 
     def f_val_to_str(self) -> str:
-        """Return the repr of the current value ('' if empty) without locking."""
-        return "" if self._default is _EMPTY else repr(self._data)
+        """Return the repr of the current value without locking (a note if empty)."""
+        return NO_VALUE if self._default is _EMPTY else repr(self._data)
 
     def f_empty(self) -> None:
         """Remove value and range (ParameterLockedException if locked)."""

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from pypet.tree.node import NNLeafNode
+from pypet.tree.printing import node_str
 from pypet.utils.slots import HasSlots
 
 __all__ = ["BaseResult", "find_unsupported"]
@@ -93,8 +94,9 @@ class BaseResult(HasSlots, NNLeafNode):
         super().__init__(full_name, comment, is_parameter=False)
 
     def __str__(self) -> str:
-        comment = f" (`{self.v_comment}`)" if self.v_comment else ""
-        value = self.f_val_to_str()
-        return f"<{type(self).__name__}> {self.v_full_name}{comment}" + (
-            f": {value}" if value else ""
-        )
+        """pypet's form: ``Result results.z (`comment`): z=1, w=2``."""
+        return node_str(self.f_get_class_name(), self.v_full_name,
+                        [f"`{self.v_comment}`" if self.v_comment else ""], self.f_val_to_str())
+
+    def __repr__(self) -> str:
+        return f"<{self}>"

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from pypet.results.base import BaseResult, find_unsupported, short_repr
+from pypet.results.base import BaseResult, find_unsupported
 from pypet.tree.names import check_name
+from pypet.tree.printing import repr_prefix
 
 __all__ = ["Result"]
 
@@ -160,9 +161,17 @@ class Result(BaseResult):
         return len(self._items) == 1 and self.v_name in self._items
 
     def f_val_to_str(self) -> str:
-        """Return ``name=repr(value), ...`` cut to 64 characters."""
-        text = ", ".join(f"{key}={short_repr(value)}" for key, value in self._items.items())
-        return text if len(text) <= _MAX_VAL_STR else text[: _MAX_VAL_STR - 3] + "..."
+        """Return ``name=repr(value), ...`` cut to 64 characters (as pypet 0.7 cuts it)."""
+        parts = []
+        length = 0
+        for key, value in self._items.items():
+            part = f"{key}={repr_prefix(value, _MAX_VAL_STR)}, "
+            parts.append(part)
+            length += len(part)
+            if length > _MAX_VAL_STR:
+                break
+        text = "".join(parts)
+        return text[: _MAX_VAL_STR - 3] + "..." if len(text) > _MAX_VAL_STR else text[:-2]
 
     # --- storage ----------------------------------------------------------------------------
     def _store(self) -> dict[str, Any]:

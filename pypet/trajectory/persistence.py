@@ -202,8 +202,12 @@ def _make_new(traj: Trajectory) -> None:
 
 def load_items(traj: Trajectory, items: Iterable[Any], load_data: int = C.LOAD_DATA,
                load_only: Any = None, load_except: Any = None, only_empties: bool = False,
-               recursive: bool = False, max_depth: int | None = None) -> int:
-    """``f_load_items`` / ``f_load_child``: (re)load chosen nodes; return how many."""
+               recursive: bool = False, max_depth: int | None = None,
+               warn_missing: bool = True) -> int:
+    """``f_load_items`` / ``f_load_child``: (re)load chosen nodes; return how many.
+
+    ``warn_missing=False`` is for callers that probe (auto-loading tries several paths).
+    """
     if not traj._stored:
         raise TypeError("The trajectory was never stored or loaded; nothing to load items from.")
     if isinstance(load_only, str):
@@ -234,7 +238,7 @@ def load_items(traj: Trajectory, items: Iterable[Any], load_data: int = C.LOAD_D
     loader = TreeLoader(traj)
     found = service_of(traj).load_records(loader, traj.v_name, names, load_data, recursive,
                                           max_depth, load_only, load_except)
-    if not found:
+    if not found and warn_missing:
         _log.warning("None of %s was found in the storage.", names)
     loader.finish()
     return found

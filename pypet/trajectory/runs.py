@@ -115,6 +115,21 @@ def parameter_summary(traj: Trajectory, idx: int) -> str:
     return ", ".join(parts)
 
 
+def _named(traj: Trajectory, name: str, with_links: bool) -> list[tuple[str, Any]]:
+    """``(full name, node)`` of every node called ``name``, and of links called so."""
+    found = list((traj._index.get(name) or {}).items())
+    if with_links and traj._link_count:
+        for target_name, sources in traj._links_to.items():
+            target = None
+            for parent_name, link_name in sources:
+                if link_name == name:
+                    if target is None:
+                        target = traj.f_get(target_name, shortcuts=False)
+                    found.append((f"{parent_name}.{link_name}" if parent_name else link_name,
+                                  target))
+    return found
+
+
 def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
                   use_indices: bool = False, fast_access: bool = False, with_links: bool = True,
                   shortcuts: bool = True, max_depth: int | None = None,
@@ -125,7 +140,7 @@ def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
     """
     components = traj._translate(name)
     hits: dict[str, Any] = {}
-    for full_name, node in (traj._index.get(components[-1]) or {}).items():
+    for full_name, node in _named(traj, components[-1], with_links):
         parts = full_name.split(".")
         run_pos = next((i for i, p in enumerate(parts) if is_run_name(p)), None)
         if run_pos is None:

@@ -27,6 +27,7 @@ from pypet.trajectory.guards import not_in_run
 from pypet.trajectory.run_api import RunMethods
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.trajectory.storage_api import StorageMethods
+from pypet.tree import printing
 from pypet.tree.group import NNGroupNode
 from pypet.tree.node import NNTreeNode
 from pypet.tree.prefixed import install_aliases
@@ -103,8 +104,6 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         self.v_standard_parameter = Parameter
         self.v_standard_result = Result
         self.v_standard_leaf = Result
-        for branch in self._branch_names:  # the four branches always exist, as users expect
-            self.f_add_group(branch)
         self._set_storage(storage_service, storage_kwargs)
 
     def _set_storage(self, storage_service: Any, kwargs: dict[str, Any]) -> None:
@@ -286,11 +285,12 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
                      and getattr(getattr(cls, n, None), "__code__", None) is not _GUARDED_CODE]
         return names
 
-    def __repr__(self) -> str:
-        return f"<Trajectory {self._traj_name!r} (len {len(self)})>"
-
     def __str__(self) -> str:
-        return f"Trajectory {self._traj_name} ({len(self)} runs)"
+        """pypet's form: ``Trajectory name (`comment`, len:3): (parameters: <class ...>), ...``."""
+        comment = f"`{self._comment}`, " if self._comment else ""
+        during = " (during single run)" if self._is_run else ""
+        return (f"{self.f_get_class_name()}{during} {self._traj_name} "
+                f"({comment}len:{len(self)}): {printing.children_str(self)}")
 
     # --- exploration -------------------------------------------------------------------------
     @not_in_run

@@ -150,8 +150,8 @@ def assign(group: NNGroupNode, key: str, value: Any) -> None:
     """Natural-naming assignment ``group.key = value``.
 
     * a node already in the tree → a link named ``key``;
-    * a new leaf or group → added as ``key`` (an empty name is renamed to ``key``; a
-      different name puts it below a group ``key``);
+    * a new leaf or group → added as ``key`` (an empty name is renamed to ``key``; a name
+      ``key.sub.name`` adds it below a group ``key``; any other name is an error);
     * a plain value → ``f_set`` on the existing parameter, or on a result that supports
       fast access; with ``v_lazy_adding``, a new leaf ``key`` built from the value.
     """
@@ -164,7 +164,11 @@ def assign(group: NNGroupNode, key: str, value: Any) -> None:
         if not name:
             value._set_full_name(key)
         elif name != key and not name.startswith(key + "."):
-            value._set_full_name(f"{key}.{name}")
+            raise AttributeError(
+                f"The name of the new item {name!r} does not match the key {key!r}: give it "
+                f"the name {key!r} (or '' to take the key's), or a name starting with "
+                f"'{key}.'."
+            )
         if value._is_leaf:
             add_leaf(group, (value,), {}, branch=None)
         else:

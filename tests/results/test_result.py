@@ -158,9 +158,19 @@ def test_f_val_to_str_is_cut_to_64_characters():
 
 
 def test_str_shows_class_name_comment_and_items():
-    """str() reads `<Result> full.name (`comment`): items`."""
-    assert str(Result("g.r", a=1, comment="c")) == "<Result> g.r (`c`): a=1"
-    assert str(Result("g.r")) == "<Result> g.r"
+    """str() reads as in pypet 0.7: `Result full.name (`comment`): items`."""
+    assert str(Result("g.r", a=1, comment="c")) == "Result g.r (`c`): a=1"
+    assert str(Result("g.r")) == "Result g.r"
+    assert repr(Result("g.r", a=1)) == "<Result g.r: a=1>"
+
+
+def test_val_to_str_cuts_as_pypet_does():
+    """f_val_to_str joins `name=repr` and cuts to 64 characters with '...' (pypet 0.7)."""
+    res = Result("g.r", a=list(range(10**6)), b="x")
+    text = res.f_val_to_str()
+    assert len(text) == 64 and text.endswith("...")
+    assert text[:-3] == ("a=" + repr(list(range(40))))[:61]
+    assert Result("g.s", a="x" * 57).f_val_to_str() == "a=" + repr("x" * 57)  # 61 characters: not cut
 
 
 @pytest.mark.parametrize("name", ["_x", "a b", "a.b", "", "x$"])
