@@ -8,11 +8,9 @@ from typing import Any
 
 from pypet.results.base import BaseResult, find_unsupported
 from pypet.tree.names import check_name
-from pypet.tree.printing import repr_prefix
+from pypet.tree.printing import items_str
 
 __all__ = ["Result"]
-
-_MAX_VAL_STR = 64
 
 
 @cache
@@ -60,9 +58,17 @@ class Result(BaseResult):
         return find_unsupported(item) is None
 
     def _check_name(self, name: str) -> None:
-        """Raise TypeError for a non-string and ValueError for an invalid item name."""
+        """Raise TypeError for a non-string and ValueError for an invalid item name.
+
+        A dotted name (``'a.b.c'``, as pypet allows) is checked component by component;
+        such an item is reachable only by ``res['a.b.c']`` and ``f_get('a.b.c')``.
+        """
         if not isinstance(name, str):
             raise TypeError(f"An item name must be a string, not {name!r}.")
+        if "." in name:
+            for component in name.split("."):
+                check_name(component)
+            return
         check_name(name, _api_names(type(self)))
 
     def _check_item(self, name: str, item: Any) -> None:
@@ -95,6 +101,11 @@ class Result(BaseResult):
     def f_translate_key(self, key: int | str) -> str:
         """Translate a position into an item name (``0`` → ``<name>``, ``i`` → ``<name>_i``)."""
         if isinstance(key, int):
+            if not self.v_name:
+                raise AttributeError(
+                    "A result without a name cannot name positional items (they are called "
+                    "like the result); name the result or pass the items by keyword."
+                )
             return self.v_name if key == 0 else f"{self.v_name}_{key}"
         return key
 
@@ -162,16 +173,7 @@ class Result(BaseResult):
 
     def f_val_to_str(self) -> str:
         """Return ``name=repr(value), ...`` cut to 64 characters (as pypet 0.7 cuts it)."""
-        parts = []
-        length = 0
-        for key, value in self._items.items():
-            part = f"{key}={repr_prefix(value, _MAX_VAL_STR)}, "
-            parts.append(part)
-            length += len(part)
-            if length > _MAX_VAL_STR:
-                break
-        text = "".join(parts)
-        return text[: _MAX_VAL_STR - 3] + "..." if len(text) > _MAX_VAL_STR else text[:-2]
+        return items_str(self._items)
 
     # --- storage ----------------------------------------------------------------------------
     def _store(self) -> dict[str, Any]:

@@ -120,13 +120,32 @@ def sync_storage_config(traj: Trajectory, service: Any) -> None:
     if group_name is None:
         return
     group = edit._lookup_exact(traj, group_name)
-    leaves = {} if group is None else {leaf.v_name: leaf for leaf in group.f_iter_leaves()}
+    prefix = len(group_name) + 1
+    leaves = {} if group is None else {leaf.v_full_name[prefix:]: leaf
+                                       for leaf in group.f_iter_leaves(with_links=False)}
     present = {name: leaf.f_get() for name, leaf in leaves.items() if not leaf.f_is_empty()}
     if present:
         service.adopt_config(present)
     for key, value in service.config_entries().items():
         if key not in leaves:
-            traj.f_add_config(f"{group_name}.{key}", value, comment="storage setting")
+            traj.f_add_config(f"{group_name}.{key}", value,
+                              comment=_CONFIG_COMMENTS.get(key.rpartition(".")[0] or key, ""))
+
+
+#: comments of the storage settings in the config (a setting's name says the rest)
+_CONFIG_COMMENTS = {
+    "overview": "Whether or not to have an overview table with that name",
+    "complevel": "Compression level (0 no compression to 9 highest compression)",
+    "complib": "Compression library",
+    "encoding": "Encoding for unicode characters",
+    "fletcher32": "Whether to use the fletcher32 checksum",
+    "shuffle": "Whether to use the shuffle filter",
+    "pandas_format": "How to store pandas data frames ('fixed' or 'table')",
+    "purge_duplicate_comments": "Whether comments of results and derived parameters are "
+                                "stored only for the very first instance",
+    "results_per_run": "Expected number of results per run",
+    "derived_parameters_per_run": "Expected number of derived parameters per run",
+}
 
 
 def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
@@ -177,8 +196,15 @@ def load(traj: Trajectory, name: str | None = None, index: int | None = None,
         name = traj.v_name
     if not recursive:
         max_depth = 1
+    service = service_of(traj)
+    if not as_new and not traj._stored:
+        # The storage settings of a never stored trajectory are its service's defaults;
+        # the file's own settings replace them (and the service adopts them below).
+        group = edit._lookup_exact(traj, getattr(service, "config_group", None) or "")
+        if group is not None and group is not traj:
+            group.f_remove(recursive=True)
     loader = TreeLoader(traj, as_new=as_new)
-    service_of(traj).load_trajectory(loader, name, index, modes, max_depth,
+    service.load_trajectory(loader, name, index, modes, max_depth,
                                      with_run_information, with_meta_data, force)
     loader.finish()
     if as_new:

@@ -13,7 +13,12 @@ __all__ = ["StorageMethods", "load_trajectory"]
 
 
 def _as_list(items: Any) -> list[Any]:
-    return list(items) if isinstance(items, (list, tuple, set)) else [items]
+    """One item (a name or a node) or any iterable of items (``dict_keys`` too) as a list."""
+    from pypet.tree.node import NNTreeNode
+
+    if isinstance(items, (str, NNTreeNode)) or not hasattr(items, "__iter__"):
+        return [items]
+    return list(items)
 
 
 class StorageMethods:

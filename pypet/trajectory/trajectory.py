@@ -117,7 +117,7 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
                 "service; check the spelling."
             )
         if service is not None:
-            self._storage_service = service
+            self.v_storage_service = service
 
     def _get(self, group: NNGroupNode, name: str | int, fast_access: bool, with_links: bool,
              shortcuts: bool, max_depth: int | None, auto_load: bool) -> Any:
@@ -214,6 +214,11 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
     @v_storage_service.setter
     def v_storage_service(self, service: Any) -> None:
         self._storage_service = service
+        if service is not None and not self._stored and not self._is_run:
+            # as pypet: a new trajectory shows its storage settings (config.hdf5.*) at once
+            from pypet.trajectory.persistence import sync_storage_config
+
+            sync_storage_config(self, service)
 
     @property
     def v_is_run(self) -> bool:

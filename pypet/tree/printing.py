@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["children_str", "class_label", "node_str", "repr_prefix"]
+__all__ = ["children_str", "class_label", "items_str", "node_str", "repr_prefix"]
+
+#: a result's summary (``f_val_to_str``) is cut to this many characters, as in pypet
+VALUE_LENGTH = 64
 
 #: pypet 0.7 module a built-in class is printed under (``<class 'pypet.parameter.Result'>``):
 #: the module users import it from, not where ours happens to define it.
@@ -82,3 +85,17 @@ def repr_prefix(value: Any, length: int) -> str:
         items = list(value.items())[:length]
         return "{" + ", ".join(f"{k!r}: {repr_prefix(v, length)}" for k, v in items) + ", ..."
     return repr(value)
+
+
+def items_str(items: dict[str, Any]) -> str:
+    """``name=repr(value), ...`` cut to 64 characters with ``...``, exactly as pypet 0.7."""
+    parts = []
+    length = 0
+    for key, value in items.items():
+        part = f"{key}={repr_prefix(value, VALUE_LENGTH)}, "
+        parts.append(part)
+        length += len(part)
+        if length > VALUE_LENGTH:
+            break
+    text = "".join(parts)
+    return text[: VALUE_LENGTH - 3] + "..." if len(text) > VALUE_LENGTH else text[:-2]

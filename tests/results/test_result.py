@@ -173,7 +173,7 @@ def test_val_to_str_cuts_as_pypet_does():
     assert Result("g.s", a="x" * 57).f_val_to_str() == "a=" + repr("x" * 57)  # 61 characters: not cut
 
 
-@pytest.mark.parametrize("name", ["_x", "a b", "a.b", "", "x$"])
+@pytest.mark.parametrize("name", ["_x", "a b", "a..b", ".a", "a._b", "", "x$"])
 def test_invalid_item_names_raise_value_error(name):
     """Item names must be valid node names."""
     with pytest.raises(ValueError, match="name"):
@@ -236,3 +236,25 @@ def test_store_and_partial_load():
 def test_dir_lists_items():
     """dir() offers item names for tab completion."""
     assert {"alpha", "f_get"} <= set(dir(Result("r", alpha=1)))
+
+
+def test_dotted_item_names_as_in_pypet(tmp_path):
+    """Dotted item names (pypet's nested items) are held, reached by [] and stored."""
+    from pypet import Trajectory, load_trajectory
+
+    traj = Trajectory("t", filename=str(tmp_path / "t.hdf5"))
+    res = traj.f_add_result("r", 1)
+    res["a.b.c"] = 44
+    res.f_set(**{"a.d": [1, 2]})
+    assert res["a.b.c"] == 44 and res.f_get("a.d") == [1, 2]
+    with pytest.raises(AttributeError):
+        res.a  # noqa: B018 - only the full dotted name is an item
+    traj.f_store()
+    loaded = load_trajectory("t", filename=str(tmp_path / "t.hdf5"), load_data=2)
+    assert loaded.r.f_to_dict() == {"r": 1, "a.b.c": 44, "a.d": [1, 2]}
+
+
+def test_positional_item_needs_a_named_result():
+    """A positional item of a result without a name raises AttributeError (pypet 0.7)."""
+    with pytest.raises(AttributeError, match="without a name"):
+        Result("", 5)

@@ -17,12 +17,15 @@ import tables
 from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5 import files, loading
 from pypet.storage.hdf5.ptutil import get_child
-from pypet.storage.hdf5.settings import HDF5Settings
+from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
 from pypet.storage.service import LoadModes, LoadSink, StorageService
 
 __all__ = ["HDF5StorageService"]
+
+#: constructor keywords that switch groups of overview tables
+OVERVIEW_SWITCHES = frozenset(OVERVIEW_TABLES.values())
 
 
 class HDF5StorageService(StorageService):
@@ -45,6 +48,10 @@ class HDF5StorageService(StorageService):
     trajectory : Trajectory, optional
         A trajectory to attach to: it gets this service and the ``config.hdf5`` entries.
     """
+
+    #: pypet 0.7's name of each overview-table switch -> the table (a public class attribute
+    #: there; the switch of table ``t`` lives in ``config.hdf5.overview.t``)
+    NAME_TABLE_MAPPING = {f"_overview_{t.removesuffix('_overview')}": t for t in OVERVIEW_TABLES}
 
     def __init__(self, filename: str | os.PathLike | None = None, file_title: str | None = None,
                  overwrite_file: bool = False, trajectory: Any = None, **settings: Any) -> None:
@@ -87,12 +94,9 @@ class HDF5StorageService(StorageService):
         return self._settings.as_config()
 
     def adopt_config(self, entries: dict[str, Any]) -> None:
-        """Take over settings from the trajectory's config (as pypet does on store/load)."""
-        known = {k: v for k, v in entries.items() if k in HDF5Settings.field_names()}
-        if known:
-            merged = {**self._settings.as_config(), **known,
-                      "display_time": self._settings.display_time}
-            self._settings = HDF5Settings(**merged)
+        """Take over settings from the trajectory's ``config.hdf5`` entries (relative names),
+        as pypet does at every store and after loading."""
+        self._settings = self._settings.adopting(entries)
 
     # --- settings as pypet properties -------------------------------------------------------
     @property
@@ -115,6 +119,8 @@ class HDF5StorageService(StorageService):
             # pypet's settings are read/write properties; validate by rebuilding
             values = {f: getattr(self._settings, f) for f in HDF5Settings.field_names()}
             values[name] = value
+            if name not in OVERVIEW_SWITCHES:
+                values["tables"] = self._settings.tables
             object.__setattr__(self, "_settings", HDF5Settings(**values))
             return
         object.__setattr__(self, name, value)
@@ -173,7 +179,7 @@ class HDF5StorageService(StorageService):
                 )
             files.check_format(group)
             length = int(group._v_attrs["length"])
-            tfile = TrajectoryFile(h5, group, self._settings.filters(), length)
+            tfile = TrajectoryFile(h5, group, self._settings, length)
             self._trajectories[traj_name] = tfile
         return tfile
 
@@ -184,10 +190,11 @@ class HDF5StorageService(StorageService):
         with self._open("a") as h5:
             is_first = get_child(h5.root, image.name) is None
             try:
-                tfile = TrajectoryFile.create(h5, image, self._settings.filters())
+                tfile = TrajectoryFile.create(h5, image, self._settings)
                 self._trajectories[image.name] = tfile
                 tfile.columns.ensure_length(image.length)
                 tfile.write_explored(image)
+                tfile.overview.write_explorations(image.explored_names)
                 # explored ranges that changed (expanded, shrunk) are part of the skeleton:
                 # rewritten by every store, which STORE_DATA alone would never do
                 for record in image.changed:
@@ -196,7 +203,7 @@ class HDF5StorageService(StorageService):
                     tfile.write_run_info(image.run_info)
                 if not only_init:
                     write_records(tfile, image.records, store_data)
-                tfile.columns.flush()
+                tfile.flush()
             except BaseException:
                 # A first store that fails (e.g. on an unstorable item) leaves no half
                 # trajectory behind, so fixing the item and storing again just works.

@@ -14,8 +14,10 @@ from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
+from pypet.storage.hdf5.overview import OverviewTables
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, template_of
+from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.records import (
     GroupRecord,
     LeafRecord,
@@ -33,15 +35,24 @@ _PLAIN_GROUPS = ("ResultGroup", "DerivedParameterGroup", "NNGroupNode")
 class TrajectoryFile:
     """One trajectory group in an open file, with its node writer and run table."""
 
-    def __init__(self, h5: tables.File, group: tables.Group, filters: tables.Filters,
+    def __init__(self, h5: tables.File, group: tables.Group, settings: HDF5Settings,
                  length: int) -> None:
         self.h5, self.group = h5, group
+        filters = settings.filters()
         self.writer = NodeWriter(h5, group, filters)
         self.columns = RunColumns(h5, group, filters, length)
+        self.overview = OverviewTables(h5, group, settings, filters)
+        if self.overview.active:
+            self.writer.on_new_leaf = self.overview.leaf_stored
+
+    def flush(self) -> None:
+        """Write what the run table and the overview tables buffered."""
+        self.columns.flush()
+        self.overview.flush()
 
     @classmethod
     def create(cls, h5: tables.File, image: TrajectoryImage,
-               filters: tables.Filters) -> TrajectoryFile:
+               settings: HDF5Settings) -> TrajectoryFile:
         """Create (or reopen) the group of ``image`` and write its metadata."""
         group = get_child(h5.root, image.name)
         if group is None:
@@ -58,7 +69,10 @@ class TrajectoryFile:
         for key, value in image.meta.items():
             attrs[key] = value
         attrs[TRAJ.LENGTH] = image.length
-        return cls(h5, group, filters, image.length)
+        tfile = cls(h5, group, settings, image.length)
+        tfile.overview.write_info(image.meta, image.length)
+        tfile.overview.write_settings(settings)
+        return tfile
 
     def write_explored(self, image: TrajectoryImage) -> None:
         """Record the explored names and their scalar ranges as run-table columns."""
@@ -84,17 +98,21 @@ class TrajectoryFile:
         self.columns.ensure_length(length)
         self.group._v_attrs[TRAJ.LENGTH] = length
         columns, writer = self.columns, self.writer
+        note = self.overview.leaf_stored if self.overview.active else None
         for outcome in outcomes:
             for group in outcome.groups:
                 if _needs_node(group):
                     writer.write_group(group)
             for leaf in outcome.leaves:
                 template = template_of(leaf.full_name)
-                if template is None or not columns.add(outcome.idx, template, leaf):
+                if template is not None and columns.add(outcome.idx, template, leaf):
+                    if note is not None:
+                        note(leaf)
+                else:
                     writer.write_leaf(leaf, C.STORE_DATA)
             for link in outcome.links:
                 writer.write_link(link)
-        columns.flush()
+        self.flush()
         order = sorted(outcomes, key=lambda o: o.idx)
         self.columns.write_info(
             np.array([o.idx for o in order], dtype=np.int64),
@@ -148,7 +166,7 @@ def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: int
             links.append(record)
     for link in links:
         tfile.writer.write_link(link)
-    tfile.columns.flush()
+    tfile.flush()
 
 
 def _needs_node(group: GroupRecord) -> bool:
@@ -175,7 +193,11 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: int,
     idx = run_index_of(record.full_name)  # not None: the name has a template
     columns = tfile.columns
     if not columns.is_present(template, idx):
-        return columns.add(idx, template, record)
+        if not columns.add(idx, template, record):
+            return False
+        if tfile.overview.active:
+            tfile.overview.leaf_stored(record)
+        return True
     # In the table already. As for nodes: STORE_DATA adds only items not stored yet;
     # OVERWRITE_DATA (or overwrite=True / [names]) replaces the record's (or the named) items;
     # stored items the record lacks always stay.
