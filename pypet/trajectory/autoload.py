@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
+from pypet.errors import DataNotInStorageError
 from pypet.trajectory import persistence
 from pypet.tree import search
 
@@ -38,7 +39,13 @@ def get_with_auto_load(traj: Trajectory, group: NNGroupNode, name: str | int,
                     node = search.find(group, candidate, with_links, False, max_depth)
                     break
         if node is None:
-            raise missing
+            if not traj._stored:
+                raise missing
+            # as pypet: auto-loading asked the file, and the file does not have it either
+            raise DataNotInStorageError(
+                f"{name!r} is neither in the trajectory below {group.v_full_name or 'the root'!r} "
+                f"nor in its storage ({missing})."
+            ) from missing
     if node._is_leaf and node.f_is_empty():
         traj.f_load_item(node)
         if node.v_is_parameter and traj._idx >= 0 and node.f_has_range():

@@ -23,9 +23,10 @@ _log = logging.getLogger("pypet.trajectory.loader")
 class TreeLoader:
     """Receives records while loading and applies pypet's load modes to the tree."""
 
-    def __init__(self, traj: Trajectory, as_new: bool = False) -> None:
+    def __init__(self, traj: Trajectory, as_new: bool = False, with_links: bool = True) -> None:
         self.traj = traj
         self.as_new = as_new
+        self.with_links = with_links  # False: link records are skipped (pypet's with_links)
         self.explored_names: list[str] = []
         self.loaded = 0
 
@@ -69,7 +70,7 @@ class TreeLoader:
                 cls = (traj._dynamic_imports.resolve(record.class_name) if record.class_name
                        else traj._group_factory_class(record.full_name.partition(".")[0]))
                 existing = edit.insert_child(parent, name, cls(""))
-            self._annotate(existing, record)
+            self._annotate(existing, record, mode == C.OVERWRITE_DATA)
             existing._stored = True
             return
         self.loaded += 1
@@ -86,7 +87,7 @@ class TreeLoader:
             return
         if not existing._is_leaf:
             raise TypeError(f"{record.full_name!r} is a group in RAM but a leaf in storage.")
-        self._annotate(existing, record)
+        self._annotate(existing, record, mode == C.OVERWRITE_DATA)
         existing._stored = True
         if not record.data or mode < C.LOAD_DATA:
             return
@@ -113,16 +114,20 @@ class TreeLoader:
         return edit.ensure_groups(traj, parts, factory, frozenset()), name
 
     @staticmethod
-    def _annotate(node: Any, record: GroupRecord | LeafRecord) -> None:
-        if record.comment and not node._comment:
+    def _annotate(node: Any, record: GroupRecord | LeafRecord, overwrite: bool = False) -> None:
+        """Comment and annotations from storage: missing ones are added; with
+        ``overwrite`` (OVERWRITE_DATA) the stored ones replace what is in memory."""
+        if record.comment and (overwrite or not node._comment):
             node._comment = record.comment
         if record.annotations:
             ann = node.v_annotations
             for key, value in record.annotations.items():
-                if key not in ann:
+                if overwrite or key not in ann:
                     ann.f_set_single(key, value)
 
     def link(self, record: LinkRecord) -> None:
+        if not self.with_links:
+            return
         traj = self.traj
         group = edit._lookup_exact(traj, record.group_full_name)
         target = edit._lookup_exact(traj, record.target_full_name)

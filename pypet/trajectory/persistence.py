@@ -7,6 +7,7 @@ turned into records (:mod:`pypet.storage.records`) on the way out and rebuilt by
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -42,16 +43,17 @@ def service_of(traj: Trajectory) -> Any:
 
 
 def records_of(nodes: Iterable[Any], recursive: bool = False,
-               max_depth: int | None = None) -> Iterator[Any]:
+               max_depth: int | None = None, with_links: bool = True) -> Iterator[Any]:
     """Records of ``nodes`` (and, if recursive, everything below them), parents first."""
     for node in nodes:
         yield leaf_record(node) if node._is_leaf else group_record(node)
         if recursive and not node._is_leaf:
-            for name, target in node._links.items():
-                yield LinkRecord(node._full_name, name, target._full_name)
+            if with_links:
+                for name, target in node._links.items():
+                    yield LinkRecord(node._full_name, name, target._full_name)
             for child in walk.iter_nodes(node, with_links=False, max_depth=max_depth):
                 yield leaf_record(child) if child._is_leaf else group_record(child)
-                if not child._is_leaf:
+                if with_links and not child._is_leaf:
                     for name, target in child._links.items():
                         yield LinkRecord(child._full_name, name, target._full_name)
 
@@ -162,16 +164,37 @@ def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
 
 def store_items(traj: Trajectory, items: Iterable[Any], store_data: int = C.STORE_DATA,
                 overwrite: Any = None, recursive: bool = False,
-                max_depth: int | None = None) -> None:
+                max_depth: int | None = None, with_links: bool = True) -> None:
     """``f_store_items``: store chosen nodes of an already stored trajectory."""
     if not traj._stored:
         raise TypeError("Store the trajectory once with traj.f_store() before storing items.")
     nodes = _resolve(traj, items)
     if not nodes:
         raise ValueError("f_store_items got no items to store.")
-    service_of(traj).store_records(traj.v_name, records_of(nodes, recursive, max_depth),
-                                   store_data, overwrite)
+    path = _unstored_ancestors(traj, nodes)
+    service_of(traj).store_records(
+        traj.v_name, itertools.chain(map(group_record, path),
+                                     records_of(nodes, recursive, max_depth, with_links)),
+        store_data, overwrite)
     _mark_stored(nodes)
+    _mark_stored(path)
+
+
+def _unstored_ancestors(traj: Trajectory, nodes: list[Any]) -> list[Any]:
+    """Groups above ``nodes`` that were never stored, parents first: as in pypet, storing an
+    item stores the groups on its path with their comments and annotations."""
+    found: dict[str, Any] = {}
+    for node in nodes:
+        location = node.v_location
+        chain = []
+        while location and location not in found:
+            group = edit._lookup_exact(traj, location)
+            if group is None or group._stored:
+                break
+            chain.append((location, group))
+            location = location.rpartition(".")[0]
+        found.update(reversed(chain))
+    return sorted(found.values(), key=lambda g: g.v_depth)
 
 
 def load(traj: Trajectory, name: str | None = None, index: int | None = None,
@@ -181,6 +204,9 @@ def load(traj: Trajectory, name: str | None = None, index: int | None = None,
          load_data: int | None = None, max_depth: int | None = None, force: bool = False,
          with_run_information: bool = True, with_meta_data: bool = True) -> None:
     """``f_load``: load a trajectory by name or index into ``traj``."""
+    if as_new:  # as pypet: a new trajectory from the file's parameters only
+        load_parameters, load_derived_parameters = C.LOAD_DATA, C.LOAD_NOTHING
+        load_results = load_other_data = C.LOAD_NOTHING
     if load_data is not None:
         load_parameters = load_derived_parameters = load_results = load_other_data = load_data
     modes = (load_parameters, load_derived_parameters, load_results, load_other_data)
@@ -229,7 +255,7 @@ def _make_new(traj: Trajectory) -> None:
 def load_items(traj: Trajectory, items: Iterable[Any], load_data: int = C.LOAD_DATA,
                load_only: Any = None, load_except: Any = None, only_empties: bool = False,
                recursive: bool = False, max_depth: int | None = None,
-               warn_missing: bool = True) -> int:
+               warn_missing: bool = True, with_links: bool = True) -> int:
     """``f_load_items`` / ``f_load_child``: (re)load chosen nodes; return how many.
 
     ``warn_missing=False`` is for callers that probe (auto-loading tries several paths).
@@ -261,7 +287,7 @@ def load_items(traj: Trajectory, items: Iterable[Any], load_data: int = C.LOAD_D
         names.append(node.v_full_name)
     if not names:  # everything was skipped (only_empties)
         return 0
-    loader = TreeLoader(traj)
+    loader = TreeLoader(traj, with_links=with_links)
     found = service_of(traj).load_records(loader, traj.v_name, names, load_data, recursive,
                                           max_depth, load_only, load_except)
     if not found and warn_missing:

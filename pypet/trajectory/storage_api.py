@@ -44,15 +44,21 @@ class StorageMethods:
 
     def f_store_items(self, iterator: Any, *args: Any, non_empties: bool = False,
                       overwrite: Any = None, store_data: int = C.STORE_DATA,
-                      store_flags: Any = None, **kwargs: Any) -> None:
-        """Store several items; ``overwrite`` may be True or a list of item names."""
+                      store_flags: Any = None, recursive: bool = False,
+                      max_depth: int | None = None, with_links: bool = True,
+                      **kwargs: Any) -> None:
+        """Store several items; ``overwrite`` may be True or a list of item names.
+
+        ``recursive`` also stores everything below group items (down to ``max_depth``).
+        """
         nodes = [n for n in _as_list(iterator)
                  if not non_empties or getattr(n, "f_is_empty", lambda: False)() is False]
         if isinstance(overwrite, str):  # one item name
             overwrite = [overwrite]
         if overwrite is True:
             store_data = C.OVERWRITE_DATA
-        persistence.store_items(self, nodes, store_data, overwrite)  # type: ignore[arg-type]
+        persistence.store_items(self, nodes, store_data, overwrite,  # type: ignore[arg-type]
+                                recursive, max_depth, with_links)
 
     def f_load(self, name: str | None = None, index: int | None = None, as_new: bool = False,
                load_parameters: int = C.LOAD_DATA,
@@ -90,11 +96,14 @@ class StorageMethods:
     def f_load_items(self, iterator: Any, *args: Any, only_empties: bool = False,
                      load_only: Any = None, load_except: Any = None,
                      load_data: int = C.LOAD_DATA, load_flags: Any = None,
-                     **kwargs: Any) -> None:
-        """(Re)load several items; ``load_only``/``load_except`` pick items of a leaf."""
+                     recursive: bool = False, max_depth: int | None = None,
+                     with_links: bool = True, **kwargs: Any) -> None:
+        """(Re)load several items; ``load_only``/``load_except`` pick items of a leaf;
+        ``recursive`` also loads everything below group items (down to ``max_depth``)."""
         items = _as_list(iterator)
         persistence.load_items(self, items, load_data, load_only,  # type: ignore[arg-type]
-                               load_except, only_empties)
+                               load_except, only_empties, recursive, max_depth,
+                               with_links=with_links)
 
     def f_delete_item(self, item: Any, *args: Any, **kwargs: Any) -> None:
         """Delete one item from storage (see :meth:`f_delete_items`)."""
@@ -163,10 +172,12 @@ class StorageMethods:
         persistence.store_items(self, [node], store_data, None,  # type: ignore[arg-type]
                                 recursive, max_depth)
 
-    def _load_node(self, full_name: str, recursive: bool, load_data: int,
+    def _load_node(self, full_name: str | list[str], recursive: bool, load_data: int,
                    max_depth: int | None) -> int:
-        return persistence.load_items(self, [full_name], load_data,  # type: ignore[arg-type]
-                                      recursive=recursive, max_depth=max_depth)
+        names = [full_name] if isinstance(full_name, str) else full_name
+        return persistence.load_items(self, names, load_data,  # type: ignore[arg-type]
+                                      recursive=recursive, max_depth=max_depth,
+                                      warn_missing=isinstance(full_name, str))
 
 
 def load_trajectory(name: str | None = None, index: int | None = None, as_new: bool = False,

@@ -35,6 +35,9 @@ from pypet.tree.root import TreeRoot
 
 __all__ = ["Trajectory"]
 
+#: the group classes pypet places by branch (custom group classes may go anywhere)
+_STANDARD_GROUPS = frozenset({NNGroupNode, *BRANCH_GROUP_CLASSES.values()})
+
 #: every ``@not_in_run`` method shares the guard's code object; ``dir()`` uses it to hide them
 _GUARDED_CODE = not_in_run(lambda self: None).__code__
 #: methods that refuse to work in a run but check it themselves (adding: ``_before_add``)
@@ -142,6 +145,12 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
 
     def _group_factory_class(self, branch: str) -> type:
         return BRANCH_GROUP_CLASSES.get(branch, NNGroupNode)
+
+    def _fits_branch(self, group: Any, expected: type) -> bool:
+        """A standard group class goes only where it belongs (a ResultGroup below results,
+        a plain NNGroupNode outside the four branches, ...); custom group classes go
+        anywhere (pypet 0.7's rule)."""
+        return type(group) is expected or type(group) not in _STANDARD_GROUPS
 
     def _leaf_class(self, branch: str) -> type:
         if branch in ("parameters", "derived_parameters", "config"):

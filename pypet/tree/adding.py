@@ -131,7 +131,7 @@ def add_group(start: NNGroupNode, args: tuple, kwargs: dict, branch: str | None)
     parent, child_name = _place(start, components, branch)
     check_name(child_name, root._reserved_names)
     expected = root._group_factory_class(parent.v_branch or components[0])
-    if instance is not None and not isinstance(instance, expected):
+    if instance is not None and not root._fits_branch(instance, expected):
         raise TypeError(
             f"A {type(instance).__name__} cannot be added to the "
             f"{parent.v_branch or components[0]!r} branch; it needs a {expected.__name__}."

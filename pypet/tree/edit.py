@@ -120,7 +120,8 @@ def remove_child(parent: NNGroupNode, name: str, recursive: bool = False,
         return
     node = parent._children.get(name)
     if node is None:
-        raise AttributeError(f"{parent.v_full_name or 'the root'!r} has no child {name!r}.")
+        # ValueError as in pypet 0.7 (a wrong argument, not a missing attribute)
+        raise ValueError(f"{parent.v_full_name or 'the root'!r} has no child {name!r}.")
     if not node._is_leaf and (node._children or node._links) and not recursive:
         raise TypeError(
             f"{node.v_full_name!r} is a group with children; use recursive=True to remove it."

@@ -305,13 +305,20 @@ class NNGroupNode(NNTreeNode):
     # --- storage (delegated to the root's storage service) --------------------------------
     def f_store_child(self, name: str, recursive: bool = False, store_data: int = 2,
                       max_depth: int | None = None) -> None:
-        """Store the child ``name`` (exact path, no shortcuts) and, if recursive, below it."""
+        """Store the child ``name`` (exact path, no shortcuts) and, if recursive, below it.
+
+        ``max_depth`` counts from this group, as in pypet.
+        """
         try:
             node = self.f_get(name, shortcuts=False)
         except AttributeError:
             raise ValueError(
                 f"{name!r} is not a child of {self.v_full_name or 'the root'!r}."
             ) from None
+        if max_depth is not None:
+            max_depth -= node.v_depth - self.v_depth
+            if max_depth < 0:
+                return
         self._root._store_node(node, recursive, store_data, max_depth)
 
     def f_store(self, recursive: bool = True, store_data: int = 2,
@@ -321,9 +328,23 @@ class NNGroupNode(NNTreeNode):
 
     def f_load_child(self, name: str, recursive: bool = False, load_data: int = 2,
                      max_depth: int | None = None) -> Any:
-        """Load the child ``name`` (exact path, no shortcuts) from storage and return it."""
+        """Load the child ``name`` (exact path, no shortcuts) from storage and return it.
+
+        ``max_depth`` counts from this group, as in pypet.
+        """
         components = self._root._translate(name)
         full_name = ".".join([self._full_name, *components] if self._full_name else components)
+        if max_depth is not None:
+            max_depth = max(max_depth - len(components), 0)
+        # as in pypet, the groups on the way come along (with comments and annotations)
+        missing = []
+        for end in range(1, len(components)):
+            path = ".".join([self._full_name, *components[:end]] if self._full_name
+                            else components[:end])
+            if path not in self._root._index.get(components[end - 1], {}):
+                missing.append(path)
+        if missing:
+            self._root._load_node(missing, False, load_data, None)
         self._root._load_node(full_name, recursive, load_data, max_depth)
         return self.f_get(".".join(components), shortcuts=False)
 

@@ -158,6 +158,10 @@ class TreeRoot(NNGroupNode):
         """The group class used in ``branch``."""
         return NNGroupNode
 
+    def _fits_branch(self, group: Any, expected: type) -> bool:
+        """Whether a group instance may be added where groups of class ``expected`` live."""
+        return isinstance(group, expected)
+
     def _group_factory(self, branch: str) -> Any:
         cls = self._group_factory_class(branch)
         return lambda parent, name: cls("")
@@ -183,7 +187,7 @@ class TreeRoot(NNGroupNode):
         """Store ``node`` (the trajectory provides storage)."""
         raise TypeError("This tree has no storage.")
 
-    def _load_node(self, full_name: str, recursive: bool, load_data: int,
+    def _load_node(self, full_name: str | list[str], recursive: bool, load_data: int,
                    max_depth: int | None) -> int:
-        """Load ``full_name`` from storage (the trajectory provides storage)."""
+        """Load ``full_name`` (or several names) from storage (the trajectory provides it)."""
         raise TypeError("This tree has no storage.")
