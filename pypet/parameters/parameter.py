@@ -303,6 +303,11 @@ class Parameter(BaseParameter):
             state["_explored_range"] = None
         return state
 
+    def _drop_range(self) -> None:
+        """Forget the range but keep the current point (what a pickle without
+        ``v_full_copy`` carries; a trajectory copy does the same, as in pypet)."""
+        self._explored_range = None
+
     # copies are taken in-process, so unlike a pickle they keep the range whatever
     # ``v_full_copy`` says
     def __copy__(self) -> Parameter:

@@ -163,12 +163,18 @@ def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
         empty = [node for node in hits.values() if node.v_is_leaf and node.f_is_empty()]
         if empty:
             traj.f_load_items(empty)
+    default = hits.pop(C.RUN_NAME_DUMMY, None)
+    if default is not None:
+        # as pypet: a run without its own item gets the default run's (run_ALL) item
+        runs_in_order = [run_name(i) for i in range(len(traj))]
+    else:
+        runs_in_order = sorted(hits)
     result: OrderedDict = OrderedDict()
-    for run in sorted(hits, key=lambda r: (r == C.RUN_NAME_DUMMY, r)):
-        node = hits[run]
+    for run in runs_in_order:
+        node = hits.get(run, default)
+        if node is None:
+            continue
         if fast_access and node.v_is_leaf and node.f_supports_fast_access():
             node = node.f_get()
-        key = (-1 if run == C.RUN_NAME_DUMMY else int(run[len(C.RUN_NAME):])) if use_indices \
-            else run
-        result[key] = node
+        result[int(run[len(C.RUN_NAME):]) if use_indices else run] = node
     return result

@@ -33,6 +33,11 @@ class StorageMethods:
         """
         old = rename_deprecated(old, TRAJECTORY_KWARGS, "f_store")
         if "recursive" in old:
+            if only_init:
+                raise ValueError(
+                    "f_store got both only_init and its old name's opposite recursive; pass "
+                    "only only_init."
+                )
             only_init = not old.pop("recursive")
         if old:
             raise ValueError(f"Unknown keyword arguments for f_store: {sorted(old)}.")

@@ -37,7 +37,7 @@ _PYPET07_MODULES = {
     "PickleResult": "pypet.parameter",
 }
 
-#: pypet 0.7 lists at most this many children of a group, then ``...``
+#: pypet 0.7 lists at most this many children of a group, then ``...`` (even for exactly six)
 _MAX_CHILDREN = 6
 
 
@@ -53,10 +53,10 @@ def children_str(group: Any) -> str:
     """``(name: <class ...>), ...`` for the first children of ``group`` (links excluded)."""
     parts = []
     for pos, (name, child) in enumerate(group._children.items()):
-        if pos == _MAX_CHILDREN:
+        parts.append(f"({name}: {class_label(type(child))})")
+        if pos == _MAX_CHILDREN - 1:  # pypet adds '...' after the sixth child, always
             parts.append("...")
             break
-        parts.append(f"({name}: {class_label(type(child))})")
     return ", ".join(parts)
 
 
