@@ -214,14 +214,21 @@ class Result(BaseResult):
     def __getitem__(self, name: str | int) -> Any:
         return self._item(name)
 
-    def __setitem__(self, name: str, value: Any) -> None:
-        self.f_set_single(name, value)
+    def __setitem__(self, name: str | int, value: Any) -> None:
+        self.f_set_single(self.f_translate_key(name), value)
 
     def __delitem__(self, name: str | int) -> None:
         self.f_remove(name)
 
     def __contains__(self, name: object) -> bool:
+        if isinstance(name, int) and not isinstance(name, bool) and self.v_name:
+            name = self.f_translate_key(name)
         return name in self._items
+
+    @property
+    def _data(self) -> dict[str, Any]:
+        """pypet 0.7's name of the item dict (read by some scripts and pypet's own tests)."""
+        return self._items
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)

@@ -31,6 +31,9 @@ class SparseResult(Result):
 
     __slots__ = ()
 
+    #: pypet 0.7's name of the marker the storage appends to sparse item names
+    IDENTIFIER = "__spsp__"
+
     def f_supports(self, item: Any) -> bool:
         """Tell whether ``item`` is a supported sparse matrix or a :class:`Result` value."""
         return _is_supported_sparse(item) or super().f_supports(item)

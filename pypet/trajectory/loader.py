@@ -45,14 +45,20 @@ class TreeLoader:
             self._annotate(traj, GroupRecord("", "", "", meta["annotations"]))
 
     def runs(self, length: int, info: dict[str, Any] | None) -> None:
+        traj = self.traj
+        if info is None and not self.as_new and traj._stored and \
+                len(traj._run_table) == length and traj._run_info_loaded:
+            # Reloading (e.g. f_load_skeleton) without run information keeps what the
+            # trajectory already knows about its runs, as pypet does.
+            return
         table = RunTable(length)
-        self.traj._run_info_loaded = info is not None or self.as_new
+        traj._run_info_loaded = info is not None or self.as_new
         if info is not None and not self.as_new:
             table.completed[:] = info["completed"]
             table.timestamp[:] = info["start"]
             table.finish_timestamp[:] = info["finish"]
             table.hexsha[:] = np.char.decode(info["hexsha"].astype("S7"), "ascii")
-        self.traj._run_table = table
+        traj._run_table = table
 
     def explored(self, names: list[str]) -> None:
         self.explored_names = list(names)

@@ -125,13 +125,22 @@ def sync_storage_config(traj: Trajectory, service: Any) -> None:
     prefix = len(group_name) + 1
     leaves = {} if group is None else {leaf.v_full_name[prefix:]: leaf
                                        for leaf in group.f_iter_leaves(with_links=False)}
-    present = {name: leaf.f_get() for name, leaf in leaves.items() if not leaf.f_is_empty()}
+    present = {name: _peek(leaf) for name, leaf in leaves.items() if not leaf.f_is_empty()}
     if present:
         service.adopt_config(present)
     for key, value in service.config_entries().items():
         if key not in leaves:
             traj.f_add_config(f"{group_name}.{key}", value,
                               comment=_CONFIG_COMMENTS.get(key.rpartition(".")[0] or key, ""))
+
+
+def _peek(leaf: Any) -> Any:
+    """A config value read without locking it (the user may still change the setting)."""
+    locked = leaf.v_locked
+    value = leaf.f_get()
+    if not locked:
+        leaf.f_unlock()
+    return value
 
 
 #: comments of the storage settings in the config (a setting's name says the rest)
@@ -150,13 +159,23 @@ _CONFIG_COMMENTS = {
 }
 
 
+def _from_message(item: tuple) -> Any:
+    """The node of pypet's ``(msg, item[, args[, kwargs]])`` item form."""
+    if not 2 <= len(item) <= 4:
+        raise ValueError(
+            f"An item tuple must be (msg, item[, args[, kwargs]]), got {len(item)} entries: "
+            f"{item!r}."
+        )
+    return item[1]
+
+
 def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
     nodes = []
     for item in items:
         if isinstance(item, str):
             nodes.append(traj.f_get(item, shortcuts=True))
-        elif isinstance(item, tuple):  # pypet's (msg, item, args, kwargs) form
-            nodes.append(item[1])
+        elif isinstance(item, tuple):  # pypet's (msg, item[, args[, kwargs]]) form
+            nodes.append(_from_message(item))
         else:
             nodes.append(item)
     return nodes
@@ -276,7 +295,7 @@ def load_items(traj: Trajectory, items: Iterable[Any], load_data: int = C.LOAD_D
                 names.append(".".join(traj._translate(item)))
                 continue
         else:
-            node = item[1] if isinstance(item, tuple) else item
+            node = _from_message(item) if isinstance(item, tuple) else item
         if only_empties and node._is_leaf and not node.f_is_empty():
             continue
         if load_only is not None and node._is_leaf and node.v_is_parameter and node.v_locked:

@@ -21,6 +21,11 @@ def _as_list(items: Any) -> list[Any]:
     return list(items)
 
 
+def _has_own_options(item: Any) -> bool:
+    """Whether ``item`` is pypet's ``(msg, item, args, kwargs)`` form with options of its own."""
+    return isinstance(item, tuple) and len(item) == 4 and bool(item[3])
+
+
 class StorageMethods:
     """Mixin of the Trajectory: storing, loading and deleting through the storage service."""
 
@@ -56,8 +61,15 @@ class StorageMethods:
 
         ``recursive`` also stores everything below group items (down to ``max_depth``).
         """
-        nodes = [n for n in _as_list(iterator)
-                 if not non_empties or getattr(n, "f_is_empty", lambda: False)() is False]
+        items = _as_list(iterator)
+        nodes = []
+        for item in items:
+            if _has_own_options(item):
+                self.f_store_items([item[1]], **{"store_data": store_data, **item[3]})
+            elif not non_empties or getattr(item, "f_is_empty", lambda: False)() is False:
+                nodes.append(item)
+        if items and all(_has_own_options(item) for item in items):
+            return
         if isinstance(overwrite, str):  # one item name
             overwrite = [overwrite]
         if overwrite is True:
@@ -106,6 +118,16 @@ class StorageMethods:
         """(Re)load several items; ``load_only``/``load_except`` pick items of a leaf;
         ``recursive`` also loads everything below group items (down to ``max_depth``)."""
         items = _as_list(iterator)
+        plain = []
+        for item in items:
+            if _has_own_options(item):
+                self.f_load_items([item[1]], **{"only_empties": only_empties,
+                                                "load_data": load_data, **item[3]})
+            else:
+                plain.append(item)
+        if not plain:
+            return
+        items = plain
         persistence.load_items(self, items, load_data, load_only,  # type: ignore[arg-type]
                                load_except, only_empties, recursive, max_depth,
                                with_links=with_links)

@@ -345,7 +345,10 @@ class NNGroupNode(NNTreeNode):
                 missing.append(path)
         if missing:
             self._root._load_node(missing, False, load_data, None)
-        self._root._load_node(full_name, recursive, load_data, max_depth)
+        if not self._root._load_node(full_name, recursive, load_data, max_depth):
+            from pypet.errors import DataNotInStorageError
+
+            raise DataNotInStorageError(f"{full_name!r} is not in the storage.")
         return self.f_get(".".join(components), shortcuts=False)
 
     def f_load(self, recursive: bool = True, load_data: int = 2,
