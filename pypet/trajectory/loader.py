@@ -152,3 +152,5 @@ class TreeLoader:
             node = edit._lookup_exact(traj, name)
             if node is not None and node._is_leaf and node.f_has_range():
                 traj._explored[name] = node
+                if traj._idx >= 0:  # loaded while a run is current: show that run's point
+                    node._set_parameter_access(traj._idx)
