@@ -13,6 +13,7 @@ __all__ = [
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
+    "ReservedNameError",
     "TooManyGroupsError",
     "VersionMismatchError",
 ]
@@ -51,4 +52,11 @@ class DataNotInStorageError(IOError, ValueError):
 
     An ``IOError`` as in pypet 0.7, and also a ``ValueError``: pypet raised ValueError for
     a missing file or trajectory, so ``except ValueError`` in user scripts keeps working.
+    """
+
+
+class ReservedNameError(ValueError, AttributeError):
+    """A name uses a marker the storage reserves (e.g. ``__spsp__`` in a SparseResult item).
+
+    A ``ValueError`` (a bad argument) that is also the ``AttributeError`` pypet 0.7 raised.
     """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import reprlib
+import sys
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,10 @@ def values_equal(a: Any, b: Any) -> bool:
         return bool(a == b) or (_is_nan(a) and _is_nan(b))
     if hasattr(a, "equals"):  # pandas objects: == compares element-wise
         return bool(a.equals(b))
+    sparse = sys.modules.get("scipy.sparse")
+    if sparse is not None and sparse.issparse(a):  # == gives a sparse matrix of booleans
+        return (a.format == b.format and a.shape == b.shape and a.dtype == b.dtype
+                and (a != b).nnz == 0)
     try:
         return bool(a == b)
     except (TypeError, ValueError):  # an element-wise result without a truth value

@@ -88,7 +88,16 @@ class Parameter(BaseParameter):
         return False
 
     def _values_of_same_type(self, val1: Any, val2: Any) -> bool:
-        """Tell whether two values count as one type for exploration."""
+        """Tell whether two values count as one type for exploration.
+
+        Raises ``TypeError`` if neither value is one the parameter supports (pypet 0.7).
+        """
+        if not self.f_supports(val1) and not self.f_supports(val2):
+            raise TypeError(
+                f"Parameter `{self.v_full_name}` supports neither {short_repr(val1)} "
+                f"({type_label(val1)}) nor {short_repr(val2)} ({type_label(val2)}); it "
+                f"holds {self._SUPPORTS}."
+            )
         kind = type(val1)
         if kind is not type(val2):
             return False
@@ -186,6 +195,14 @@ class Parameter(BaseParameter):
         if self._explored:
             raise TypeError(
                 f"Parameter `{self.v_full_name}` is already explored; extend it with _expand()."
+            )
+        if self._data is not self._default:
+            # Before exploring, the current value is the default. pypet's own tests replace
+            # the value behind the parameter's back (``_data = None``: "no value") and
+            # expect exploring to be refused, as for an empty parameter.
+            raise TypeError(
+                f"Parameter `{self.v_full_name}` has a current value other than its default; "
+                "set it with f_set() before exploring."
             )
         values = self._checked_range(iterable, self._default)
         if not values:

@@ -211,3 +211,39 @@ def test_pypet07_private_names_that_cost_nothing():
     assert "_data" in param.__all_slots__ and "__weakref__" in param.__all_slots__
     assert weakref.ref(param)() is param
     assert pickle.loads(pickle.dumps(param)).__all_slots__ == param.__all_slots__
+
+
+def test_unsupported_values_are_type_errors_in_comparisons():
+    """Comparing two values a parameter cannot hold raises TypeError; one alone is unequal."""
+    from collections import ChainMap
+
+    param = Parameter("p", 1)
+    with pytest.raises(TypeError, match="supports neither"):
+        param._values_of_same_type(ChainMap(), ChainMap())
+    with pytest.raises(TypeError):
+        param._equal_values(ChainMap(), ChainMap())
+    assert param._equal_values(1, ChainMap()) is False
+
+
+def test_pickle_parameters_compare_sparse_matrices():
+    """Sparse matrices in a PickleParameter compare by format, shape, dtype and values."""
+    import scipy.sparse as sp
+
+    from pypet import PickleParameter
+
+    one, two = sp.lil_matrix((3, 3)), sp.lil_matrix((3, 3))
+    one[1, 2] = two[1, 2] = 4.0
+    param = PickleParameter("p", one)
+    assert param._equal_values(one, two)
+    two[0, 0] = 1.0
+    assert not param._equal_values(one, two)
+
+
+def test_sparse_marker_in_an_item_name_is_refused():
+    """An item name holding ``__spsp__`` raises ReservedNameError (Value- and AttributeError)."""
+    from pypet.errors import ReservedNameError
+
+    with pytest.raises(ReservedNameError):
+        SparseResult("r").f_set(**{"val__spsp__": 42})
+    assert issubclass(ReservedNameError, ValueError) and issubclass(ReservedNameError,
+                                                                     AttributeError)
