@@ -247,3 +247,20 @@ def test_sparse_marker_in_an_item_name_is_refused():
         SparseResult("r").f_set(**{"val__spsp__": 42})
     assert issubclass(ReservedNameError, ValueError) and issubclass(ReservedNameError,
                                                                      AttributeError)
+
+
+def test_annotations_behave_as_in_pypet():
+    """Annotations: int keys, del [], tuples for several names, str = f_ann_to_str."""
+    from pypet.tree.annotations import Annotations
+
+    ann = Annotations()
+    with pytest.raises(AttributeError):
+        ann.f_get()  # nothing to get
+    ann.f_set(*range(3))
+    assert ann[0] == 0 and ann.f_get(0, 1, 2) == (0, 1, 2) and ann.annotation_2 == 2
+    with pytest.raises(ValueError):
+        ann.f_get()  # several: name one
+    del ann[1]
+    ann[5] = "x"
+    assert str(ann) == "annotation=0; annotation_2=2; annotation_5=x"
+    assert repr(ann) == f"Annotations({ann})"
