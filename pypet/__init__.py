@@ -86,7 +86,7 @@ class _PypetModule(types.ModuleType):
     """Loads exported names on first access; the module's namespace holds exports only
     (pypet 0.7's own tests check that every class and function in it is in ``__all__``)."""
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         module = _LAZY.get(name)
         if module is None:
             raise AttributeError(f"module 'pypet' has no attribute {name!r}")

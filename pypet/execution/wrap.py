@@ -16,6 +16,10 @@ from pypet.storage.service import StorageService
 __all__ = ["DeferredService", "LockedService"]
 
 
+def _unwrapped(service: Any) -> Any:
+    return service
+
+
 class LockedService(StorageService):
     """Wraps a service so that each call holds ``lock`` (a multiprocessing lock)."""
 
@@ -26,6 +30,17 @@ class LockedService(StorageService):
 
     def session(self, traj_name: str) -> Any:
         return nullcontext()  # never keep the file open: other processes take turns
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # A lock travels only to a process being started. Pickled otherwise (a run returning
+        # its trajectory, as pypet's own tests do), the wrapper goes as the service it wraps.
+        # (A manager's lock pickles anywhere and stays; a plain one cannot leave.)
+        from multiprocessing.context import get_spawning_popen
+        from multiprocessing.synchronize import SemLock
+
+        if isinstance(self._lock, SemLock) and get_spawning_popen() is None:
+            return _unwrapped, (self._service,)
+        return super().__reduce_ex__(protocol)
 
     def _locked(self, method: str, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
