@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypet import constants as C
+from pypet.settings.ineffective import warn_ineffective
 from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 
 __all__ = ["EnvironmentSettings", "positional_settings", "split_kwargs"]
@@ -73,6 +74,10 @@ class EnvironmentSettings:
         from pypet.settings.multiproc import validate_multiproc
 
         validate_multiproc(self)
+        if self.timeout is not None:
+            warn_ineffective("Environment", "timeout", self.timeout)
+        if self.immediate_postproc:
+            warn_ineffective("Environment", "immediate_postproc", True)
 
     def _check_not_yet_available(self) -> None:
         """Refuse, with a clear message, what this version cannot do yet."""

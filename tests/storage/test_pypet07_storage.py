@@ -227,3 +227,21 @@ def test_parameters_loaded_during_a_run_show_its_point(tmp_path):
     other.v_auto_load = True
     other.v_idx = 0
     assert other.par.x == 99
+
+
+def test_ineffective_keywords_warn_once_naming_the_reason(tmp_path, monkeypatch):
+    """Accepted keywords without effect warn once each, saying why (issue #8)."""
+    from pypet import MultiprocContext
+    from pypet.settings import ineffective
+
+    monkeypatch.setattr(ineffective, "_warned", set())
+    filename = str(tmp_path / "t.hdf5")
+    with pytest.warns(ineffective.IneffectiveKeywordWarning) as caught:
+        env = Environment(trajectory="t", filename=filename, log_config=None, timeout=5,
+                          pandas_format="t", encoding="latin1", display_time=1)
+        MultiprocContext(env.traj, wrap_mode="LOCK", port=5, gc_interval=3, log_stdout=True)
+        Environment(trajectory="u", filename=filename, log_config=None, timeout=5)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 7 and sum("timeout=5" in m for m in messages) == 1
+    assert all(w.filename == __file__ for w in caught)  # points at the user's line
+    assert any("pandas_format='t' has no effect" in m and "layout" in m for m in messages)

@@ -70,8 +70,13 @@ class OverviewTables:
     """The overview tables of one trajectory group in an open file."""
 
     def __init__(self, h5: tables.File, traj_group: tables.Group, settings: HDF5Settings,
-                 filters: tables.Filters) -> None:
+                 filters: tables.Filters, length: int = 1) -> None:
         self._h5, self._filters = h5, filters
+        # pypet's *_per_run hints size the run-wide tables (capped like the tables)
+        self._expected = {
+            "results_overview": settings.results_per_run * length,
+            "derived_parameters_overview": settings.derived_parameters_per_run * length,
+        }
         self._group = get_child(traj_group, RUNS.OVERVIEW)
         if self._group is None:
             self._group = h5.create_group(traj_group, RUNS.OVERVIEW)
@@ -93,8 +98,10 @@ class OverviewTables:
     def _table(self, name: str) -> tables.Table:
         table = get_child(self._group, name)
         if table is None:
+            expected = min(self._expected.get(name, 0), C.HDF5_MAX_OVERVIEW_TABLE_LENGTH)
             table = self._h5.create_table(self._group, name, _description(name), title=name,
-                                          filters=self._filters)
+                                          filters=self._filters,
+                                          expectedrows=expected or 100)
         return table
 
     # --- trajectory-level tables -------------------------------------------------------------

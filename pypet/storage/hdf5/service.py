@@ -28,6 +28,21 @@ __all__ = ["HDF5StorageService"]
 OVERVIEW_SWITCHES = frozenset(OVERVIEW_TABLES.values())
 
 
+_UTF8 = {"utf8", "utf-8", "utf_8", "UTF8", "UTF-8"}
+
+
+def _warn_ineffective(settings: dict[str, Any]) -> None:
+    """Warn once about pypet 0.7 settings that change nothing in our format."""
+    from pypet.settings.ineffective import warn_ineffective
+
+    if settings.get("pandas_format", "fixed") in ("table", "t"):
+        warn_ineffective("HDF5StorageService", "pandas_format", settings["pandas_format"])
+    if settings.get("encoding", "utf8") not in _UTF8:
+        warn_ineffective("HDF5StorageService", "encoding", settings["encoding"])
+    if settings.get("display_time", 20) != 20:
+        warn_ineffective("HDF5StorageService", "display_time", settings["display_time"])
+
+
 class HDF5StorageService(StorageService):
     """Stores trajectories in an HDF5 file (several trajectories per file).
 
@@ -59,6 +74,7 @@ class HDF5StorageService(StorageService):
         if unknown:
             raise ValueError(f"Unknown HDF5StorageService keywords: {sorted(unknown)}.")
         self._settings = HDF5Settings(**settings)
+        _warn_ineffective(settings)
         traj_name = trajectory.v_name if trajectory is not None else None
         self._filename = files.resolve_filename(filename, traj_name)
         self._file_title = file_title or traj_name or "Experiments"

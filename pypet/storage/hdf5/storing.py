@@ -41,7 +41,7 @@ class TrajectoryFile:
         filters = settings.filters()
         self.writer = NodeWriter(h5, group, filters)
         self.columns = RunColumns(h5, group, filters, length)
-        self.overview = OverviewTables(h5, group, settings, filters)
+        self.overview = OverviewTables(h5, group, settings, filters, length)
         if self.overview.active:
             self.writer.on_new_leaf = self.overview.leaf_stored
 
