@@ -64,6 +64,7 @@ _LAZY: dict[str, str] = {
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
     "test": "pypet.selftest",
+    "migrate_pypet07_file": "pypet.trajectory.migrate",
 }
 
 __all__ = [

@@ -9,6 +9,7 @@ import numpy as np
 
 from pypet import constants as C
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
+from pypet.trajectory.legacy_items import is_pypet07_items, our_load_dict
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.tree import edit
 
@@ -87,7 +88,7 @@ class TreeLoader:
                 else cls(record.full_name)
             self._annotate(leaf, record)
             if record.data and mode >= C.LOAD_DATA:
-                leaf._load(dict(record.data))
+                leaf._load(self._load_dict(leaf, record.data))
             leaf._stored = True
             edit.insert_child(parent, name, leaf)
             return
@@ -102,13 +103,21 @@ class TreeLoader:
                 _log.debug("%s is locked and was not overwritten.", record.full_name)
                 return
             existing.f_empty()
+        data = self._load_dict(existing, record.data)
         if existing.f_is_empty():
-            existing._load(dict(record.data))
+            existing._load(data)
         elif not existing.v_is_parameter:
             # DATA on a non-empty result: add the items it does not hold yet
-            missing = {k: v for k, v in record.data.items() if k not in existing._store()}
+            missing = {k: v for k, v in data.items() if k not in existing._store()}
             if missing:
                 existing._load(missing)
+
+    @staticmethod
+    def _load_dict(leaf: Any, data: Any) -> dict[str, Any]:
+        """What ``leaf._load`` takes: the record's items, converted if pypet 0.7 stored them."""
+        if is_pypet07_items(data):
+            return our_load_dict(type(leaf), data)
+        return dict(data)
 
     def _parent(self, full_name: str) -> tuple[Any, str]:
         location, _, name = full_name.rpartition(".")

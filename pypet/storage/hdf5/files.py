@@ -8,6 +8,7 @@ from typing import Any
 import tables
 
 from pypet.errors import DataNotInStorageError, VersionMismatchError
+from pypet.storage.hdf5 import legacy
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, TRAJ
 
 __all__ = ["find_trajectory", "resolve_filename", "trajectory_names"]
@@ -26,18 +27,26 @@ def resolve_filename(filename: str | os.PathLike | None, traj_name: str | None) 
 
 
 def trajectory_names(h5: tables.File) -> list[str]:
-    """Names of the pypet trajectories in the file, oldest first."""
+    """Names of the pypet trajectories in the file (ours and pypet 0.7's), oldest first."""
     found = []
     for name, group in h5.root._v_children.items():
+        if not isinstance(group, tables.Group):
+            continue
         attrs = group._v_attrs
-        if isinstance(group, tables.Group) and TRAJ.FORMAT in attrs:
+        if TRAJ.FORMAT in attrs:
             found.append((float(attrs[TRAJ.TIMESTAMP]), name))
+        elif legacy.is_pypet07(group):
+            found.append((legacy.timestamp_of(group), name))
     return [name for _, name in sorted(found)]
 
 
 def find_trajectory(h5: tables.File, name: str | None, index: int | None,
                     force: bool = False) -> tables.Group:
-    """Return the trajectory group chosen by ``name`` or ``index`` (checked for format)."""
+    """Return the trajectory group chosen by ``name`` or ``index`` for loading.
+
+    Groups of our format are checked for their version; pypet 0.7 trajectories are returned
+    too (the caller reads them with :mod:`.legacy`).
+    """
     names = trajectory_names(h5)
     if (name is None) == (index is None):
         raise ValueError("Pass exactly one of name= or index= to choose the trajectory.")
@@ -57,7 +66,8 @@ def find_trajectory(h5: tables.File, name: str | None, index: int | None,
                 f"Trajectory index {index} is out of range: {h5.filename!r} holds "
                 f"{len(names)} trajectories {names}."
             ) from None
-    check_format(group, force)
+    if not legacy.is_pypet07(group):
+        check_format(group, force)
     return group
 
 
@@ -65,9 +75,15 @@ def check_format(group: tables.Group, force: bool = False) -> None:
     """Refuse groups that are not ours, or that a newer format version wrote."""
     attrs = group._v_attrs
     if attrs.__contains__(TRAJ.FORMAT) is False or str(attrs[TRAJ.FORMAT]) != FORMAT_NAME:
+        if legacy.is_pypet07(group):
+            raise ValueError(
+                f"{group._v_pathname!r} in {group._v_file.filename!r} was written by pypet "
+                "0.7: it can be loaded, but not written to. Store into another file, or copy "
+                "the whole file into this pypet's format with pypet.migrate_pypet07_file(old, "
+                "new)."
+            )
         raise DataNotInStorageError(
-            f"{group._v_pathname!r} is not a trajectory of this pypet (files written by "
-            "pypet 0.7 use another layout and are not readable)."
+            f"{group._v_pathname!r} is not a trajectory of this pypet."
         )
     version = int(attrs[TRAJ.VERSION])
     if version > FORMAT_VERSION and not force:

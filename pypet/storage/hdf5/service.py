@@ -15,7 +15,7 @@ from typing import Any
 import tables
 
 from pypet.errors import DataNotInStorageError
-from pypet.storage.hdf5 import files, loading
+from pypet.storage.hdf5 import files, legacy, loading
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
@@ -249,8 +249,12 @@ class HDF5StorageService(StorageService):
         """Load a trajectory by name or index (negative indices count from the newest)."""
         with self._open("r") as h5:
             group = files.find_trajectory(h5, name, index, force)
-            loading.load_trajectory(h5, group, sink, modes, max_depth, with_run_information,
-                                    with_meta_data)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                legacy.load_into(sink, group, modes, max_depth, with_run_information,
+                                 with_meta_data)
+            else:
+                loading.load_trajectory(h5, group, sink, modes, max_depth,
+                                        with_run_information, with_meta_data)
             return group._v_name
 
     def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
@@ -259,15 +263,33 @@ class HDF5StorageService(StorageService):
         """Load the nodes at ``full_names``; return how many were found."""
         with self._open("r") as h5:
             group = files.find_trajectory(h5, traj_name, None)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                return legacy.load_parts(sink, group, full_names, load_data, recursive,
+                                         max_depth, load_only, load_except)
             return loading.load_parts(h5, group, sink, full_names, load_data, recursive,
                                       max_depth, load_only, load_except)
+
+    def trajectory_names(self) -> list[str]:
+        """Names of the trajectories in the file (ours and pypet 0.7's), oldest first."""
+        with self._open("r") as h5:
+            return files.trajectory_names(h5)
+
+    def is_pypet07(self, traj_name: str) -> bool:
+        """Whether the trajectory ``traj_name`` in the file was written by pypet 0.7."""
+        with self._open("r") as h5:
+            return legacy.is_pypet07(files.find_trajectory(h5, traj_name, None))
 
     def read_run_table(self, traj_name: str) -> dict[str, Any]:
         """All run-table columns as ``{column: numpy array}`` plus their kinds."""
         from pypet.storage.hdf5.run_table_reader import read_table
 
         with self._open("r") as h5:
-            return read_table(files.find_trajectory(h5, traj_name, None))
+            group = files.find_trajectory(h5, traj_name, None)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                from pypet.storage.hdf5.legacy.run_table import read_table as read_legacy
+
+                return read_legacy(group)
+            return read_table(group)
 
     def backup(self, traj_name: str, backup_filename: str | None = None) -> str:
         """Copy the trajectory's group into ``backup_filename`` (default: ``backup_<name>.hdf5``

@@ -11,6 +11,7 @@ import tables
 
 from pypet import constants as C
 from pypet.errors import DataNotInStorageError
+from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
@@ -57,7 +58,9 @@ class TrajectoryFile:
         group = get_child(h5.root, image.name)
         if group is None:
             group = h5.create_group(h5.root, image.name)
-        elif image.is_new:
+        elif not image.is_new:
+            files.check_format(group)  # never write into pypet 0.7's (or foreign) groups
+        else:
             raise RuntimeError(
                 f"The file {h5.filename!r} already holds a trajectory {image.name!r}. Choose "
                 "another name, add_time=True, or overwrite_file=True."
