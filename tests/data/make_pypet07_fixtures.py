@@ -8,7 +8,8 @@ pypet 0.7, explored ranges, derived parameters and results in runs (run by hand,
 tiny trajectory ``second``), and
 ``fixture_expected.pkl``: what pypet 0.7 itself loads from that file, as plain values
 (``expected`` below), so that tests compare our reader with pypet 0.7's, value by value.
-With N_RUNS the main trajectory gets that many runs (the 1,000-run comparison uses this).
+With N_RUNS the main trajectory gets that many runs (the 1,000-run comparison uses this;
+above 10 runs each run adds only a scalar, an array and a derived parameter).
 
 This script needs pypet 0.7 (``pip install pypet==0.7.0``); the project's tests only read
 the files it writes.
@@ -98,6 +99,15 @@ def run(traj: Trajectory) -> int:
     return i
 
 
+def light_run(traj: Trajectory) -> int:
+    """The run of the many-run files: a scalar, an array in a $set bucket, a derived value."""
+    i = traj.numbers.i
+    traj.f_add_result("z", i * 2, comment="twice i")
+    traj.f_add_result("$set.$.w", np.arange(i % 5))
+    traj.f_add_derived_parameter("dp", i + 0.5)
+    return i
+
+
 def leaf_state(leaf) -> dict:
     """Plain values describing a leaf as pypet 0.7 loaded it."""
     state = {"class": leaf.f_get_class_name(), "comment": leaf.v_comment,
@@ -147,7 +157,7 @@ def main(out_dir: str, n_runs: int = 2) -> None:
     traj.f_store()
     for idx in range(len(traj)):
         traj.f_start_run(idx)
-        run(traj)
+        (run if n_runs <= 10 else light_run)(traj)
         traj.f_store()
         traj.f_finalize_run()
     traj.f_add_result("top.level", 42, comment="after the runs")

@@ -1,11 +1,18 @@
 """Comparing a trajectory we loaded with what pypet 0.7 loaded from the same file.
 
 ``expected`` is the plain-value description written by ``tests/data/make_pypet07_fixtures.py``
-(pypet 0.7 loading the file itself); :func:`differences` lists every mismatch.
+(pypet 0.7 loading the file itself); :func:`differences` lists every mismatch, and
+:func:`pypet07_file` makes bigger files with pypet 0.7 when its interpreter is at hand.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import subprocess
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,6 +51,11 @@ def _leaf_state(leaf: Any) -> dict[str, Any]:
     else:
         state["items"] = dict(leaf.f_to_dict())
     return state
+
+
+def _seconds(runtime: str) -> float:
+    hours, minutes, seconds = runtime.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
 def differences(traj: Any, expected: dict[str, Any], skip: str | None = None) -> list[str]:
@@ -90,7 +102,33 @@ def differences(traj: Any, expected: dict[str, Any], skip: str | None = None) ->
             if ours["completed"]:
                 found.append(f"{run} completed")
             continue
-        for key in ("idx", "completed", "timestamp", "finish_timestamp", "runtime"):
+        for key in ("idx", "completed", "timestamp", "finish_timestamp"):
             if ours[key] != theirs[key]:
                 found.append(f"{run} {key}: {ours[key]!r} != {theirs[key]!r}")
+        # the runtime is shown from the two timestamps; pypet 0.7 rounded the difference of
+        # two datetimes, which can be a microsecond off the float difference
+        if abs(_seconds(ours["runtime"]) - _seconds(theirs["runtime"])) > 1.5e-6:
+            found.append(f"{run} runtime: {ours['runtime']!r} != {theirs['runtime']!r}")
     return found
+
+
+#: the pypet 0.7 interpreter that writes the many-run files (its own virtualenv)
+PYPET07_PYTHON = os.environ.get("PYPET07_PYTHON", "/tmp/pypet-orig/bin/python")
+_SCRIPT = Path(__file__).resolve().parents[2] / "data" / "make_pypet07_fixtures.py"
+
+
+def pypet07_file(n_runs: int, cache: str | os.PathLike | None = None) -> tuple[Path, dict]:
+    """A file of ``n_runs`` runs written by pypet 0.7 and what pypet 0.7 loads from it.
+
+    Made once per script version in ``cache`` (default: a folder in the temp dir), with
+    :data:`PYPET07_PYTHON`; raises FileNotFoundError if that interpreter is missing.
+    """
+    if not os.path.exists(PYPET07_PYTHON):
+        raise FileNotFoundError(f"no pypet 0.7 interpreter at {PYPET07_PYTHON}")
+    digest = hashlib.sha1(_SCRIPT.read_bytes()).hexdigest()[:10]
+    folder = Path(cache or tempfile.gettempdir()) / f"pypet07_{n_runs}_{digest}"
+    if not (folder / "fixture_expected.pkl").exists():
+        subprocess.run([PYPET07_PYTHON, str(_SCRIPT), str(folder), str(n_runs)], check=True,
+                       cwd=tempfile.gettempdir(), capture_output=True)
+    with open(folder / "fixture_expected.pkl", "rb") as handle:
+        return folder / "fixture.hdf5", pickle.load(handle)
