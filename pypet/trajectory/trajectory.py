@@ -24,6 +24,7 @@ from pypet.trajectory.groups import (
     ResultGroup,
 )
 from pypet.trajectory.guards import not_in_run
+from pypet.trajectory.internals07 import Pypet07Internals
 from pypet.trajectory.run_api import RunMethods
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.trajectory.storage_api import StorageMethods
@@ -48,8 +49,8 @@ _CHECKED_NOT_IN_RUN = frozenset({
 
 
 @install_aliases
-class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedParameterGroup,
-                 ConfigGroup, ResultGroup):
+class Trajectory(StorageMethods, RunMethods, Pypet07Internals, TreeRoot, ParameterGroup,
+                 DerivedParameterGroup, ConfigGroup, ResultGroup):
     """A tree of config, parameters, derived parameters and results plus explored ranges.
 
     Parameters

@@ -70,8 +70,8 @@ def _split_args(args: tuple, kwargs: dict) -> tuple[Any, Any, str, tuple, dict]:
         name = kwargs.pop("name")
     elif "full_name" in kwargs:
         name = kwargs.pop("full_name")
-    else:
-        raise TypeError("Adding an item needs a name (first argument, or name=...).")
+    else:  # a ValueError as in pypet 0.7: the arguments lack something
+        raise ValueError("Adding an item needs a name (first argument, or name=...).")
     if not isinstance(name, str):
         raise TypeError(f"The name of a new item must be a string, not {type(name).__name__}.")
     return None, cls, name, args, kwargs

@@ -84,6 +84,19 @@ class NNGroupNode(NNTreeNode):
         return (f"{self.f_get_class_name()} {self._full_name}{comment}: "
                 f"{printing.children_str(self)}")
 
+    # pypet 0.7's private names of the child views (read by scripts and its own tests)
+    @property
+    def _groups(self) -> dict[str, NNTreeNode]:
+        return self.f_get_groups()
+
+    @property
+    def _leaves(self) -> dict[str, NNTreeNode]:
+        return self.f_get_leaves()
+
+    @property
+    def _kids(self) -> KidsProxy:
+        return self.kids
+
     @property
     def kids(self) -> KidsProxy:
         """Direct children and links by attribute, without search."""

@@ -264,3 +264,24 @@ def test_annotations_behave_as_in_pypet():
     ann[5] = "x"
     assert str(ann) == "annotation=0; annotation_2=2; annotation_5=x"
     assert repr(ann) == f"Annotations({ann})"
+
+
+def test_adding_without_a_name_is_a_value_error():
+    """f_add_result(comment=...) without a name raises ValueError (pypet 0.7)."""
+    with pytest.raises(ValueError, match="needs a name"):
+        Trajectory("t").f_add_result(comment="55")
+
+
+def test_pypet07_private_views_of_the_trajectory():
+    """_linked_by, _explored_parameters, _parameters, _groups, _leaves, _kids and
+    _make_single_run behave as pypet 0.7's (read-only views)."""
+    traj = Trajectory("t")
+    x = traj.f_add_parameter("g.x", 1)
+    traj.f_explore({"x": [1, 2]})
+    traj.f_add_link("lx", x)
+    assert len(traj._linked_by) == 1 and list(traj._explored_parameters) == ["parameters.g.x"]
+    assert traj._parameters == {"parameters.g.x": x} and traj._results == {}
+    assert list(traj.par._groups) == ["g"] and traj.f_get("g")._leaves == {"x": x}
+    assert set(dir(traj._kids)) == set(traj.f_get_children())
+    run = traj._make_single_run()
+    assert run is traj and traj.v_is_run
