@@ -77,6 +77,13 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "traj.mylink = 1.5 | same object: True",
         "traj.results.physics_link.mass = 0.5",
     ],
+    "example_22_pypet07_files.py": [
+        "loaded 'fixture' written by pypet 0.7.0: 2 runs",
+        "run 1: i = 2, z = 4, dp = 2.5, many.d = {'a': 2, 'b': 'x'}",
+        "writing into the old file is refused",
+        "migrated: ['fixture', 'second'] into migrated.hdf5",
+        "the migrated file shows the same table: True",
+    ],
     "example_18_many_runs.py": [
         "20000 runs in ",
         " µs per run",
