@@ -264,8 +264,9 @@ def test_6_1_immediate_postproc(tmp_path):
 @NEEDS_RESUME
 def test_6_1_continuable_continue_folder_delete_continue(tmp_path):
     """continuable, continue_folder and delete_continue create the continue files."""
-    env = _env(tmp_path, trajectory="cont", continuable=True,
-               continue_folder=str(tmp_path / "continue"), delete_continue=False)
+    with pytest.warns(DeprecationWarning, match="resumable"):
+        env = _env(tmp_path, trajectory="cont", continuable=True,
+                   continue_folder=str(tmp_path / "continue"), delete_continue=False)
     _explore(env)
     env.f_run(myjobfunc)
     assert (tmp_path / "continue").exists()
@@ -577,11 +578,13 @@ def test_6_5_pipeline_without_postprocessing(tmp_path):
 @NEEDS_RESUME
 def test_6_6_f_continue(tmp_path):
     """env.f_continue(trajectory_name=..., continue_folder=...) resumes a crashed trajectory."""
-    env = _env(tmp_path, trajectory="crash", continuable=True,
-               continue_folder=str(tmp_path / "continue"))
+    with pytest.warns(DeprecationWarning, match="resumable"):
+        env = _env(tmp_path, trajectory="crash", continuable=True,
+                   continue_folder=str(tmp_path / "continue"))
     _explore(env)
     env.f_run(myjobfunc)
-    again = _env(tmp_path, trajectory="crash2", continuable=True)
+    with pytest.warns(DeprecationWarning):
+        again = _env(tmp_path, trajectory="crash2", continuable=True)
     again.f_continue(trajectory_name="crash", continue_folder=str(tmp_path / "continue"))
 
 
