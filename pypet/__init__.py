@@ -7,6 +7,8 @@ This module only re-exports. Names load on first access (PEP 562) so that
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from pypet import constants as pypetconstants
@@ -65,6 +67,8 @@ _LAZY: dict[str, str] = {
     "latin_hypercube": "pypet.explore",
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
+    "test": "pypet.selftest",
+    "migrate_pypet07_file": "pypet.trajectory.migrate",
 }
 
 __all__ = [
@@ -86,18 +90,21 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pypet' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later accesses skip this function
-    return value
+class _PypetModule(types.ModuleType):
+    """Loads exported names on first access; the module's namespace holds exports only
+    (pypet 0.7's own tests check that every class and function in it is in ``__all__``)."""
+
+    def __getattr__(self, name: str) -> object:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'pypet' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        setattr(self, name, value)  # later accesses skip this method
+        return value
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(self.__dict__) | set(_LAZY))
 
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    pass
+sys.modules[__name__].__class__ = _PypetModule
+del _PypetModule, types, sys, Any, TYPE_CHECKING

@@ -17,6 +17,7 @@ __all__ = [
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
+    "ReservedNameError",
     "RunFailedError",
     "TooManyGroupsError",
     "UnsafeDataError",
@@ -102,3 +103,10 @@ def existing_trajectory_message(filename: str, name: str) -> str:
         f"Environment(trajectory=traj). {separate}; overwrite_file=True replaces the whole "
         "file."
     )
+
+
+class ReservedNameError(ValueError, AttributeError):
+    """A name uses a marker the storage reserves (e.g. ``__spsp__`` in a SparseResult item).
+
+    A ``ValueError`` (a bad argument) that is also the ``AttributeError`` pypet 0.7 raised.
+    """

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypet import constants as C
+from pypet.settings.ineffective import warn_ineffective
 from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 
 __all__ = ["LOG_CONFIG_NOT_GIVEN", "EnvironmentSettings", "positional_settings", "split_kwargs"]
@@ -118,6 +119,11 @@ class EnvironmentSettings:
 
         validate_multiproc(self)
         self._check_resume()
+        if self.timeout is not None:
+            warn_ineffective("Environment", "timeout", self.timeout)
+        forked = self.multiproc and not self.use_pool and self.executor is None
+        if self.immediate_postproc and not forked:
+            warn_ineffective("Environment", "immediate_postproc", True)
 
     def _check_resume(self) -> None:
         """Normalise and check ``on_error`` and the resume settings."""
