@@ -7,6 +7,8 @@ This module only re-exports. Names load on first access (PEP 562) so that
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from pypet import constants as pypetconstants
@@ -65,6 +67,8 @@ _LAZY: dict[str, str] = {
     "latin_hypercube": "pypet.explore",
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
+    "test": "pypet.selftest",
+    "migrate_pypet07_file": "pypet.migrate",
 }
 
 __all__ = [
@@ -86,17 +90,20 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pypet' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later accesses skip this function
-    return value
+class _PypetModule(types.ModuleType):
+    """Loads exported names on first access; the module's namespace holds exports only
+    (pypet 0.7's own tests check that every class and function in it is in ``__all__``)."""
 
+    def __getattr__(self, name: str) -> object:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'pypet' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        setattr(self, name, value)  # later accesses skip this method
+        return value
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    def __dir__(self) -> list[str]:
+        return sorted(set(self.__dict__) | set(_LAZY))
 
 
 if TYPE_CHECKING:  # the lazy names, visible to type checkers and IDEs
@@ -106,6 +113,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type checkers and IDEs
     from pypet.execution.progress import progressbar
     from pypet.explore import cartesian_product, find_unique_points, latin_hypercube, random_sample
     from pypet.log.filenames import rename_log_file
+    from pypet.migrate import migrate_pypet07_file
     from pypet.parameters import (
         ArrayParameter,
         BaseParameter,
@@ -115,6 +123,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type checkers and IDEs
     )
     from pypet.results import BaseResult, PickleResult, Result, SparseResult
     from pypet.results.object_table import ObjectTable
+    from pypet.selftest import test
     from pypet.storage.hdf5.compact import compact_hdf5_file
     from pypet.storage.hdf5.listing import list_trajectories
     from pypet.storage.hdf5.service import HDF5StorageService
@@ -134,3 +143,6 @@ if TYPE_CHECKING:  # the lazy names, visible to type checkers and IDEs
     from pypet.utils.dirs import racedirs
     from pypet.utils.logger import HasLogger
     from pypet.utils.slots import HasSlots
+
+sys.modules[__name__].__class__ = _PypetModule
+del _PypetModule, types, sys, Any, TYPE_CHECKING

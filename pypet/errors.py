@@ -17,12 +17,14 @@ __all__ = [
     "FileFormatError",
     "ForkWithThreadsError",
     "GitDiffError",
+    "IneffectiveKeywordWarning",
     "LabelError",
     "NoSuchServiceError",
     "NodeExistsError",
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
+    "ReservedNameError",
     "RunFailedError",
     "TooManyGroupsError",
     "UnsafeDataError",
@@ -89,6 +91,10 @@ class UnsafeDataError(ValueError):
 
     A ``ValueError``, as numpy's ``allow_pickle=False`` refusal.
     """
+
+
+class IneffectiveKeywordWarning(UserWarning):
+    """A keyword was accepted for compatibility but has no effect."""
 
 
 class CodecError(NoSuchServiceError):
@@ -166,3 +172,10 @@ def existing_trajectory_message(filename: str, name: str) -> str:
         f"Environment(trajectory=traj). {separate}; overwrite_file=True replaces the whole "
         "file."
     )
+
+
+class ReservedNameError(ValueError, AttributeError):
+    """A name uses a marker the storage reserves (e.g. ``__spsp__`` in a SparseResult item).
+
+    A ``ValueError`` (a bad argument) that is also the ``AttributeError`` pypet 0.7 raised.
+    """

@@ -117,6 +117,15 @@ class MultiprocContext:
                         C.MULTIPROC_MODE_LOCAL, C.MULTIPROC_MODE_NONE):
             raise ValueError(f"wrap_mode {wrap_mode!r} is not supported by MultiprocContext.")
         self._traj, self._mode = trajectory, mode
+        from pypet.ineffective import warn_ineffective
+
+        for keyword, value, default in (("port", port, None), ("timeout", timeout, None),
+                                        ("gc_interval", gc_interval, None),
+                                        ("log_config", log_config, None),
+                                        ("log_stdout", log_stdout, False),
+                                        ("graceful_exit", graceful_exit, False)):
+            if value != default:
+                warn_ineffective("MultiprocContext", keyword, value)
         self._full_copy = full_copy
         self._manager, self._use_manager = manager, use_manager
         self._lock, self._queue, self._maxsize = lock, queue, queue_maxsize

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 __all__ = ["DeferredService", "LockedService"]
 
 
+def _unwrapped(service: StorageService) -> StorageService:
+    return service
+
+
 class LockedService(StorageService):
     """Wraps a service so that each call holds ``lock`` (a multiprocessing lock).
 
@@ -47,6 +51,17 @@ class LockedService(StorageService):
 
     def session(self, traj_name: str) -> AbstractContextManager[Any]:
         return nullcontext()  # never keep the file open: other processes take turns
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # A lock travels only to a process being started. Pickled otherwise (a run returning
+        # its trajectory, as pypet's own tests do), the wrapper goes as the service it wraps.
+        # (A manager's lock pickles anywhere and stays; a plain one cannot leave.)
+        from multiprocessing.context import get_spawning_popen
+        from multiprocessing.synchronize import SemLock
+
+        if isinstance(self._lock, SemLock) and get_spawning_popen() is None:
+            return _unwrapped, (self._service,)
+        return super().__reduce_ex__(protocol)
 
     def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
                          store_data: StoreMode = StoreMode.DATA) -> None:

@@ -14,6 +14,7 @@ import os
 import re
 from typing import Any
 
+from pypet.ineffective import warn_ineffective
 from pypet.settings.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 from pypet.settings.multiproc import validate_multiproc
 from pypet.settings.options import (
@@ -206,6 +207,11 @@ def build_settings(given: dict[str, Any]) -> EnvironmentSettings:
     _check_text(values)
     values.update(validate_multiproc(values))
     _check_resume(values)
+    if values["timeout"] is not None:
+        warn_ineffective("Environment", "timeout", values["timeout"])
+    forked = values["multiproc"] and not values["use_pool"] and values["executor"] is None
+    if values["immediate_postproc"] and not forked:
+        warn_ineffective("Environment", "immediate_postproc", True)
     groups = {name: cls(**{f.name: values[f.name] for f in dataclasses.fields(cls)})
               for name, cls in _GROUPS.items()}
     return EnvironmentSettings(**groups)

@@ -284,7 +284,11 @@ class StorageServiceTests:
         traj = self.load(service, max_depth=2)
         assert traj.f_contains("results.nested", shortcuts=False)
         assert not traj.f_contains("results.nested.deeper", shortcuts=False)
+        # as in pypet 0.7, a child's depth counts from the group it is loaded from
         traj.results.f_load_child("nested", recursive=True, max_depth=2)
+        assert traj.f_contains("results.nested.deeper", shortcuts=False)
+        assert not traj.f_contains("results.nested.deeper.leaf", shortcuts=False)
+        traj.results.f_load_child("nested", recursive=True, max_depth=3)
         assert traj.f_get("results.nested.deeper.leaf", fast_access=True) == 7
 
     def test_the_interface_counts_what_it_found(self, service: StorageService) -> None:

@@ -49,5 +49,6 @@ def leaf_record(leaf: NNLeafNode) -> LeafRecord:
 def group_record(group: NNGroupNode) -> GroupRecord:
     """Turn a group into a :class:`GroupRecord` (``class_name`` empty for a standard group)."""
     cls = type(group)
-    return GroupRecord(group._full_name, "" if cls in STANDARD_GROUPS else cls.__name__,
-                       group._comment, _annotations(group))
+    standard = cls in STANDARD_GROUPS or not group._full_name  # the root is the trajectory
+    return GroupRecord(group._full_name, "" if standard else cls.__name__, group._comment,
+                       _annotations(group))

@@ -41,6 +41,9 @@ class NNTreeNode:
         state["_full_name"] = full_name
         state["_name"] = full_name.rpartition(".")[2]
 
+    #: pypet 0.7's name of the same method (custom leaves and scripts call it)
+    _rename = _set_full_name
+
     # --- prefix-free API views -------------------------------------------------------------
     @property
     def func(self) -> FuncProxy:

@@ -42,7 +42,13 @@ class HasSlots:
     (results map attributes to items) restore correctly.
     """
 
-    __slots__ = ()
+    __slots__ = ("__weakref__",)  # weak references work, as with pypet 0.7's HasSlots
+
+    @property
+    def __all_slots__(self) -> set[str]:
+        """Names of all slots declared along the class hierarchy (pypet 0.7's attribute)."""
+        cls: type = type(self)
+        return {*slot_names(cls), "__weakref__"}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(getattr(self, "__dict__", ()))

@@ -7,7 +7,9 @@ Values are encoded by :mod:`.codec`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable
 from typing import Any
 
 import tables
@@ -49,6 +51,9 @@ class NodeWriter:
     def __init__(self, h5: tables.File, traj_group: tables.Group, filters: tables.Filters):
         self._h5, self._root, self._filters = h5, traj_group, filters
         self._groups: dict[tuple[str, ...], tables.Group] = {(): traj_group}
+        #: called with every leaf written for the first time; False drops its comment
+        #: (pypet's purge_duplicate_comments, decided by the overview tables)
+        self.on_new_leaf: Callable[[LeafRecord], bool] | None = None
 
     def group_at(self, components: list[str]) -> tables.Group:
         """Return the HDF5 group at ``components`` (creating missing ones)."""
@@ -120,6 +125,8 @@ class NodeWriter:
                 "Delete it first (f_delete_item) or use another name."
             )
         if existing is None:
+            if self.on_new_leaf is not None and not self.on_new_leaf(record):
+                record = dataclasses.replace(record, comment="")
             self._write_new(parent, name, record, items, protocol)
         elif store_data == StoreMode.DATA_SKIPPING and not overwrite:
             return

@@ -16,9 +16,9 @@ from typing import Any
 import tables
 
 from pypet.errors import DataNotInStorageError
-from pypet.storage.hdf5 import files, loading
+from pypet.storage.hdf5 import files, legacy, loading
 from pypet.storage.hdf5.ptutil import get_child, names_as_given
-from pypet.storage.hdf5.settings import HDF5Settings
+from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
 from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
@@ -31,6 +31,24 @@ from pypet.storage.service import (
 )
 
 __all__ = ["HDF5StorageService"]
+
+#: constructor keywords that switch groups of overview tables
+OVERVIEW_SWITCHES = frozenset(OVERVIEW_TABLES.values())
+
+
+_UTF8 = {"utf8", "utf-8", "utf_8", "UTF8", "UTF-8"}
+
+
+def _warn_ineffective(settings: dict[str, Any]) -> None:
+    """Warn once about pypet 0.7 settings that change nothing in our format."""
+    from pypet.ineffective import warn_ineffective
+
+    if settings.get("pandas_format", "fixed") in ("table", "t"):
+        warn_ineffective("HDF5StorageService", "pandas_format", settings["pandas_format"])
+    if settings.get("encoding", "utf8") not in _UTF8:
+        warn_ineffective("HDF5StorageService", "encoding", settings["encoding"])
+    if settings.get("display_time", 20) != 20:
+        warn_ineffective("HDF5StorageService", "display_time", settings["display_time"])
 
 
 class HDF5StorageService(StorageService):
@@ -68,6 +86,10 @@ class HDF5StorageService(StorageService):
     #: where the trajectory keeps this service's settings
     config_group = "config.hdf5"
 
+    #: pypet 0.7's name of each overview-table switch -> the table (a public class attribute
+    #: there; the switch of table ``t`` lives in ``config.hdf5.overview.t``)
+    NAME_TABLE_MAPPING = {f"_overview_{t.removesuffix('_overview')}": t for t in OVERVIEW_TABLES}
+
     def __init__(self, filename: str | os.PathLike | None = None, file_title: str | None = None,
                  overwrite_file: bool = False, trajectory: AttachedTrajectory | None = None,
                  allow_pickle: bool = True, **settings: Any) -> None:
@@ -75,6 +97,7 @@ class HDF5StorageService(StorageService):
         if unknown:
             raise ValueError(f"Unknown HDF5StorageService keywords: {sorted(unknown)}.")
         self._settings = HDF5Settings(**settings)
+        _warn_ineffective(settings)
         traj_name = trajectory.v_name if trajectory is not None else None
         self._filename = files.resolve_filename(filename, traj_name)
         self._file_title = file_title or traj_name or "Experiments"
@@ -111,12 +134,9 @@ class HDF5StorageService(StorageService):
         return self._settings.as_config()
 
     def adopt_config(self, entries: dict[str, Any]) -> None:
-        """Take over settings from the trajectory's config (as pypet does on store/load)."""
-        known = {k: v for k, v in entries.items() if k in HDF5Settings.field_names()}
-        if known:
-            merged = {**self._settings.as_config(), **known,
-                      "display_time": self._settings.display_time}
-            self._settings = HDF5Settings(**merged)
+        """Take over settings from the trajectory's ``config.hdf5`` entries (relative names),
+        as pypet does at every store and after loading."""
+        self._settings = self._settings.adopting(entries)
 
     # --- settings as pypet properties -------------------------------------------------------
     @property
@@ -156,6 +176,8 @@ class HDF5StorageService(StorageService):
             # pypet's settings are read/write properties; validate by rebuilding
             values = {f: getattr(self._settings, f) for f in HDF5Settings.field_names()}
             values[name] = value
+            if name not in OVERVIEW_SWITCHES:
+                values["tables"] = self._settings.tables
             object.__setattr__(self, "_settings", HDF5Settings(**values))
             return
         object.__setattr__(self, name, value)
@@ -222,11 +244,11 @@ class HDF5StorageService(StorageService):
                 )
             files.check_format(group)
             length = int(group._v_attrs["length"])
-            tfile = TrajectoryFile(h5, group, self._settings.filters(), length)
+            tfile = TrajectoryFile(h5, group, self._settings, length)
             self._trajectories[traj_name] = tfile
         return tfile
 
-    def trajectory_names(self) -> list[str]:
+    def top_level_names(self) -> list[str]:
         """Names of the top-level groups of the file (its trajectories and anything else
         there); empty if the file does not exist yet."""
         if self._h5 is None and not os.path.exists(self._filename):
@@ -241,10 +263,11 @@ class HDF5StorageService(StorageService):
         with self._open("a") as h5:
             is_first = get_child(h5.root, image.name) is None
             try:
-                tfile = TrajectoryFile.create(h5, image, self._settings.filters())
+                tfile = TrajectoryFile.create(h5, image, self._settings)
                 self._trajectories[image.name] = tfile
                 tfile.columns.ensure_length(image.length)
                 tfile.write_explored(image)
+                tfile.overview.write_explorations(image.explored_names)
                 # explored ranges that changed (expanded, shrunk) are part of the skeleton:
                 # rewritten by every store, which STORE_DATA alone would never do
                 for record in image.changed:
@@ -253,7 +276,7 @@ class HDF5StorageService(StorageService):
                     tfile.write_run_info(image.run_info)
                 if not only_init:
                     write_records(tfile, image.records, store_data)
-                tfile.columns.flush()
+                tfile.flush()
             except BaseException:
                 # A first store that fails (e.g. on an unstorable item) leaves no half
                 # trajectory behind, so fixing the item and storing again just works.
@@ -285,8 +308,13 @@ class HDF5StorageService(StorageService):
         """Load a trajectory by name or index (negative indices count from the newest)."""
         with self._open("r") as h5:
             group = files.find_trajectory(h5, name, index, force)
-            loading.load_trajectory(h5, group, sink, modes, max_depth, with_run_information,
-                                    with_meta_data, self._allow_pickle)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                legacy.load_into(sink, group, modes, max_depth, with_run_information,
+                                 with_meta_data)
+            else:
+                loading.load_trajectory(h5, group, sink, modes, max_depth,
+                                        with_run_information, with_meta_data,
+                                        self._allow_pickle)
             return group._v_name
 
     def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
@@ -296,15 +324,33 @@ class HDF5StorageService(StorageService):
         """Load the nodes at ``full_names``; return how many were found."""
         with self._open("r") as h5:
             group = files.find_trajectory(h5, traj_name, None)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                return legacy.load_parts(sink, group, full_names, load_data, recursive,
+                                         max_depth, load_only, load_except)
             return loading.load_parts(h5, group, sink, full_names, load_data, recursive,
                                       max_depth, load_only, load_except, self._allow_pickle)
+
+    def trajectory_names(self) -> list[str]:
+        """Names of the trajectories in the file (ours and pypet 0.7's), oldest first."""
+        with self._open("r") as h5:
+            return files.trajectory_names(h5)
+
+    def is_pypet07(self, traj_name: str) -> bool:
+        """Whether the trajectory ``traj_name`` in the file was written by pypet 0.7."""
+        with self._open("r") as h5:
+            return legacy.is_pypet07(files.find_trajectory(h5, traj_name, None))
 
     def read_run_table(self, traj_name: str) -> RunTableData:
         """All run-table columns as ``{column: numpy array}`` plus their kinds."""
         from pypet.storage.hdf5.run_table_reader import read_table
 
         with self._open("r") as h5:
-            return read_table(files.find_trajectory(h5, traj_name, None))
+            group = files.find_trajectory(h5, traj_name, None)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                from pypet.storage.hdf5.legacy.run_table import read_table as read_legacy
+
+                return read_legacy(group)
+            return read_table(group)
 
     def backup(self, traj_name: str, backup_filename: str | None = None) -> str:
         """Copy the trajectory's group into ``backup_filename`` (default: ``backup_<name>.hdf5``

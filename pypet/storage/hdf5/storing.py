@@ -12,11 +12,14 @@ import tables
 
 from pypet.errors import DataNotInStorageError, existing_trajectory_message
 from pypet.runnames import run_index_of
+from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
+from pypet.storage.hdf5.overview import OverviewTables
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, template_of
+from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
 from pypet.storage.records import (
     GroupRecord,
@@ -34,20 +37,31 @@ __all__ = ["TrajectoryFile", "write_records"]
 class TrajectoryFile:
     """One trajectory group in an open file, with its node writer and run table."""
 
-    def __init__(self, h5: tables.File, group: tables.Group, filters: tables.Filters,
+    def __init__(self, h5: tables.File, group: tables.Group, settings: HDF5Settings,
                  length: int) -> None:
         self.h5, self.group = h5, group
+        filters = settings.filters()
         self.writer = NodeWriter(h5, group, filters)
         self.columns = RunColumns(h5, group, filters, length)
+        self.overview = OverviewTables(h5, group, settings, filters, length)
+        if self.overview.active:
+            self.writer.on_new_leaf = self.overview.leaf_stored
+
+    def flush(self) -> None:
+        """Write what the run table and the overview tables buffered."""
+        self.columns.flush()
+        self.overview.flush()
 
     @classmethod
     def create(cls, h5: tables.File, image: TrajectoryImage,
-               filters: tables.Filters) -> TrajectoryFile:
+               settings: HDF5Settings) -> TrajectoryFile:
         """Create (or reopen) the group of ``image`` and write its metadata."""
         group = get_child(h5.root, image.name)
         if group is None:
             group = h5.create_group(h5.root, image.name)
-        elif image.is_new:
+        elif not image.is_new:
+            files.check_format(group)  # never write into pypet 0.7's (or foreign) groups
+        else:
             raise RuntimeError(existing_trajectory_message(h5.filename, image.name))
         attrs = group._v_attrs
         attrs[TRAJ.FORMAT] = FORMAT_NAME
@@ -56,7 +70,10 @@ class TrajectoryFile:
         for key, value in image.meta.items():
             attrs[key] = value
         attrs[TRAJ.LENGTH] = image.length
-        return cls(h5, group, filters, image.length)
+        tfile = cls(h5, group, settings, image.length)
+        tfile.overview.write_info(image.meta, image.length)
+        tfile.overview.write_settings(settings)
+        return tfile
 
     def write_explored(self, image: TrajectoryImage) -> None:
         """Record the explored names and their scalar ranges as run-table columns."""
@@ -89,6 +106,7 @@ class TrajectoryFile:
         self.group._v_attrs[TRAJ.LENGTH] = length
         columns, writer = self.columns, self.writer
         mode = StoreMode.OVERWRITE if replace else StoreMode.DATA
+        note = self.overview.leaf_stored if self.overview.active else None
         for outcome in outcomes:
             for group in outcome.groups:
                 if _needs_node(group):
@@ -99,11 +117,14 @@ class TrajectoryFile:
                     if replace and template is not None:
                         columns.remove_if_present(template, outcome.idx)
                     writer.write_leaf(leaf, mode)
-                elif replace and writer.exists(leaf.full_name):
-                    writer.delete(leaf.full_name, recursive=True)  # now in the table
+                else:
+                    if note is not None:
+                        note(leaf)
+                    if replace and writer.exists(leaf.full_name):
+                        writer.delete(leaf.full_name, recursive=True)  # now in the table
             for link in outcome.links:
                 writer.write_link(link)
-        columns.flush()
+        self.flush()
         failures = [o for o in outcomes if o.error is not None]
         if failures:
             self._log_failures(failures)
@@ -174,7 +195,7 @@ def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: Sto
             links.append(record)
     for link in links:
         tfile.writer.write_link(link)
-    tfile.columns.flush()
+    tfile.flush()
 
 
 def _needs_node(group: GroupRecord) -> bool:
@@ -202,7 +223,11 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode
     assert idx is not None  # the name has a template, so it names a run
     columns = tfile.columns
     if not columns.is_present(template, idx):
-        return columns.add(idx, template, record)
+        if not columns.add(idx, template, record):
+            return False
+        if tfile.overview.active:
+            tfile.overview.leaf_stored(record)
+        return True
     # In the table already. As for nodes: STORE_DATA adds only items not stored yet;
     # OVERWRITE_DATA (or overwrite=True / [names]) replaces the record's (or the named) items;
     # stored items the record lacks always stay.

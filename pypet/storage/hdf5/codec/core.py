@@ -68,7 +68,8 @@ def _resolve(cls: type) -> None:
     if issubclass(cls, np.generic):
         _WRITERS[cls] = scalar.write_numpy_scalar
         _CHECKS[cls] = scalar.numpy_scalar_problem
-    elif cls.__module__.partition(".")[0] == "pandas":
+    elif cls.__module__.partition(".")[0] == "pandas" or (
+            cls.__name__ == "ObjectTable" and cls.__module__.startswith("pypet.")):
         _load(_PANDAS_MODULES)
     elif cls.__module__.startswith("scipy.sparse"):
         _load(("sparse",))
