@@ -97,5 +97,12 @@ class StorageService(ABC):
     def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
         """Remove links from storage."""
 
+    def merge_session(self, traj_name: str) -> AbstractContextManager[Any]:
+        """A transaction merging other trajectories into ``traj_name`` (optional capability;
+        see :mod:`pypet.storage.merging`)."""
+        from pypet.errors import NoSuchServiceError
+
+        raise NoSuchServiceError(f"{type(self).__name__} cannot merge trajectories.")
+
     def finalize(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Release resources at the end of an experiment (optional)."""

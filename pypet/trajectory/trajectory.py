@@ -24,6 +24,7 @@ from pypet.trajectory.groups import (
     ResultGroup,
 )
 from pypet.trajectory.guards import not_in_run
+from pypet.trajectory.merge.methods import MergeMethods
 from pypet.trajectory.run_api import RunMethods
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.trajectory.storage_api import StorageMethods
@@ -44,7 +45,7 @@ _CHECKED_NOT_IN_RUN = frozenset({
 
 
 @install_aliases
-class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedParameterGroup,
+class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGroup, DerivedParameterGroup,
                  ConfigGroup, ResultGroup):
     """A tree of config, parameters, derived parameters and results plus explored ranges.
 

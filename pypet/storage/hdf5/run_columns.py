@@ -324,6 +324,57 @@ class RunColumns:
         self._h5.rename_node(self._table._v_children[temporary], name)
         return self._table._v_children[name]
 
+    # --- whole blocks of rows (merging trajectories) ---------------------------------------------
+    def read_block(self, template: str, rows: np.ndarray
+                   ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, Cell]]:
+        """Presence flags, raw column cells and cell types of ``template`` at ``rows``."""
+        tpl = self._templates[template]
+        if tpl.present is None:
+            return np.zeros(len(rows), dtype=bool), {}, {}
+        present = tpl.present.read()[rows].astype(bool)
+        values, cells = {}, {}
+        for column in tpl.items.values():
+            values[column] = self._table._v_children[column].read()[rows]
+            cells[column] = self._cells[column]
+        return present, values, cells
+
+    def write_block(self, template: str, class_name: str, comment: str, items: dict[str, str],
+                    cells: dict[str, Cell], start: int, present: np.ndarray,
+                    values: dict[str, np.ndarray]) -> bool:
+        """Write rows ``start, start+1, ...`` of a run-result leaf in one go.
+
+        Returns False, writing nothing, when the leaf is stored with another class, comment,
+        item set or cell types (its runs must then be stored as nodes). String columns
+        widen as needed. The table must already be long enough (:meth:`ensure_length`).
+        """
+        self.flush()
+        tpl = self._templates.get(template)
+        if tpl is not None and (tpl.class_name != class_name or tpl.comment != comment
+                                or tpl.items != items):
+            return False
+        if any(column in self._cells and not self._cells[column].fits(cell)
+               for column, cell in cells.items()):
+            return False
+        if tpl is None:
+            tpl = self._templates[template] = _Template(class_name, comment, dict(items), None)
+        stop = start + len(present)
+        for column, cell in cells.items():
+            known = self._cells.get(column)
+            if known is None:
+                known = self._cells[column] = Cell(cell.kind, cell.dtype, cell.shape)
+            data = values[column]
+            node = get_child(self._table, column)
+            if known.kind == "str" and data.dtype.itemsize > known.dtype.itemsize:
+                known.dtype = data.dtype
+                node = self._recreate(column, known)
+            elif node is None:
+                node = self._recreate(column, known)
+            node[start:stop] = data.astype(known.dtype, copy=False)
+        if tpl.present is None:
+            tpl.present = self._create_present(template, tpl)
+        tpl.present[start:stop] = present.astype(np.uint8)
+        return True
+
     # --- reading results back -----------------------------------------------------------------------
     def read_runs(self, template: str, indices: Iterable[int] | None = None
                   ) -> list[tuple[int, dict[str, Any]]]:

@@ -16,6 +16,7 @@ import tables
 
 from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5 import files, loading
+from pypet.storage.hdf5.merge_service import MergeMethods
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
@@ -25,7 +26,7 @@ from pypet.storage.service import LoadModes, LoadSink, StorageService
 __all__ = ["HDF5StorageService"]
 
 
-class HDF5StorageService(StorageService):
+class HDF5StorageService(MergeMethods, StorageService):
     """Stores trajectories in an HDF5 file (several trajectories per file).
 
     Parameters

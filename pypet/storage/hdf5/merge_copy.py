@@ -1,0 +1,284 @@
+"""Copying another trajectory's stored data into a trajectory of an open file (merging).
+
+Run results kept in the run table move as whole column blocks (one read and one write per
+column, whatever the number of runs). Everything stored as nodes is walked once: a run group
+(``run_XXXXXXXX``, or a user wildcard's name) is copied with HDF5's node copy under its new
+name, and the soft links inside it are pointed at their renamed targets; outside runs, what the
+target lacks is copied and what it has is left alone. With ``slow`` the data go through
+Python values (read as records, written as records) instead of node copies.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import tables
+
+from pypet import constants as C
+from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
+from pypet.storage.hdf5.node_reader import NodeReader
+from pypet.storage.hdf5.run_columns import RunColumns, name_from_template, template_of
+from pypet.storage.hdf5.storing import TrajectoryFile, write_records
+from pypet.storage.merging import MergeRequest, MergeStats, RunRenamer
+from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
+from pypet.tree.names import run_index_of
+
+__all__ = ["copy_trajectory_data"]
+
+_log = logging.getLogger("pypet.storage.merge")
+
+_DUMMIES = frozenset({C.RUN_NAME_DUMMY, C.SET_NAME_DUMMY})
+
+
+def copy_trajectory_data(target: TrajectoryFile, other: tables.Group, request: MergeRequest,
+                         new_length: int) -> MergeStats:
+    """Copy ``other`` (a trajectory group, maybe in another file) into ``target``."""
+    stats = MergeStats()
+    target.columns.ensure_length(new_length)
+    _copy_columns(target, other, request, stats)
+    _TreeCopier(target, other, request, stats).run()
+    for old, new in request.copies:
+        _TreeCopier(target, other, request, stats).copy_named(old, new)
+    for link in request.links:
+        target.writer.write_link(link)
+        stats.links += 1
+    target.columns.flush()
+    return stats
+
+
+# --- the run table ---------------------------------------------------------------------------
+def _copy_columns(target: TrajectoryFile, other: tables.Group, request: MergeRequest,
+                  stats: MergeStats) -> None:
+    renamer = request.renamer
+    if not len(renamer):
+        return
+    source = RunColumns.reader(other._v_file, other)
+    columns = target.columns
+    stats.rows = len(renamer)
+    for template, (class_name, comment, items) in source.templates.items():
+        new_template = renamer.rename(template)
+        if new_template is None or _ignored(template, request.ignore) \
+                or template.partition(".")[0] in request.skip_branches:
+            continue
+        present, values, cells = source.read_block(template, renamer.used)
+        present &= ~_ignored_rows(template, renamer.used, request.ignore)
+        if not present.any():
+            continue
+        if not request.slow and columns.write_block(
+                new_template, class_name, comment, items, cells, renamer.start, present, values):
+            continue
+        # The target stores this leaf differently (class, comment or types): its runs go in
+        # as records, into the columns where they fit and as nodes where they do not.
+        if not request.slow:
+            stats.fallback_templates.append(template)
+        rows = renamer.used[present]
+        records = (LeafRecord(name_from_template(new_template, renamer.new_index(idx)),
+                              class_name, comment, None, data)
+                   for idx, data in source.read_runs(template, rows.tolist()))
+        write_records(target, records, C.STORE_DATA)
+
+
+def _ignored(name: str, ignore: frozenset[str]) -> bool:
+    """Whether ``name`` or a group above it is ignored."""
+    if not ignore:
+        return False
+    parts = name.split(".")
+    return any(".".join(parts[:i]) in ignore for i in range(1, len(parts) + 1))
+
+
+def _ignored_rows(template: str, used: np.ndarray, ignore: frozenset[str]) -> np.ndarray:
+    """Rows (positions in ``used``) of ``template`` that an ignored run-scoped name names."""
+    mask = np.zeros(len(used), dtype=bool)
+    for name in ignore:
+        idx = run_index_of(name)
+        if idx is None or template_of(name) is None:
+            continue
+        if template == template_of(name) or template.startswith(template_of(name) + "."):
+            pos = np.searchsorted(used, idx)
+            if pos < len(used) and used[pos] == idx:
+                mask[pos] = True
+    return mask
+
+
+# --- nodes -------------------------------------------------------------------------------------
+class _TreeCopier:
+    """One walk over the other trajectory's nodes (run table and skipped branches aside)."""
+
+    def __init__(self, target: TrajectoryFile, other: tables.Group, request: MergeRequest,
+                 stats: MergeStats) -> None:
+        self.target, self.other, self.request, self.stats = target, other, request, stats
+        self.renamer: RunRenamer = request.renamer
+        self.reader = NodeReader(other)
+        self.writer = target.writer
+        self.h5 = target.h5
+        self.move = request.move and other._v_file is target.h5
+        self._other_prefix = other._v_pathname + "/"
+        self._target_prefix = target.group._v_pathname
+
+    def run(self) -> None:
+        for name, child in list(self.other._v_children.items()):
+            if name == RUNS.OVERVIEW or name in self.request.skip_branches:
+                continue
+            self._visit(child, [name], in_run=False)
+
+    def _visit(self, node: tables.Node, parts: list[str], in_run: bool) -> None:
+        """Handle ``node`` (tree name ``parts``); ``in_run``: a run component is above."""
+        name = parts[-1]
+        full_name = ".".join(parts)
+        if _ignored(full_name, self.request.ignore):
+            return
+        is_run = name not in _DUMMIES and self.renamer.is_run_component(name)
+        if isinstance(node, tables.link.SoftLink):
+            self._link(node, parts)
+            return
+        if NODE.LEAF in node._v_attrs or not isinstance(node, tables.Group):
+            self._leaf(node, parts, in_run or is_run)
+            return
+        if is_run and not name.startswith(C.SET_NAME):
+            self._run_group(node, parts)
+            return
+        # a plain group, a bucket or a run set: merge its children one by one
+        new_parts = parts if not (in_run or is_run) else self.renamer.rename_parts(parts)
+        if new_parts is None:
+            return
+        self._ensure_group(node, new_parts)
+        for child_name, child in list(node._v_children.items()):
+            if child_name.startswith(BUCKET_PREFIX):
+                for run_name, run_node in list(child._v_children.items()):
+                    self._visit(run_node, [*parts, run_name], in_run or is_run)
+            elif not child_name.startswith("_"):
+                self._visit(child, [*parts, child_name], in_run or is_run)
+
+    # --- the three kinds of nodes ---------------------------------------------------------
+    def _run_group(self, node: tables.Group, parts: list[str]) -> None:
+        """A run's group: copied whole under its new name (merged if the name is taken)."""
+        new_parts = self.renamer.rename_parts(parts)
+        if new_parts is None:
+            return
+        new_name = ".".join(new_parts)
+        if self.writer.exists(new_name):
+            for child_name, child in list(node._v_children.items()):
+                if not child_name.startswith("_"):
+                    self._visit(child, [*parts, child_name], in_run=True)
+            return
+        self._copy_node(node, new_parts)
+        self.stats.run_nodes += 1
+
+    def _leaf(self, node: tables.Node, parts: list[str], in_run: bool) -> None:
+        new_parts = self.renamer.rename_parts(parts) if in_run else parts
+        if new_parts is None:
+            return
+        if self.writer.exists(".".join(new_parts)):
+            if not in_run:
+                self.stats.skipped.append(".".join(parts))
+                _log.info("%s is in the target already; the other trajectory's copy is "
+                          "not merged.", ".".join(parts))
+            return
+        self._copy_node(node, new_parts)
+        if in_run:
+            self.stats.run_nodes += 1
+        else:
+            self.stats.nodes += 1
+
+    def _link(self, link: tables.link.SoftLink, parts: list[str]) -> None:
+        new_parts = self.renamer.rename_parts(parts)
+        target = self._renamed_target(str(link.target))
+        if new_parts is None or target is None:
+            return
+        record = LinkRecord(".".join(new_parts[:-1]), new_parts[-1], target)
+        if self.writer.exists(record.full_name):
+            return
+        self.writer.write_link(record)
+        self.stats.links += 1
+
+    # --- helpers --------------------------------------------------------------------------------
+    def _ensure_group(self, node: tables.Group, new_parts: list[str]) -> None:
+        """Create the group in the target (with the other's comment, class, annotations)."""
+        if self.writer.exists(".".join(new_parts)):
+            return
+        if self.request.slow:
+            record = self.reader.read_group(node)
+            self.writer.write_group(GroupRecord(".".join(new_parts), record.class_name,
+                                                record.comment, record.annotations))
+        else:
+            group = self.writer.group_at(hdf5_path(".".join(new_parts)))
+            node._v_attrs._f_copy(group)
+        self.stats.nodes += 1
+
+    def _copy_node(self, node: tables.Node, new_parts: list[str]) -> None:
+        """Copy (or move) a leaf or a run group to ``new_parts`` and fix the links inside."""
+        path = hdf5_path(".".join(new_parts))
+        parent = self.writer.group_at(path[:-1])
+        if self.request.slow:
+            self._copy_slowly(node, new_parts)
+            return
+        has_links = isinstance(node, tables.Group) and NODE.LEAF not in node._v_attrs and \
+            any(True for _ in node._v_file.walk_nodes(node, classname="SoftLink"))
+        if not has_links:  # one HDF5 copy (or move) of the whole subtree
+            if self.move:
+                node._f_move(newparent=parent, newname=path[-1])
+            else:
+                node._f_copy(newparent=parent, newname=path[-1], recursive=True)
+            return
+        # Links must point at their renamed targets; node by node, since PyTables does not
+        # list the links that a recursive copy brought along (so they could not be fixed).
+        self._copy_with_links(node, parent, path[-1])
+        if self.move:
+            node._f_remove(recursive=True)
+
+    def _copy_with_links(self, node: tables.Node, parent: tables.Group, name: str) -> None:
+        if isinstance(node, tables.link.SoftLink):
+            target = self._renamed_target(str(node.target))
+            if target is not None:
+                self.h5.create_soft_link(parent, name, "/".join([self._target_prefix,
+                                                                  *hdf5_path(target)]))
+        elif isinstance(node, tables.Group) and NODE.LEAF not in node._v_attrs:
+            group = self.h5.create_group(parent, name)
+            node._v_attrs._f_copy(group)
+            for child_name, child in node._v_children.items():
+                self._copy_with_links(child, group, child_name)
+        else:
+            node._f_copy(newparent=parent, newname=name, recursive=True)
+
+    def _copy_slowly(self, node: tables.Node, new_parts: list[str]) -> None:
+        """Read records and write them again (values pass through Python)."""
+        base = len(self.reader.full_name(node))
+        new_base = ".".join(new_parts)
+        items = [("leaf", node)] if NODE.LEAF in node._v_attrs else \
+            [("group", node), *self.reader.walk(node)]
+        for kind, child in items:
+            rest = self.reader.full_name(child)[base:] if child is not node else ""
+            name = new_base + rest
+            if kind == "leaf":
+                record = self.reader.read_leaf(child)
+                self.writer.write_leaf(LeafRecord(name, record.class_name, record.comment,
+                                                  record.annotations, record.data),
+                                       C.STORE_DATA)
+            elif kind == "group":
+                record = self.reader.read_group(child)
+                self.writer.write_group(GroupRecord(name, record.class_name, record.comment,
+                                                    record.annotations))
+            else:
+                target = self._renamed_target(str(child.target))
+                if target is not None:
+                    location, _, link_name = name.rpartition(".")
+                    self.writer.write_link(LinkRecord(location, link_name, target))
+
+    def copy_named(self, old: str, new: str) -> None:
+        """Copy the leaf ``old`` of the other trajectory to ``new`` (if the target lacks it)."""
+        node = self.reader.node_at(old)
+        if node is None or self.writer.exists(new):
+            return
+        self._copy_node(node, new.split("."))
+        self.stats.nodes += 1
+
+    def _renamed_target(self, path: str) -> str | None:
+        """Tree name in the target of a link target path in the other trajectory."""
+        if not path.startswith(self._other_prefix):
+            return None  # points outside the other trajectory: not ours to carry over
+        old = tree_name(path[len(self._other_prefix):].split("/"))
+        new = self.renamer.rename(old)
+        if new is None:
+            _log.warning("A link to %s is not merged: its run is not merged.", old)
+        return new

@@ -1,0 +1,182 @@
+"""Merging trajectories in HDF5 files, all or nothing (a mixin of ``HDF5StorageService``).
+
+A merge never writes into the target file itself. :meth:`MergeMethods.merge_session` copies
+the file next to itself (``.<name>.merging``), every merge step and the final store of the
+trajectory go into the copy, and only a merge that finished replaces the file, atomically
+(``os.replace``). An exception, Ctrl+C or a killed process therefore leaves the target file as
+it was; the inputs are only read (deleting the other trajectory from another file is left to
+the caller, after the commit). While the session lasts, the original file is locked
+(``flock``) so a second merge, or a writer, cannot slip in and be overwritten by the swap.
+See ``doc/design/decisions/0007-merge-copy-and-swap.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import tables
+
+from pypet.storage.hdf5 import files, loading
+from pypet.storage.hdf5.merge_copy import copy_trajectory_data
+from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.merging import MergeRequest, MergeStats
+from pypet.storage.service import LoadModes, LoadSink
+
+__all__ = ["HDF5MergeSession", "MergeMethods", "temporary_name"]
+
+_log = logging.getLogger("pypet.storage.merge")
+
+
+def temporary_name(filename: str) -> str:
+    """The merge copy of ``filename`` (hidden, next to it, so the swap is atomic)."""
+    folder, base = os.path.split(filename)
+    return os.path.join(folder, f".{base}.merging")
+
+
+class HDF5MergeSession:
+    """Merge steps into the copy of one file (see :meth:`MergeMethods.merge_session`)."""
+
+    def __init__(self, service: Any, h5: tables.File, traj_name: str) -> None:
+        self._service, self._h5, self._traj_name = service, h5, traj_name
+
+    def merge(self, request: MergeRequest) -> MergeStats:
+        """Copy the other trajectory's data into the target (within the copy of the file)."""
+        same_file = os.path.abspath(request.other_filename) == self._service.filename
+        if same_file and request.other_name == self._traj_name:
+            raise ValueError(f"Cannot merge the trajectory {self._traj_name!r} into itself.")
+        target = self._service._trajectory_file(self._h5, self._traj_name)
+        other_h5 = self._h5 if same_file else files.open_file(request.other_filename, "r")
+        try:
+            other = files.find_trajectory(other_h5, request.other_name, None)
+            new_length = request.renamer.start + len(request.renamer)
+            stats = copy_trajectory_data(target, other, request, new_length)
+            if request.delete_other and same_file:
+                self._h5.remove_node(other, recursive=True)
+        finally:
+            if other_h5 is not self._h5:
+                other_h5.close()
+        self._h5.flush()
+        return stats
+
+
+class MergeMethods:
+    """Mixin of :class:`~pypet.storage.hdf5.service.HDF5StorageService`: merging."""
+
+    @contextlib.contextmanager
+    def merge_session(self, traj_name: str) -> Iterator[HDF5MergeSession]:
+        """Merge into trajectory ``traj_name``: all of it or nothing.
+
+        The file is copied to ``.<file>.merging``; inside the block every call of this
+        service (merge steps, ``store_trajectory``) works on the copy, which replaces the
+        file when the block ends without an exception. On any exception the copy is
+        deleted and the file is untouched.
+        """
+        service: Any = self
+        if service._h5 is not None:
+            raise RuntimeError(
+                f"{service.filename!r} is held open (a StorageContextManager or a running "
+                "experiment); merge after it is closed."
+            )
+        filename = service.filename
+        temporary = temporary_name(filename)
+        with _exclusive(filename):
+            shutil.copyfile(filename, temporary)
+            shutil.copymode(filename, temporary)
+            committed = False
+            try:
+                h5 = files.open_file(temporary, "a", check=not service._checked)
+                service._h5 = h5
+                try:
+                    yield HDF5MergeSession(self, h5, traj_name)
+                    h5.flush()
+                finally:
+                    service._h5 = None
+                    service._trajectories = {}
+                    h5.close()
+                _fsync(temporary)
+                os.replace(temporary, filename)
+                committed = True
+                _fsync_folder(os.path.dirname(filename))
+            finally:
+                if not committed:
+                    with contextlib.suppress(OSError):
+                        os.remove(temporary)
+
+    def load_trajectory_level(self, sink: LoadSink, name: str, modes: LoadModes) -> str:
+        """Load a trajectory without anything inside runs (run groups, run-table results).
+
+        What a merge plans with: the metadata, the run information, parameters, config and
+        the derived parameters and results outside runs, at the cost of that part alone.
+        """
+        service: Any = self
+        with service._open("r") as h5:
+            group = files.find_trajectory(h5, name, None)
+            loading.load_trajectory(h5, group, sink, modes, None, True, True,
+                                    service._allow_pickle, skip_runs=True)
+            return group._v_name
+
+    def delete_trajectory(self, traj_name: str) -> None:
+        """Remove a whole trajectory from the file."""
+        service: Any = self
+        with service._open("a") as h5:
+            group = get_child(h5.root, traj_name)
+            if group is None:
+                return
+            files.check_format(group)
+            h5.remove_node(group, recursive=True)
+
+    def trajectories_in(self, names: Sequence[str]) -> list[str]:
+        """Those of ``names`` that are pypet trajectories of the file."""
+        service: Any = self
+        with service._open("r") as h5:
+            return [n for n in files.trajectory_names(h5) if n in set(names)]
+
+
+@contextlib.contextmanager
+def _exclusive(filename: str) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``filename`` (POSIX ``flock``; no-op elsewhere).
+
+    HDF5 takes the same kind of lock when it opens a file, so while a merge runs, another
+    merge and any writer (an Environment, a store) fail at once instead of being lost when
+    the merged copy replaces the file. The kernel drops the lock when the process dies.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; merges must not overlap
+        yield
+        return
+    fd = os.open(filename, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(
+                f"{filename!r} is in use by another process (another merge, or a writer); "
+                "merge when it is done."
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _fsync(filename: str) -> None:
+    fd = os.open(filename, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make the rename durable (POSIX); folders cannot be opened on Windows."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder or ".", os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
