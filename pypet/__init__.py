@@ -65,6 +65,7 @@ _LAZY: dict[str, str] = {
     "latin_hypercube": "pypet.explore",
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
+    "split_exploration": "pypet.explore",
 }
 
 __all__ = [

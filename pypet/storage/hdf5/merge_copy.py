@@ -157,7 +157,9 @@ class _TreeCopier:
         if new_parts is None:
             return
         new_name = ".".join(new_parts)
-        if self.writer.exists(new_name):
+        prefix = ".".join(parts) + "."
+        if self.writer.exists(new_name) or any(n.startswith(prefix) for n in self.request.ignore):
+            self._ensure_group(node, new_parts)
             for child_name, child in list(node._v_children.items()):
                 if not child_name.startswith("_"):
                     self._visit(child, [*parts, child_name], in_run=True)

@@ -5,8 +5,8 @@ the file next to itself (``.<name>.merging``), every merge step and the final st
 trajectory go into the copy, and only a merge that finished replaces the file, atomically
 (``os.replace``). An exception, Ctrl+C or a killed process therefore leaves the target file as
 it was; the inputs are only read (deleting the other trajectory from another file is left to
-the caller, after the commit). While the session lasts, the original file is locked
-(``flock``) so a second merge, or a writer, cannot slip in and be overwritten by the swap.
+the caller, after the commit). While the session lasts, a second merge into the file and
+any writer are locked out (``flock``), so nothing they write can be lost in the swap.
 See ``doc/design/decisions/0007-merge-copy-and-swap.md``.
 """
 
@@ -84,7 +84,7 @@ class MergeMethods:
             )
         filename = service.filename
         temporary = temporary_name(filename)
-        with _exclusive(filename):
+        with _locked(filename):
             shutil.copyfile(filename, temporary)
             shutil.copymode(filename, temporary)
             committed = False
@@ -138,30 +138,47 @@ class MergeMethods:
 
 
 @contextlib.contextmanager
-def _exclusive(filename: str) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``filename`` (POSIX ``flock``; no-op elsewhere).
+def _locked(filename: str) -> Iterator[None]:
+    """Hold the merge locks of ``filename`` (POSIX ``flock``; nothing on Windows).
 
-    HDF5 takes the same kind of lock when it opens a file, so while a merge runs, another
-    merge and any writer (an Environment, a store) fail at once instead of being lost when
-    the merged copy replaces the file. The kernel drops the lock when the process dies.
+    An exclusive lock on ``.<file>.merge-lock`` keeps a second merge out, and a shared lock
+    on the file itself keeps writers out (HDF5 locks a file exclusively to write it), while
+    readers go on reading the old file. Both fail at once instead of being lost when the
+    merged copy replaces the file. The kernel drops the locks if the process dies.
     """
     try:
         import fcntl
-    except ImportError:  # Windows: no advisory locks here; merges must not overlap
+    except ImportError:  # Windows: no advisory locks; merges into one file must not overlap
         yield
         return
-    fd = os.open(filename, os.O_RDONLY)
+    lock_path = temporary_name(filename)[:-len("merging")] + "merge-lock"
+    while True:
+        lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock)
+            raise RuntimeError(
+                f"Another merge into {filename!r} is running; merge when it is done."
+            ) from None
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(lock_path).st_ino == os.fstat(lock).st_ino:
+                break  # still the lock file at that path (not one a finishing merge removed)
+        os.close(lock)
+    data = os.open(filename, os.O_RDONLY)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(data, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RuntimeError(
-                f"{filename!r} is in use by another process (another merge, or a writer); "
-                "merge when it is done."
+                f"{filename!r} is being written by another process; merge when it is done."
             ) from None
         yield
     finally:
-        os.close(fd)  # releases the lock
+        os.close(data)
+        with contextlib.suppress(OSError):
+            os.remove(lock_path)
+        os.close(lock)
 
 
 def _fsync(filename: str) -> None:

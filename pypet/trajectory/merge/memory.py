@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from pypet.tree import edit
+from pypet.trajectory import copying
+from pypet.tree import edit, walk
 
 if TYPE_CHECKING:
     from pypet.trajectory.merge.plan import MergePlan
@@ -20,7 +21,8 @@ __all__ = ["MergeInMemory"]
 
 
 class MergeInMemory:
-    """Apply merge plans to ``traj`` and undo them all on :meth:`rollback`."""
+    """Apply merge plans to ``traj`` and undo them (and config entries added since) on
+    :meth:`rollback`."""
 
     def __init__(self, traj: Trajectory) -> None:
         self.traj = traj
@@ -29,7 +31,10 @@ class MergeInMemory:
         self._explored_names = list(traj._explored_names)
         self._ranges_changed = set(traj._ranges_changed)
         self._params: dict[str, tuple[Any, int | None]] = {}  # name -> (param, old length)
-        self._added: list[Any] = []
+        config = edit._lookup_exact(traj, "config")
+        # merges add only config entries: what config holds now is what it keeps on rollback
+        self._config = {node.v_full_name for node in walk.iter_nodes(config, with_links=False)
+                        } if config is not None else set()
 
     def apply(self, plan: MergePlan, other: Trajectory) -> None:
         """Grow the explored parameters and the run table by the merged runs."""
@@ -38,10 +43,11 @@ class MergeInMemory:
             param = edit._lookup_exact(traj, name)
             old = param.f_get_range_length() if param.f_has_range() else None
             self._params.setdefault(name, (param, old))
-            param.f_unlock()
+            new_range = None if old is not None else [param.f_get_default()] * plan.start + values
+            param.f_unlock()  # after f_get_default, which locks
             try:
-                if old is None:
-                    param._explore([param.f_get_default()] * plan.start + values)
+                if new_range is not None:
+                    param._explore(new_range)
                 else:
                     param._expand(values)
             finally:
@@ -58,10 +64,6 @@ class MergeInMemory:
         table.finish_timestamp[rows] = source.finish_timestamp[plan.used]
         table.hexsha[rows] = source.hexsha[plan.used]
 
-    def add(self, node: Any) -> None:
-        """Remember a node added to the tree for the merge (removed again on rollback)."""
-        self._added.append(node)
-
     def rollback(self) -> None:
         """Undo every :meth:`apply` and :meth:`add`."""
         traj = self.traj
@@ -74,10 +76,10 @@ class MergeInMemory:
             if kept is not None:
                 param._explore(kept)
             param.f_lock()
-        for node in reversed(self._added):
-            if edit._lookup_exact(traj, node.v_full_name) is node:
-                parent = edit._lookup_exact(traj, node.v_location)
-                parent.f_remove_child(node.v_name, recursive=True)
+        config = edit._lookup_exact(traj, "config")
+        if config is not None:
+            copying.remove_nodes(traj, [node for node in walk.iter_nodes(config, with_links=False)
+                                        if node.v_full_name not in self._config])
         traj._run_table = self._table
         traj._explored = self._explored
         traj._explored_names = self._explored_names

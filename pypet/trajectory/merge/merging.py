@@ -199,9 +199,7 @@ def _apply(traj: Trajectory, other: Trajectory, plan: MergePlan, memory: MergeIn
     """Step 4 for one other trajectory."""
     memory.apply(plan, other)
     if merge_config:
-        for node in carry_over_config(traj, other):
-            memory.add(node)
+        carry_over_config(traj, other)
     if keep_info:
-        for node in add_merge_info(traj, other, plan, time.time(), remove_duplicates, ignore,
-                                   keep_other_info):
-            memory.add(node)
+        add_merge_info(traj, other, plan, time.time(), remove_duplicates, ignore,
+                       keep_other_info)
