@@ -175,7 +175,8 @@ def split_exploration(build_dict: Mapping[str, Sequence], n_shards: int,
     if not isinstance(n_shards, int) or isinstance(n_shards, bool) or not 1 <= n_shards <= length:
         raise ValueError(f"n_shards must be an int from 1 to the number of points ({length}), "
                          f"got {n_shards!r}.")
-    bounds = [-(-length * k // n_shards) for k in range(n_shards + 1)]  # earlier shards bigger
+    size, extra = divmod(length, n_shards)  # the first ``extra`` shards get one more point
+    bounds = [k * size + min(k, extra) for k in range(n_shards + 1)]
     if index is not None:
         if not isinstance(index, int) or not 0 <= index < n_shards:
             raise ValueError(f"index must be an int from 0 to {n_shards - 1}, got {index!r}.")

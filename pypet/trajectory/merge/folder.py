@@ -89,7 +89,6 @@ def merge_all_in_folder(folder: str | os.PathLike, ext: str = ".hdf5",
         target.f_backup(backup_filename=into)  # a copy of the first trajectory
         target = load_trajectory(name=target.v_name, filename=into, load_data=C.LOAD_NOTHING,
                                  dynamic_imports=dynamic_imports)
-        others = trajs
         backup = False
     _log.info("Merging %d files of %s into %s.", len(files), os.fspath(folder),
               target.v_storage_service.filename)
