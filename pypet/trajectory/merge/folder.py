@@ -79,9 +79,9 @@ def merge_all_in_folder(folder: str | os.PathLike, ext: str = ".hdf5",
                                force=force, dynamic_imports=dynamic_imports,
                                storage_service=storage_service)
 
-    trajs = [load(path) for path in files]
-    target = trajs[0]
-    others = trajs[1:]
+    target = load(files[0])
+    # loaded one by one as the merge reaches them, so only one at a time is in memory
+    others: Any = (load(path) for path in files[1:])
     if into is not None:
         into = os.path.abspath(os.fspath(into))
         if os.path.exists(into):
@@ -92,12 +92,13 @@ def merge_all_in_folder(folder: str | os.PathLike, ext: str = ".hdf5",
         backup = False
     _log.info("Merging %d files of %s into %s.", len(files), os.fspath(folder),
               target.v_storage_service.filename)
+    from pypet.trajectory.merge.merging import merge_many
+
     try:
-        target.f_merge_many(others, ignore_data=ignore_data, move_data=move_data,
-                            delete_other_trajectory=False, keep_info=keep_info,
-                            keep_other_trajectory_info=keep_other_trajectory_info,
-                            merge_config=merge_config, backup=backup,
-                            remove_duplicates=remove_duplicates)
+        merge_many(target, others, ignore_data=ignore_data, move_data=move_data,
+                   keep_info=keep_info, keep_other_trajectory_info=keep_other_trajectory_info,
+                   merge_config=merge_config, backup=backup,
+                   remove_duplicates=remove_duplicates)
     except BaseException:
         if into is not None and os.path.exists(into):
             os.remove(into)  # the half-made target; every input is as it was

@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
 from pypet.storage.merging import MergeRequest
@@ -104,7 +104,7 @@ def merge(traj: Trajectory, other: Trajectory, trial_parameter: str | None = Non
          store_all=not consecutive_merge)
 
 
-def merge_many(traj: Trajectory, others: Sequence[Trajectory], ignore_data: Sequence[str] = (),
+def merge_many(traj: Trajectory, others: Iterable[Trajectory], ignore_data: Sequence[str] = (),
                move_data: bool = False, delete_other_trajectory: bool = False,
                keep_info: bool = True, keep_other_trajectory_info: bool = True,
                merge_config: bool = True, backup: bool = True,
@@ -116,20 +116,21 @@ def merge_many(traj: Trajectory, others: Sequence[Trajectory], ignore_data: Sequ
     ``move_data``/``delete_other_trajectory``), every other trajectory is planned against
     the target as grown by the ones before it, and the file is written once.
     """
-    others = list(others)
-    if any(o is traj for o in others):
-        raise ValueError(f"Cannot merge the trajectory {traj.v_name!r} into itself.")
-    if not others:
-        return
+    if isinstance(others, Sequence):
+        if any(o is traj for o in others):
+            raise ValueError(f"Cannot merge the trajectory {traj.v_name!r} into itself.")
+        if not others:
+            return
+        for other in others:
+            _filename(other)
+    # any other iterable is consumed lazily (merge_all_in_folder loads file after file)
     ignore = tuple(ignore_data)
     _filename(traj)
     load_for_merge(traj)
-    for other in others:  # before the transaction: it locks the target's file
-        _filename(other)
-        load_for_merge(other)
     if backup:
         _backup(traj)
-    _log.info("Merging %d trajectories into %s.", len(others), traj.v_name)
+    _log.info("Merging %s trajectories into %s.",
+              len(others) if isinstance(others, Sequence) else "several", traj.v_name)
     _run(traj, others, ignore, move_data, delete_other_trajectory, keep_info,
          keep_other_trajectory_info, merge_config, remove_duplicates, slow_merge,
          store_all=True, trial_parameter=trial_parameter)
@@ -140,7 +141,7 @@ def _unloaded(traj: Trajectory) -> bool:
     return any(name not in traj._explored for name in traj._explored_names)
 
 
-def _run(traj: Trajectory, pending: list, ignore: tuple[str, ...], move_data: bool,
+def _run(traj: Trajectory, pending: Iterable[Any], ignore: tuple[str, ...], move_data: bool,
          delete_other: bool, keep_info: bool, keep_other_info: bool, merge_config: bool,
          remove_duplicates: bool, slow: bool, store_all: bool,
          trial_parameter: str | None = None) -> None:
@@ -157,7 +158,11 @@ def _run(traj: Trajectory, pending: list, ignore: tuple[str, ...], move_data: bo
         with service.merge_session(traj.v_name) as session:
             for number, item in enumerate(pending, 1):
                 other, plan = item if isinstance(item, tuple) else (item, None)
+                if other is traj:
+                    raise ValueError(f"Cannot merge the trajectory {traj.v_name!r} into itself.")
                 if plan is None:  # planned against the target grown by the merges before
+                    _filename(other)
+                    load_for_merge(other)  # readers may open the file during the session
                     plan = plan_merge(traj, other, trial_parameter, remove_duplicates,
                                       frozenset(ignore))
                 other_file = _filename(other)
@@ -169,9 +174,9 @@ def _run(traj: Trajectory, pending: list, ignore: tuple[str, ...], move_data: bo
                     delete_other=delete_other and other_file == target_file))
                 if delete_other and other_file != target_file:
                     delete_after.append(other)
-                _log.info("Merged %s into %s (%d/%d): %d runs (%d duplicates left out), "
+                _log.info("Merged %s into %s (#%d): %d runs (%d duplicates left out), "
                           "%d run groups, %d other nodes, %d links.", other.v_name, traj.v_name,
-                          number, len(pending), stats.rows, plan.duplicates, stats.run_nodes,
+                          number, stats.rows, plan.duplicates, stats.run_nodes,
                           stats.nodes, stats.links)
                 if stats.fallback_templates:
                     _log.info("Copied row by row (stored differently in the target): %s",
