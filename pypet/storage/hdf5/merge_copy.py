@@ -280,7 +280,10 @@ class _TreeCopier:
         if not path.startswith(self._other_prefix):
             return None  # points outside the other trajectory: not ours to carry over
         old = tree_name(path[len(self._other_prefix):].split("/"))
+        if _ignored(old, self.request.ignore):
+            _log.info("A link to %s is not merged: its target is ignored.", old)
+            return None
         new = self.renamer.rename(old)
         if new is None:
-            _log.warning("A link to %s is not merged: its run is not merged.", old)
+            _log.info("A link to %s is not merged: its run is not merged.", old)
         return new
