@@ -115,6 +115,8 @@ def test_a_killed_merge_leaves_both_files_intact_and_blocks_no_later_merge(tmp_p
         with pytest.raises(RuntimeError, match="Another merge into"):
             a.f_merge(b, backup=False)
         assert list_trajectories(str(a_path))["runs"].tolist() == [2]  # readers go on
+        with pytest.raises(BlockingIOError, match="locked by another process"):  # writers wait
+            a.f_store()
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
