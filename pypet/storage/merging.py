@@ -55,12 +55,6 @@ class RunRenamer:
     def __len__(self) -> int:
         return len(self.used)
 
-    @property
-    def identity(self) -> bool:
-        """Whether no run changes its index (all runs kept, none before them)."""
-        return self.start == 0 and not self.custom and (
-            not len(self.used) or int(self.used[-1]) == len(self.used) - 1)
-
     def new_index(self, old: int) -> int | None:
         """The target index of the other trajectory's run ``old`` (None if dropped)."""
         pos = int(np.searchsorted(self.used, old))

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import tables
@@ -129,12 +129,6 @@ class MergeMethods:
                 return
             files.check_format(group)
             h5.remove_node(group, recursive=True)
-
-    def trajectories_in(self, names: Sequence[str]) -> list[str]:
-        """Those of ``names`` that are pypet trajectories of the file."""
-        service: Any = self
-        with service._open("r") as h5:
-            return [n for n in files.trajectory_names(h5) if n in set(names)]
 
 
 @contextlib.contextmanager

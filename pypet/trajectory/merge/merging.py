@@ -136,6 +136,16 @@ def merge_many(traj: Trajectory, others: Iterable[Trajectory], ignore_data: Sequ
          store_all=True, trial_parameter=trial_parameter)
 
 
+def _unstored(traj: Trajectory) -> frozenset[str]:
+    """Leaves outside runs that the target has in RAM only: they win over the other's
+    (stored with the target at the end of the merge), as the target's stored ones do."""
+    from pypet.trajectory.merge.plan import is_run_scoped
+
+    return frozenset(leaf.v_full_name for branch in ("results", "derived_parameters")
+                     for leaf in traj._branch_dict(branch, False, True).values()
+                     if not leaf._stored and not is_run_scoped(leaf.v_full_name, traj))
+
+
 def _unloaded(traj: Trajectory) -> bool:
     """Whether an explored parameter of ``traj`` is not in RAM (so it must be loaded)."""
     return any(name not in traj._explored for name in traj._explored_names)
@@ -169,9 +179,10 @@ def _run(traj: Trajectory, pending: Iterable[Any], ignore: tuple[str, ...], move
                 _apply(traj, other, plan, memory, ignore, keep_info, keep_other_info,
                        merge_config, remove_duplicates)
                 stats = session.merge(MergeRequest(
-                    other_file, other.v_name, plan.renamer, frozenset(ignore),
-                    move=move_data, slow=slow,
-                    delete_other=delete_other and other_file == target_file))
+                    other_file, other.v_name, plan.renamer,
+                    frozenset(ignore) | _unstored(traj), move=move_data, slow=slow,
+                    delete_other=delete_other and other_file == target_file,
+                    copies=tuple(plan.copies), links=tuple(plan.links)))
                 if delete_other and other_file != target_file:
                     delete_after.append(other)
                 _log.info("Merged %s into %s (#%d): %d runs (%d duplicates left out), "

@@ -43,6 +43,10 @@ class MergePlan:
     unexplored: list[str] = field(default_factory=list)
     trial_parameter: str | None = None
     duplicates: int = 0
+    #: derived parameters under ``run_ALL`` whose value differs: copied to the first merged
+    #: run (``(other name, target name)``) and linked from the others (LinkRecords), as pypet
+    copies: list[tuple[str, str]] = field(default_factory=list)
+    links: list[Any] = field(default_factory=list)
 
     @property
     def length(self) -> int:
@@ -172,7 +176,33 @@ def plan_merge(traj: Trajectory, other: Trajectory, trial_parameter: str | None 
         plan.append[name] = values
         if not mine[name].f_has_range():
             plan.unexplored.append(name)
+    _differing_run_all(traj, other, plan, ignore)
     return plan
+
+
+def _differing_run_all(traj: Trajectory, other: Trajectory, plan: MergePlan,
+                       ignore: frozenset[str]) -> None:
+    """Derived parameters under ``run_ALL`` that both have with different values: the
+    other's value goes to the first merged run, the other merged runs link to it."""
+    from pypet.storage.records import LinkRecord
+    from pypet.tree import edit
+
+    dummy = other.f_wildcard("$", -1)
+    for name, param in other._branch_dict("derived_parameters", False, True).items():
+        parts = name.split(".")
+        if dummy not in parts or name in ignore or is_run_scoped(name, other):
+            continue
+        mine = edit._lookup_exact(traj, name)
+        if mine is None or mine.f_is_empty() or param.f_is_empty() or (
+                mine._equal_values(mine.f_get(), param.f_get())
+                and not (mine.f_has_range() or param.f_has_range())):
+            continue
+        pos = parts.index(dummy)
+        renamed = [parts[:pos] + [traj.f_wildcard("$", plan.start + k)] + parts[pos + 1:]
+                   for k in range(len(plan.used))]
+        first = ".".join(renamed[0])
+        plan.copies.append((name, first))
+        plan.links += [LinkRecord(".".join(p[:-1]), p[-1], first) for p in renamed[1:]]
 
 
 def _new_points(varying: list[str], mine: dict[str, Any], others: dict[str, Any], start: int,

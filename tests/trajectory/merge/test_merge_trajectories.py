@@ -350,3 +350,31 @@ def test_user_wildcards_rename_run_names(tmp_path):
                              wildcard_functions=wildcards)
     assert [merged.f_get(f"results.per.hello_{i}").f_get() for i in range(4)] == [
         1.0, 2.0, 1.0, 2.0]
+
+
+def test_derived_parameters_of_run_all_that_differ_are_linked_from_the_new_runs(tmp_path):
+    """A derived parameter under run_ALL (added with '$' outside runs) that differs: the
+    other's value goes to its first merged run and the other merged runs link to it."""
+    def setting(value):
+        return lambda traj: traj.f_add_derived_parameter("calib.$", value)
+    make_study(tmp_path / "a.hdf5", "a", extra=setting(0.5))
+    make_study(tmp_path / "b.hdf5", "b", {"x": [5.0, 6.0, 7.0], "y": [1.0, 1.0, 1.0]},
+               extra=setting(0.75))
+    a = load_trajectory(name="a", filename=str(tmp_path / "a.hdf5"))
+    a.f_merge(load_trajectory(name="b", filename=str(tmp_path / "b.hdf5")), backup=False)
+    merged = load_all(tmp_path / "a.hdf5", "a")
+    assert merged.f_get("derived_parameters.calib.run_ALL").f_get() == 0.5
+    first = merged.f_get("derived_parameters.calib.run_00000002")
+    assert first.f_get() == 0.75
+    assert merged.f_get("derived_parameters.calib.run_00000003") is first
+    assert merged.f_get("derived_parameters.calib.run_00000004") is first
+
+
+def test_unsaved_items_of_the_target_win_over_the_others(tmp_path):
+    """An item the target has in RAM only is kept (and stored), not replaced by the other's."""
+    make_study(tmp_path / "a.hdf5", "a")
+    make_study(tmp_path / "b.hdf5", "b", extra=lambda traj: traj.f_add_result("note", "b's"))
+    a = load_trajectory(name="a", filename=str(tmp_path / "a.hdf5"))
+    a.f_add_result("note", "a's")
+    a.f_merge(load_trajectory(name="b", filename=str(tmp_path / "b.hdf5")), backup=False)
+    assert load_all(tmp_path / "a.hdf5", "a").f_get("results.note").f_get() == "a's"
