@@ -8,6 +8,7 @@ are its own. The same script runs with either interpreter; only pypet's public A
 
     .venv/bin/python benchmarks/bench_merge.py --shards 10 --runs 1000
     .venv/bin/python benchmarks/bench_merge.py --shards 10 --runs 100000 --impls ours
+    .venv/bin/python benchmarks/bench_merge.py --shards 10 --runs 1000 --arrays
 
 Prints one JSON line per implementation (``create_s``: making the shards; ``merge_s`` and
 ``merge_peak_mb``: the merge; ``base_mb``: the process after ``import pypet`` before merging)
@@ -38,7 +39,15 @@ def multiply(traj):
     traj.f_add_result("z", traj.x * traj.y, comment="product")
 
 
-def create(folder: str, shards: int, runs: int) -> dict:
+def multiply_with_array(traj):
+    """The run: a scalar result and an array of 1,000 floats (stored as a node per run)."""
+    import numpy as np
+
+    traj.f_add_result("z", traj.x * traj.y, comment="product")
+    traj.f_add_result("curve", np.linspace(0.0, traj.x, 1000))
+
+
+def create(folder: str, shards: int, runs: int, arrays: bool = False) -> dict:
     """Run ``shards`` slices of one grid, each into ``shard_XXXX.hdf5`` in ``folder``."""
     from pypet import Environment
 
@@ -54,7 +63,7 @@ def create(folder: str, shards: int, runs: int) -> dict:
         traj.f_add_parameter("x", 0.0)
         traj.f_add_parameter("y", 0.0)
         traj.f_explore({"x": xs[part], "y": ys[part]})
-        env.run(multiply)
+        env.run(multiply_with_array if arrays else multiply)
         env.disable_logging() if hasattr(env, "disable_logging") else None
     return {"create_s": time.perf_counter() - start}
 
@@ -87,7 +96,7 @@ def merge(folder: str, shards: int, runs: int, check: bool) -> dict:
 
 def _worker(args: argparse.Namespace) -> None:
     if args.workload == "create":
-        result = create(args.folder, args.shards, args.runs)
+        result = create(args.folder, args.shards, args.runs, args.arrays)
     else:
         result = merge(args.folder, args.shards, args.runs, args.check)
     print(json.dumps(result), flush=True)
@@ -98,6 +107,8 @@ def _run(python: str, workload: str, folder: str, args: argparse.Namespace) -> d
                "--shards", str(args.shards), "--runs", str(args.runs)]
     if args.shards * args.runs <= 20000:
         command.append("--check")
+    if args.arrays:
+        command.append("--arrays")
     env = {**os.environ, "PYTHONSAFEPATH": "1"}  # import the interpreter's pypet, not ./pypet
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=folder)
     if done.returncode != 0:
@@ -116,6 +127,8 @@ def main() -> None:
     parser.add_argument("--worker", dest="workload", choices=["create", "merge"])
     parser.add_argument("--folder")
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--arrays", action="store_true",
+                        help="each run also stores an array of 1,000 floats (a node per run)")
     args = parser.parse_args()
     if args.workload:
         _worker(args)
@@ -126,18 +139,18 @@ def main() -> None:
         try:
             python = getattr(args, impl)
             result = {"bench": "merge", "impl": impl, "shards": args.shards,
-                      "runs_per_shard": args.runs, **_run(python, "create", folder, args),
+                      "runs_per_shard": args.runs, "arrays": args.arrays, **_run(python, "create", folder, args),
                       **_run(python, "merge", folder, args)}
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         print(json.dumps(result), flush=True)
         rows.append(result)
         if args.save:
-            name = f"{impl}_merge_{args.shards}x{args.runs}.json"
+            name = f"{impl}_merge_{args.shards}x{args.runs}{'_arrays' if args.arrays else ''}.json"
             with open(os.path.join(HERE, "results", name), "a") as out:
                 out.write(json.dumps(result) + "\n")
-    print(f"\n| impl | shards x runs | create (s) | merge (s) | merge peak RSS (MB) | "
-          f"RSS before merge (MB) | checked |")
+    print("\n| impl | shards x runs | create (s) | merge (s) | merge peak RSS (MB) | "
+          "RSS before merge (MB) | checked |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         checked = r["points_ok"] and r.get("results_ok", True)

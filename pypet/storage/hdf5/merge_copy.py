@@ -3,20 +3,23 @@
 Run results kept in the run table move as whole column blocks (one read and one write per
 column, whatever the number of runs). Everything stored as nodes is walked once: a run group
 (``run_XXXXXXXX``, or a user wildcard's name) is copied with HDF5's node copy under its new
-name, and the soft links inside it are pointed at their renamed targets; outside runs, what the
-target lacks is copied and what it has is left alone. With ``slow`` the data go through
+name (by HDF5's object copy, :mod:`.node_copy`), and the soft links inside it are pointed at
+their renamed targets; outside runs, what the target lacks is copied and what it has is left
+alone. With ``slow`` the data go through
 Python values (read as records, written as records) instead of node copies.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
 import tables
 
 from pypet import constants as C
 from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
+from pypet.storage.hdf5.node_copy import CopyJob
 from pypet.storage.hdf5.node_reader import NodeReader
 from pypet.storage.hdf5.run_columns import RunColumns, name_from_template, template_of
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
@@ -32,19 +35,24 @@ _DUMMIES = frozenset({C.RUN_NAME_DUMMY, C.SET_NAME_DUMMY})
 
 
 def copy_trajectory_data(target: TrajectoryFile, other: tables.Group, request: MergeRequest,
-                         new_length: int) -> MergeStats:
-    """Copy ``other`` (a trajectory group, maybe in another file) into ``target``."""
+                         new_length: int) -> tuple[MergeStats, list[CopyJob], Any]:
+    """Copy ``other`` (a trajectory group, maybe in another file) into ``target``.
+
+    Returns the statistics, the node copies still to do (:func:`.node_copy.copy_trees`, after
+    the PyTables file is closed) and the function that renames their links' targets.
+    """
     stats = MergeStats()
     target.columns.ensure_length(new_length)
     _copy_columns(target, other, request, stats)
-    _TreeCopier(target, other, request, stats).run()
+    copier = _TreeCopier(target, other, request, stats)
+    copier.run()
     for old, new in request.copies:
-        _TreeCopier(target, other, request, stats).copy_named(old, new)
+        copier.copy_named(old, new)
     for link in request.links:
         target.writer.write_link(link)
         stats.links += 1
     target.columns.flush()
-    return stats
+    return stats, copier.jobs, copier.retarget
 
 
 # --- the run table ---------------------------------------------------------------------------
@@ -113,6 +121,7 @@ class _TreeCopier:
         self.writer = target.writer
         self.h5 = target.h5
         self.move = request.move and other._v_file is target.h5
+        self.jobs: list[CopyJob] = []
         self._other_prefix = other._v_pathname + "/"
         self._target_prefix = target.group._v_pathname
 
@@ -209,39 +218,25 @@ class _TreeCopier:
         self.stats.nodes += 1
 
     def _copy_node(self, node: tables.Node, new_parts: list[str]) -> None:
-        """Copy (or move) a leaf or a run group to ``new_parts`` and fix the links inside."""
+        """Copy (or move) a leaf or a run group to ``new_parts``; links inside it will point
+        at their renamed targets. Copies are queued (:attr:`jobs`) and done by HDF5 itself
+        once PyTables has closed the file (:mod:`.node_copy`)."""
         path = hdf5_path(".".join(new_parts))
         parent = self.writer.group_at(path[:-1])
         if self.request.slow:
             self._copy_slowly(node, new_parts)
             return
-        has_links = isinstance(node, tables.Group) and NODE.LEAF not in node._v_attrs and \
-            any(True for _ in node._v_file.walk_nodes(node, classname="SoftLink"))
-        if not has_links:  # one HDF5 copy (or move) of the whole subtree
-            if self.move:
-                node._f_move(newparent=parent, newname=path[-1])
-            else:
-                node._f_copy(newparent=parent, newname=path[-1], recursive=True)
-            return
-        # Links must point at their renamed targets; node by node, since PyTables does not
-        # list the links that a recursive copy brought along (so they could not be fixed).
-        self._copy_with_links(node, parent, path[-1])
-        if self.move:
-            node._f_remove(recursive=True)
-
-    def _copy_with_links(self, node: tables.Node, parent: tables.Group, name: str) -> None:
-        if isinstance(node, tables.link.SoftLink):
-            target = self._renamed_target(str(node.target))
-            if target is not None:
-                self.h5.create_soft_link(parent, name, "/".join([self._target_prefix,
-                                                                  *hdf5_path(target)]))
-        elif isinstance(node, tables.Group) and NODE.LEAF not in node._v_attrs:
-            group = self.h5.create_group(parent, name)
-            node._v_attrs._f_copy(group)
-            for child_name, child in node._v_children.items():
-                self._copy_with_links(child, group, child_name)
+        target = f"{parent._v_pathname.rstrip('/')}/{path[-1]}"
+        if self.move:  # within one file: a rename; only links inside need fixing
+            node._f_move(newparent=parent, newname=path[-1])
+            self.jobs.append(CopyJob("", "", target, copy=False))
         else:
-            node._f_copy(newparent=parent, newname=name, recursive=True)
+            self.jobs.append(CopyJob(self.other._v_file.filename, node._v_pathname, target))
+
+    def retarget(self, path: str) -> str | None:
+        """Absolute path in the target of a link target path of the other trajectory."""
+        name = self._renamed_target(path)
+        return None if name is None else "/".join([self._target_prefix, *hdf5_path(name)])
 
     def _copy_slowly(self, node: tables.Node, new_parts: list[str]) -> None:
         """Read records and write them again (values pass through Python)."""

@@ -23,6 +23,7 @@ import tables
 
 from pypet.storage.hdf5 import files, loading
 from pypet.storage.hdf5.merge_copy import copy_trajectory_data
+from pypet.storage.hdf5.node_copy import CopyJob, copy_trees
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.merging import MergeRequest, MergeStats
 from pypet.storage.service import LoadModes, LoadSink
@@ -54,14 +55,26 @@ class HDF5MergeSession:
         try:
             other = files.find_trajectory(other_h5, request.other_name, None)
             new_length = request.renamer.start + len(request.renamer)
-            stats = copy_trajectory_data(target, other, request, new_length)
-            if request.delete_other and same_file:
-                self._h5.remove_node(other, recursive=True)
+            stats, jobs, retarget = copy_trajectory_data(target, other, request, new_length)
         finally:
             if other_h5 is not self._h5:
                 other_h5.close()
+        if jobs:
+            self._copy_trees(jobs, retarget)
+        if request.delete_other and same_file:
+            self._h5.remove_node(self._h5.root, request.other_name, recursive=True)
         self._h5.flush()
         return stats
+
+    def _copy_trees(self, jobs: list[CopyJob], retarget: Any) -> None:
+        """Let HDF5 copy the queued node trees; PyTables lets go of the file meanwhile."""
+        service = self._service
+        filename = self._h5.filename
+        self._h5.close()
+        service._h5 = None
+        service._trajectories = {}
+        copy_trees(filename, jobs, retarget)  # on failure the session discards the copy
+        self._h5 = service._h5 = files.open_file(filename, "a", check=False)
 
 
 class MergeMethods:
@@ -89,15 +102,15 @@ class MergeMethods:
             shutil.copymode(filename, temporary)
             committed = False
             try:
-                h5 = files.open_file(temporary, "a", check=not service._checked)
-                service._h5 = h5
+                service._h5 = files.open_file(temporary, "a", check=not service._checked)
                 try:
-                    yield HDF5MergeSession(self, h5, traj_name)
-                    h5.flush()
-                finally:
-                    service._h5 = None
+                    yield HDF5MergeSession(self, service._h5, traj_name)
+                    service._h5.flush()
+                finally:  # the session may have reopened the file: close what is open now
+                    h5, service._h5 = service._h5, None
                     service._trajectories = {}
-                    h5.close()
+                    if h5 is not None:
+                        h5.close()
                 _fsync(temporary)
                 os.replace(temporary, filename)
                 committed = True
@@ -107,18 +120,41 @@ class MergeMethods:
                     with contextlib.suppress(OSError):
                         os.remove(temporary)
 
-    def load_trajectory_level(self, sink: LoadSink, name: str, modes: LoadModes) -> str:
-        """Load a trajectory without anything inside runs (run groups, run-table results).
+    def load_trajectory_level(self, sink: LoadSink, name: str | None, modes: LoadModes,
+                              index: int | None = None, force: bool = False) -> str:
+        """Load a trajectory (by name or index) without anything inside runs (run groups,
+        run-table results); return its name.
 
         What a merge plans with: the metadata, the run information, parameters, config and
         the derived parameters and results outside runs, at the cost of that part alone.
         """
         service: Any = self
         with service._open("r") as h5:
-            group = files.find_trajectory(h5, name, None)
+            group = files.find_trajectory(h5, name, index, force)
             loading.load_trajectory(h5, group, sink, modes, None, True, True,
                                     service._allow_pickle, skip_runs=True)
             return group._v_name
+
+    def copy_trajectory_to(self, traj_name: str, filename: str) -> str:
+        """Copy the stored trajectory into ``filename`` (created if needed) with HDF5's own
+        object copy; refuse a file that holds that trajectory already. Returns the path."""
+        import h5py
+
+        service: Any = self
+        filename = os.path.abspath(filename)
+        if filename == service.filename:
+            raise ValueError("The copy must go to another file than the trajectory's.")
+        if service._h5 is not None:
+            raise RuntimeError(f"{service.filename!r} is held open; copy it after it is closed.")
+        with service._open("r") as h5:  # checks the file (and that the trajectory is ours)
+            files.find_trajectory(h5, traj_name, None)
+        os.makedirs(os.path.dirname(filename), exist_ok=True)
+        with h5py.File(service.filename, "r") as source, h5py.File(filename, "a") as target:
+            if traj_name in target:
+                raise ValueError(f"{filename!r} already holds a trajectory {traj_name!r}; "
+                                 "choose another file.")
+            target.copy(source[traj_name], traj_name)
+        return filename
 
     def delete_trajectory(self, traj_name: str) -> None:
         """Remove a whole trajectory from the file."""

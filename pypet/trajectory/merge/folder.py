@@ -6,8 +6,6 @@ import logging
 import os
 from typing import Any
 
-from pypet import constants as C
-
 __all__ = ["merge_all_in_folder", "merge_candidates"]
 
 _log = logging.getLogger("pypet.merge")
@@ -68,16 +66,22 @@ def merge_all_in_folder(folder: str | os.PathLike, ext: str = ".hdf5",
     Trajectory
         The merged trajectory (its parameters loaded, results as stored).
     """
-    from pypet.trajectory.storage_api import load_trajectory
+    from pypet.trajectory.merge.merging import load_for_merge, merge_many
+    from pypet.trajectory.trajectory import Trajectory
 
     files = merge_candidates(folder, ext)
     if not files:
         raise ValueError(f"No *{ext} files to merge in {os.fspath(folder)!r}.")
 
-    def load(path: str) -> Any:
-        return load_trajectory(index=-1, filename=path, load_data=C.LOAD_NOTHING,
-                               force=force, dynamic_imports=dynamic_imports,
-                               storage_service=storage_service)
+    def load(path: str, index: int = -1) -> Any:
+        """The trajectory at ``index`` of ``path``, loaded for merging (nothing inside runs:
+        pypet's load_data=0 would still walk every run group)."""
+        traj = Trajectory(filename=path, dynamic_imports=dynamic_imports) \
+            if storage_service is None else \
+            Trajectory(dynamic_imports=dynamic_imports, storage_service=storage_service,
+                       filename=path)
+        load_for_merge(traj, index=index, force=force)
+        return traj
 
     target = load(files[0])
     # loaded one by one as the merge reaches them, so only one at a time is in memory
@@ -86,19 +90,17 @@ def merge_all_in_folder(folder: str | os.PathLike, ext: str = ".hdf5",
         into = os.path.abspath(os.fspath(into))
         if os.path.exists(into):
             raise FileExistsError(f"{into!r} exists already; into= must name a new file.")
-        target.f_backup(backup_filename=into)  # a copy of the first trajectory
-        target = load_trajectory(name=target.v_name, filename=into, load_data=C.LOAD_NOTHING,
-                                 dynamic_imports=dynamic_imports)
+        target.v_storage_service.copy_trajectory_to(target.v_name, into)  # the first one
+        target = Trajectory(filename=into, dynamic_imports=dynamic_imports)
+        load_for_merge(target, index=-1)
         backup = False
     _log.info("Merging %d files of %s into %s.", len(files), os.fspath(folder),
               target.v_storage_service.filename)
-    from pypet.trajectory.merge.merging import merge_many
-
     try:
         merge_many(target, others, ignore_data=ignore_data, move_data=move_data,
                    keep_info=keep_info, keep_other_trajectory_info=keep_other_trajectory_info,
                    merge_config=merge_config, backup=backup,
-                   remove_duplicates=remove_duplicates)
+                   remove_duplicates=remove_duplicates, loaded=True)
     except BaseException:
         if into is not None and os.path.exists(into):
             os.remove(into)  # the half-made target; every input is as it was

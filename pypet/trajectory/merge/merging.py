@@ -51,29 +51,33 @@ def _filename(traj: Trajectory) -> str:
     return os.path.abspath(filename)
 
 
-def load_for_merge(traj: Trajectory) -> None:
-    """Load ``traj`` without the inside of its runs (what planning a merge reads)."""
-    if not traj._stored:
+def load_for_merge(traj: Trajectory, index: int | None = None, force: bool = False) -> None:
+    """Load ``traj`` without the inside of its runs (what planning a merge reads); with
+    ``index``, the trajectory at that index of its file (a fresh Trajectory object)."""
+    if not traj._stored and index is None:
         raise TypeError(
             f"The trajectory {traj.v_name!r} was never stored; store it (f_store) before "
             "merging, so its runs can be copied from its file."
         )
     service = persistence.service_of(traj)
     loader = TreeLoader(traj)
-    service.load_trajectory_level(loader, traj.v_name, _PLAN_MODES)
+    service.load_trajectory_level(loader, None if index is not None else traj.v_name,
+                                  _PLAN_MODES, index=index, force=force)
     loader.finish()
+    traj._stored = True
     persistence.sync_storage_config(traj, service)
     traj.f_restore_default()
 
 
 def _backup(traj: Trajectory) -> str:
-    """Back up ``traj`` into the first free ``backup_<name>[_<n>].hdf5`` next to its file."""
+    """Back up ``traj`` into the first free ``backup_<name>[_<n>].hdf5`` next to its file
+    (as ``f_backup`` does, with HDF5's own copy of the whole group)."""
     folder = os.path.dirname(_filename(traj))
     number, candidate = 0, os.path.join(folder, f"backup_{traj.v_name}.hdf5")
     while os.path.exists(candidate):
         number += 1
         candidate = os.path.join(folder, f"backup_{traj.v_name}_{number}.hdf5")
-    path = traj.f_backup(backup_filename=candidate)
+    path = persistence.service_of(traj).copy_trajectory_to(traj.v_name, candidate)
     _log.info("Backed up %s to %s.", traj.v_name, path)
     return path
 
@@ -109,12 +113,13 @@ def merge_many(traj: Trajectory, others: Iterable[Trajectory], ignore_data: Sequ
                keep_info: bool = True, keep_other_trajectory_info: bool = True,
                merge_config: bool = True, backup: bool = True,
                remove_duplicates: bool = False, trial_parameter: str | None = None,
-               slow_merge: bool = False) -> None:
+               slow_merge: bool = False, loaded: bool = False) -> None:
     """Merge several trajectories into ``traj`` in one transaction (``f_merge_many``).
 
     The target is backed up once (``backup``; the others are only read, unless
     ``move_data``/``delete_other_trajectory``), every other trajectory is planned against
-    the target as grown by the ones before it, and the file is written once.
+    the target as grown by the ones before it, and the file is written once. ``loaded``:
+    the others come loaded by :func:`load_for_merge` already.
     """
     if isinstance(others, Sequence):
         if any(o is traj for o in others):
@@ -133,7 +138,7 @@ def merge_many(traj: Trajectory, others: Iterable[Trajectory], ignore_data: Sequ
               len(others) if isinstance(others, Sequence) else "several", traj.v_name)
     _run(traj, others, ignore, move_data, delete_other_trajectory, keep_info,
          keep_other_trajectory_info, merge_config, remove_duplicates, slow_merge,
-         store_all=True, trial_parameter=trial_parameter)
+         store_all=True, trial_parameter=trial_parameter, loaded=loaded)
 
 
 def _unstored(traj: Trajectory) -> frozenset[str]:
@@ -154,7 +159,7 @@ def _unloaded(traj: Trajectory) -> bool:
 def _run(traj: Trajectory, pending: Iterable[Any], ignore: tuple[str, ...], move_data: bool,
          delete_other: bool, keep_info: bool, keep_other_info: bool, merge_config: bool,
          remove_duplicates: bool, slow: bool, store_all: bool,
-         trial_parameter: str | None = None) -> None:
+         trial_parameter: str | None = None, loaded: bool = False) -> None:
     """Steps 4-6 for ``pending``: ``(other, plan)`` pairs, or trajectories to plan on the way.
 
     Every other trajectory is planned against the target as grown by the ones before it.
@@ -172,7 +177,8 @@ def _run(traj: Trajectory, pending: Iterable[Any], ignore: tuple[str, ...], move
                     raise ValueError(f"Cannot merge the trajectory {traj.v_name!r} into itself.")
                 if plan is None:  # planned against the target grown by the merges before
                     _filename(other)
-                    load_for_merge(other)  # readers may open the file during the session
+                    if not loaded:
+                        load_for_merge(other)  # readers may open the file during the session
                     plan = plan_merge(traj, other, trial_parameter, remove_duplicates,
                                       frozenset(ignore))
                 other_file = _filename(other)

@@ -12,6 +12,7 @@ import pytest
 from merge_helpers import digest, load_all, make_study, points
 
 import pypet.storage.hdf5.merge_copy as merge_copy
+import pypet.storage.hdf5.merge_service as merge_service
 from pypet import list_trajectories, load_trajectory
 
 
@@ -31,26 +32,32 @@ def _state(traj):
             sorted(traj.f_get_explored_parameters()), "config.merge" in traj)
 
 
-def _fail_after_first_copy(monkeypatch, error):
-    """Make the node copy raise once some of the other's data is in the target's copy."""
-    copy_node = merge_copy._TreeCopier._copy_node
+def _fail_after(monkeypatch, where, error):
+    """Make the merge raise once some of the other's data is in the target's copy: while
+    walking the other's nodes (run-table columns written), or once HDF5 copied the runs."""
+    if where == "walk":
+        owner, name = merge_copy._TreeCopier, "_copy_node"
+    else:
+        owner, name = merge_service, "copy_trees"
+    original = getattr(owner, name)
 
-    def copy_then_fail(self, node, new_parts):
-        copy_node(self, node, new_parts)
+    def work_then_fail(*args, **kwargs):
+        original(*args, **kwargs)
         raise error
-    monkeypatch.setattr(merge_copy._TreeCopier, "_copy_node", copy_then_fail)
+    monkeypatch.setattr(owner, name, work_then_fail)
 
 
+@pytest.mark.parametrize("where", ["walk", "node copy"])
 @pytest.mark.parametrize("error", [OSError("disk full"), KeyboardInterrupt()],
                          ids=["OSError", "KeyboardInterrupt"])
 @pytest.mark.parametrize("same_file", [False, True], ids=["two files", "one file"])
 def test_a_merge_failing_half_way_leaves_both_inputs_as_they_were(tmp_path, monkeypatch,
-                                                                   error, same_file):
+                                                                   error, same_file, where):
     """An error (or Ctrl+C) in the middle of copying: files byte for byte and trajectories
     in RAM as before, no temporary file left; the same merge then succeeds."""
     a, b, a_path, b_path = _pair(tmp_path, same_file)
     before = digest(a_path), digest(b_path), _state(a)
-    _fail_after_first_copy(monkeypatch, error)
+    _fail_after(monkeypatch, where, error)
     with pytest.raises(type(error)):
         a.f_merge(b, backup=False, move_data=True, delete_other_trajectory=True)
     assert (digest(a_path), digest(b_path), _state(a)) == before
