@@ -152,12 +152,38 @@ class _TreeCopier:
         if new_parts is None:
             return
         self._ensure_group(node, new_parts)
-        for child_name, child in list(node._v_children.items()):
+        for child_name in list(node._v_children):
             if child_name.startswith(BUCKET_PREFIX):
-                for run_name, run_node in list(child._v_children.items()):
-                    self._visit(run_node, [*parts, run_name], in_run or is_run)
+                self._bucket(node._v_children[child_name], parts, in_run or is_run)
             elif not child_name.startswith("_"):
-                self._visit(child, [*parts, child_name], in_run or is_run)
+                self._visit(node._v_children[child_name], [*parts, child_name], in_run or is_run)
+
+    def _bucket(self, bucket: tables.Group, parts: list[str], in_run: bool) -> None:
+        """The runs in a bucket: each copied whole by name, without PyTables opening them."""
+        children = bucket._v_children
+        for run_name in list(children):  # names only: no node objects for thousands of runs
+            run_parts = [*parts, run_name]
+            if self.request.slow or self.move or not self.renamer.is_run_component(run_name) \
+                    or _ignored(".".join(run_parts), self.request.ignore) \
+                    or self._ignored_below(run_parts):
+                self._visit(children[run_name], run_parts, in_run)
+                continue
+            new_parts = self.renamer.rename_parts(run_parts)
+            if new_parts is None:
+                continue
+            if self.writer.exists(".".join(new_parts)):  # merge into the existing run group
+                self._visit(children[run_name], run_parts, in_run)
+                continue
+            path = hdf5_path(".".join(new_parts))
+            parent = self.writer.group_at(path[:-1])
+            self.jobs.append(CopyJob(self.other._v_file.filename,
+                                     f"{bucket._v_pathname}/{run_name}",
+                                     f"{parent._v_pathname.rstrip('/')}/{path[-1]}"))
+            self.stats.run_nodes += 1
+
+    def _ignored_below(self, parts: list[str]) -> bool:
+        prefix = ".".join(parts) + "."
+        return any(name.startswith(prefix) for name in self.request.ignore)
 
     # --- the three kinds of nodes ---------------------------------------------------------
     def _run_group(self, node: tables.Group, parts: list[str]) -> None:
@@ -166,8 +192,7 @@ class _TreeCopier:
         if new_parts is None:
             return
         new_name = ".".join(new_parts)
-        prefix = ".".join(parts) + "."
-        if self.writer.exists(new_name) or any(n.startswith(prefix) for n in self.request.ignore):
+        if self.writer.exists(new_name) or self._ignored_below(parts):
             self._ensure_group(node, new_parts)
             for child_name, child in list(node._v_children.items()):
                 if not child_name.startswith("_"):

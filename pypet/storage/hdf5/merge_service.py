@@ -51,7 +51,9 @@ class HDF5MergeSession:
         if same_file and request.other_name == self._traj_name:
             raise ValueError(f"Cannot merge the trajectory {self._traj_name!r} into itself.")
         target = self._service._trajectory_file(self._h5, self._traj_name)
-        other_h5 = self._h5 if same_file else files.open_file(request.other_filename, "r")
+        # the other file was checked when its trajectory was loaded for the merge
+        other_h5 = self._h5 if same_file else \
+            files.open_file(request.other_filename, "r", check=False)
         try:
             other = files.find_trajectory(other_h5, request.other_name, None)
             new_length = request.renamer.start + len(request.renamer)

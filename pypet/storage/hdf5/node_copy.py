@@ -52,16 +52,18 @@ def copy_trees(target_file: str, jobs: list[CopyJob],
 
 
 def _retarget_links(group: Any, retarget: Callable[[str], str | None]) -> None:
+    """Replace every soft link below ``group`` (HDF5 visits the links in C)."""
     import h5py
 
-    for name in list(group):
-        link = group.get(name, getlink=True)
+    found: list[tuple[str, str]] = []
+
+    def collect(name: str, link: Any) -> None:
         if isinstance(link, h5py.SoftLink):
-            new = retarget(link.path)
-            del group[name]
-            if new is not None:
-                group[name] = h5py.SoftLink(new)
-        elif isinstance(link, h5py.HardLink):
-            child = group[name]
-            if isinstance(child, h5py.Group):
-                _retarget_links(child, retarget)
+            found.append((name, link.path))
+
+    group.visititems_links(collect)
+    for name, old in found:
+        new = retarget(old)
+        del group[name]
+        if new is not None:
+            group[name] = h5py.SoftLink(new)

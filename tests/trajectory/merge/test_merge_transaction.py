@@ -36,7 +36,7 @@ def _fail_after(monkeypatch, where, error):
     """Make the merge raise once some of the other's data is in the target's copy: while
     walking the other's nodes (run-table columns written), or once HDF5 copied the runs."""
     if where == "walk":
-        owner, name = merge_copy._TreeCopier, "_copy_node"
+        owner, name = merge_copy._TreeCopier, "_bucket"
     else:
         owner, name = merge_service, "copy_trees"
     original = getattr(owner, name)
