@@ -66,6 +66,7 @@ def test_a_copy_of_a_merged_trajectory_stores_under_a_new_name(merged):
     """f_copy gives an independent tree; migrated to a new name it stores a second,
     equal trajectory in the file."""
     traj = load_all(merged, "a")
+    traj.v_full_copy = True  # copies keep the explored ranges
     twin = traj.f_copy(copy_leaves=True)
     twin.f_migrate(new_name="a_copy")
     twin.f_store()
