@@ -13,6 +13,7 @@ from pypet import constants as pypetconstants
 from pypet import errors as pypetexceptions
 from pypet._version import __version__
 from pypet.errors import (
+    ConfigFileError,
     DataNotInStorageError,
     FileFormatError,
     GitDiffError,
@@ -72,6 +73,7 @@ __all__ = [
     "__version__",
     "pypetconstants",
     "pypetexceptions",
+    "ConfigFileError",
     "DataNotInStorageError",
     "FileFormatError",
     "GitDiffError",

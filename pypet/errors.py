@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "ConfigFileError",
     "DataNotInStorageError",
     "FileFormatError",
     "GitDiffError",
@@ -16,6 +17,7 @@ __all__ = [
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
+    "RunFailedError",
     "TooManyGroupsError",
     "UnsafeDataError",
     "VersionMismatchError",
@@ -40,6 +42,16 @@ class TooManyGroupsError(TypeError):
 
 class PresettingError(RuntimeError):
     """A preset parameter was never added to the trajectory."""
+
+
+class ConfigFileError(ValueError):
+    """An experiment ini file (``Environment(config=...)``) is missing or malformed; the
+    message names the file, section, key and value."""
+
+
+class RunFailedError(RuntimeError):
+    """A run raised an exception that could not be sent back from its worker process; the
+    message holds its type, text and traceback."""
 
 
 class GitDiffError(RuntimeError):

@@ -1,11 +1,26 @@
-"""Splitting run indices into batches that travel to workers together."""
+"""Run tasks and how they travel to workers: one small record per run, in batches."""
 
 from __future__ import annotations
 
 import multiprocessing as mp
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["batches", "batch_size", "mp_context"]
+__all__ = ["ArgsFor", "RunTask", "batch_size", "batches", "mp_context"]
+
+#: maps a run index to the (args, kwargs) of that run
+ArgsFor = Callable[[int], tuple[tuple, dict]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunTask:
+    """One run to execute: its index and, unless they are the same for every run (then
+    they travel once, with the worker's payload), its arguments."""
+
+    idx: int
+    args: tuple | None = None
+    kwargs: dict[str, Any] | None = None
 
 
 def mp_context() -> mp.context.BaseContext:
@@ -22,12 +37,16 @@ def batch_size(n_runs: int, n_workers: int, max_size: int = 64) -> int:
     return max(1, min(max_size, n_runs // max(1, 8 * n_workers)))
 
 
-def batches(indices: Sequence[int], size: int, args_for: Callable[[int], tuple[tuple, dict]],
-            constant_args: bool) -> Iterator[list[tuple[int, tuple | None, dict | None]]]:
-    """Yield ``[(idx, args, kwargs), ...]``; constant arguments travel once, not per run."""
+def task_of(idx: int, args_for: ArgsFor, constant_args: bool) -> RunTask:
+    """The task of run ``idx`` (without arguments when they are constant)."""
+    if constant_args:
+        return RunTask(idx)
+    args, kwargs = args_for(idx)
+    return RunTask(idx, args, kwargs)
+
+
+def batches(indices: Sequence[int], size: int, args_for: ArgsFor,
+            constant_args: bool) -> Iterator[list[RunTask]]:
+    """Yield the tasks of ``indices`` in lists of ``size``."""
     for start in range(0, len(indices), size):
-        chunk = indices[start:start + size]
-        if constant_args:
-            yield [(idx, None, None) for idx in chunk]
-        else:
-            yield [(idx, *args_for(idx)) for idx in chunk]
+        yield [task_of(idx, args_for, constant_args) for idx in indices[start:start + size]]

@@ -5,11 +5,23 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import threading
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
 from pypet.execution.wrap import LockedService
-from pypet.storage.service import StorageService
+from pypet.storage.messages import (
+    StoreMessage,
+    StoreRecords,
+    StoreRuns,
+    StoreTrajectory,
+    deliver,
+)
+from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
+from pypet.storage.service import Capabilities, LoadSink, StorageService
+
+if TYPE_CHECKING:
+    from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
 
 __all__ = ["MultiprocContext", "QueueService", "ReferenceService"]
 
@@ -17,43 +29,66 @@ _log = logging.getLogger("pypet.execution.context")
 
 
 class QueueService(StorageService):
-    """A worker's service in QUEUE mode: store calls travel over a queue to one writer."""
+    """A worker's service in QUEUE/PIPE mode: store calls travel as messages to one writer."""
 
-    multiproc_safe = True
+    capabilities = Capabilities(multiproc_safe=True, loads=False)
 
     def __init__(self, queue: Any) -> None:
         self._queue = queue
 
-    def _send(self, method: str, *args: Any, **kwargs: Any) -> None:
-        self._queue.put((method, args, kwargs))
+    def _send(self, message: StoreMessage) -> None:
+        self._queue.put(message)
 
-    def store_trajectory(self, image: Any, *args: Any, **kwargs: Any) -> None:
-        image.records = list(image.records)  # a lazy generator cannot travel over a queue
-        self._send("store_trajectory", image, *args, **kwargs)
+    def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
+                         store_data: StoreMode = StoreMode.DATA) -> None:
+        image.records = tuple(image.records)  # a lazy generator cannot travel
+        self._send(StoreTrajectory(image, only_init, StoreMode.of(store_data)))
 
-    def store_records(self, traj_name: str, records: Any, *args: Any, **kwargs: Any) -> None:
-        self._send("store_records", traj_name, list(records), *args, **kwargs)
+    def store_records(self, traj_name: str, records: Iterable[Any],
+                      store_data: StoreMode = StoreMode.DATA,
+                      overwrite: Overwrite = NO_OVERWRITE) -> None:
+        self._send(StoreRecords(traj_name, tuple(records), StoreMode.of(store_data),
+                                Overwrite.of(overwrite)))
 
-    def store_runs(self, *args: Any, **kwargs: Any) -> None:
-        self._send("store_runs", *args, **kwargs)
+    def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int,
+                   replace: bool = False) -> None:
+        self._send(StoreRuns(traj_name, tuple(o.portable() for o in outcomes), length,
+                             replace))
 
-    def _no(self, *args: Any, **kwargs: Any) -> Any:
+    def _refuse(self) -> Any:
         raise NotImplementedError("With wrap_mode='QUEUE' workers can store but not load or "
                                   "delete; use wrap_mode='LOCK' for that.")
 
-    load_trajectory = load_records = delete_nodes = delete_links = _no  # type: ignore[assignment]
+    def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
+                        modes: LoadModes, max_depth: int | None = None,
+                        with_run_information: bool = True, with_meta_data: bool = True,
+                        force: bool = False) -> str:
+        return self._refuse()
+
+    def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
+                     load_data: LoadMode = LoadMode.DATA, recursive: bool = False,
+                     max_depth: int | None = None, load_only: Sequence[str] | None = None,
+                     load_except: Sequence[str] | None = None) -> int:
+        return self._refuse()
+
+    def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
+                     delete_only: Sequence[str] | None = None) -> None:
+        self._refuse()
+
+    def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
+        self._refuse()
 
 
 class ReferenceService(QueueService):
     """LOCAL mode: store calls are only collected; the main process stores them later."""
 
     def __init__(self) -> None:
-        self.references: list[tuple[str, tuple, dict]] = []
+        self.references: list[StoreMessage] = []
 
-    def _send(self, method: str, *args: Any, **kwargs: Any) -> None:
-        self.references.append((method, args, kwargs))
+    def _send(self, message: StoreMessage) -> None:
+        self.references.append(message)
 
-    def free_references(self) -> list[tuple[str, tuple, dict]]:
+    def free_references(self) -> list[StoreMessage]:
         """Return and forget the collected store calls."""
         refs, self.references = self.references, []
         return refs
@@ -164,18 +199,17 @@ class MultiprocContext:
             _log.error("The queue writer stopped: %r", error)
             self._error = self._error or error
 
-    def _store(self, item: tuple[str, tuple, dict]) -> None:
-        method, args, kwargs = item
+    def _store(self, message: StoreMessage) -> None:
         try:
-            getattr(self._original, method)(*args, **kwargs)
+            deliver(self._original, message)
         except BaseException as error:  # kept and raised by finalize()
             _log.error("Storing from the queue failed: %r", error)
             self._error = self._error or error
 
-    def store_references(self, references: list[tuple[str, tuple, dict]]) -> None:
+    def store_references(self, references: Iterable[StoreMessage]) -> None:
         """LOCAL mode: store calls collected by workers' ``ReferenceService``."""
-        for method, args, kwargs in references:
-            getattr(self._original, method)(*args, **kwargs)
+        for message in references:
+            deliver(self._original, message)
 
     def finalize(self) -> None:
         """Stop the writer, restore the original service, raise a writer error if any."""

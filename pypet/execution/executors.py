@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pypet.execution.batching import batch_size, batches
+from pypet.execution.batching import ArgsFor, batch_size, batches
 from pypet.execution.futures_loop import drive
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
@@ -58,7 +58,7 @@ def executor_for(executor: Any, ncores: int) -> Iterator[tuple[Any, Any]]:
 
 
 def run_on_executor(executor: Any, client: Any, n_workers: int, indices: Sequence[int],
-                    args_for: Callable[[int], tuple[tuple, dict]], constant_args: bool,
+                    args_for: ArgsFor, constant_args: bool,
                     sink: OutcomeSink, payload: bytes, stop: GracefulExit) -> None:
     """Run ``indices`` in batches on ``executor``; outcomes come back to ``sink``."""
     digest = hashlib.sha1(payload).hexdigest()

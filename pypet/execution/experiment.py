@@ -1,8 +1,10 @@
 """One experiment: store, run the pending runs, post-process (maybe expand), finalize.
 
-This is the loop behind ``Environment.run``, ``run_map`` and ``pipeline``: runs are executed
-by :func:`~pypet.execution.dispatch.execute`; a post-processing function may add points,
-whose runs are executed next, until it adds nothing.
+This is the loop behind ``Environment.run``, ``run_map``, ``pipeline`` and ``resume``: runs
+are executed by :func:`~pypet.execution.dispatch.execute`; a post-processing function may
+add points, whose runs are executed next, until it adds nothing. With ``resumable=True``
+the experiment is snapshotted before its first run (and after each expansion) and every
+finished run is journaled (:mod:`pypet.execution.resume_folder`).
 """
 
 from __future__ import annotations
@@ -10,186 +12,269 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pypet.execution.dispatch import execute
+from pypet.execution.dispatch import Round, execute
 from pypet.execution.postproc import Call, parse_postproc_return
+from pypet.execution.run_args import RunArgs
+from pypet.trajectory.experiment_api import pending_runs, prepare_experiment, wildcard_entries
 
 if TYPE_CHECKING:
-    from pypet.environment import Environment
+    from pypet.execution.journal import JournalWriter
+    from pypet.execution.resume_folder import ResumeFolder, Snapshot
+    from pypet.execution.sink import OutcomeSink
+    from pypet.settings.environment import EnvironmentSettings
+    from pypet.storage.service import StorageService
+    from pypet.trajectory.trajectory import Trajectory
 
-__all__ = ["RunArgs", "run_experiment"]
+__all__ = ["ExperimentPlan", "run_experiment"]
 
 _log = logging.getLogger("pypet.execution.experiment")
 
 
-class RunArgs:
-    """The runs' arguments: the same for every run, or (``mapped``) the k-th value of each
-    iterable for the k-th run that is executed (pypet's ``run_map``)."""
+@dataclass
+class ExperimentPlan:
+    """What the Environment hands to the experiment loop."""
 
-    def __init__(self, args: tuple, kwargs: dict, mapped: bool) -> None:
-        self.mapped = mapped
-        self._args: Any = ()
-        self._kwargs: Any = {}
-        self.replace(args, kwargs)
-
-    def replace(self, args: tuple | None, kwargs: dict | None) -> None:
-        """New arguments (from post-processing) for the runs that follow; None keeps the
-        current positional or keyword arguments."""
-        if self.mapped:
-            if args is not None:
-                self._args = [list(a) for a in args]
-            if kwargs is not None:
-                self._kwargs = {k: list(v) for k, v in kwargs.items()}
-            self._order: dict[int, int] = {}
-        else:
-            if args is not None:
-                self._args = tuple(args)
-            if kwargs is not None:
-                self._kwargs = dict(kwargs)
-
-    def check_length(self, runs: int) -> None:
-        """run_map: every iterable must have a value for each of ``runs`` pending runs."""
-        if not self.mapped:
-            return
-        needed = len(self._order) + runs  # values already given out, plus one per run
-        lengths = [len(a) for a in self._args] + [len(v) for v in self._kwargs.values()]
-        if lengths and min(lengths) < needed:
-            raise ValueError(
-                f"run_map: {needed} runs need arguments but an argument iterable has only "
-                f"{min(lengths)} values; give one value per run."
-            )
-
-    def args_for(self, idx: int) -> tuple[tuple, dict]:
-        """Arguments of run ``idx``."""
-        if not self.mapped:
-            return self._args, self._kwargs  # type: ignore[return-value]
-        pos = self._order.setdefault(idx, len(self._order))
-        try:
-            return (tuple(a[pos] for a in self._args),
-                    {k: v[pos] for k, v in self._kwargs.items()})
-        except IndexError:
-            raise ValueError(
-                f"run_map: the argument iterables are shorter than the number of runs "
-                f"(no value left for run {idx})."
-            ) from None
+    traj: Trajectory
+    settings: EnvironmentSettings
+    hexsha: str
+    env_name: str
+    start_idx: int = 0  #: runs before it are not looked at (pypet's ``current_idx``)
+    only_failed: bool = False  #: run only the runs that failed before
+    resume: Snapshot | None = None  #: resuming from this snapshot
 
 
-def run_experiment(env: Environment, run: Call | None, args: RunArgs,
-                   postproc: Call | None) -> list[tuple[int, Any]]:
-    """Run ``run`` over the pending runs of ``env``'s trajectory and post-process."""
-    traj, settings = env.trajectory, env._settings
-    traj._prepare_experiment()
-    service = traj.v_storage_service
+@dataclass
+class _State:
+    """The experiment's state as the loop goes on."""
+
+    plan: ExperimentPlan
+    run: Call | None
+    args: RunArgs
+    postproc: Call | None
+    folder: ResumeFolder | None
+    results: list[tuple[int, Any]]
+    rounds: int = 0
+    expanded: bool = False
+    only_failed: bool = False
+
+
+def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
+                   postproc: Call | None) -> tuple[list[tuple[int, Any]], int]:
+    """Run the pending runs of ``plan.traj`` and post-process; return ``(sorted (idx,
+    value) pairs, next start index)``."""
+    traj, settings = plan.traj, plan.settings
+    prepare_experiment(traj)
     for branch in ("results", "derived_parameters"):
         # The containers of run-scoped items, created once rather than in every run.
         if not traj.f_contains(f"{branch}.runs", shortcuts=False):
             traj.f_add_group(f"{branch}.runs")
+    state = _State(plan, run, args, postproc, _folder(plan), [], only_failed=plan.only_failed)
+    service: StorageService = traj.v_storage_service
     start = time.time()
-    with service.session(traj.v_name):
-        # metadata and run table always; the data only with automatic storing (as pypet)
-        traj.f_store(only_init=not settings.automatic_storing)
-    results: list[tuple[int, Any]] = []
-    expanded = False
+    if plan.resume is not None:
+        from pypet.execution.recovery import restore
+
+        assert state.folder is not None
+        state.results = restore(traj, state.folder)
+        state.rounds, state.expanded = plan.resume.round, plan.resume.expanded
+    else:
+        snapshot = _snapshot_bytes(state) if state.folder is not None else None
+        with service.session(traj.v_name):
+            # metadata and run table always; the data only with automatic storing (as pypet)
+            traj.f_store(only_init=not settings.automatic_storing)
+        if snapshot is not None:
+            state.folder.write_snapshot(snapshot)  # type: ignore[union-attr]
+    journal = state.folder.journal() if state.folder is not None else None
+    next_idx = plan.start_idx
+    finished = False
     try:
         while True:
-            indices = _pending(env) if run is not None and settings.do_single_runs else []
+            indices = _pending(state, next_idx)
             args.check_length(len(indices))
             _log.info("Starting %d runs of %s.", len(indices), traj.v_name)
-            done, interrupted = execute(traj, settings, indices, run.func if run else _none,
-                                        args.args_for, not args.mapped, env.hexsha)
-            results.extend(done)
+            done, interrupted, sink = execute(traj, settings, _round(state, indices, journal))
+            state.only_failed = False  # runs added by post-processing never ran
+            state.results.extend(done)
             if interrupted:
                 _log.warning("Stopped after Ctrl+C: %d of %d runs done.", len(done),
                              len(indices))
                 break
-            env._current_idx = len(traj)
-            if postproc is None or not _post_process(env, postproc, args, results):
+            next_idx = len(traj)
+            if postproc is None or not _post_process(state, state.results):
+                finished = True
                 break
-            expanded = True
+            _expanded(state)
     except BaseException as error:
         _log.error("%s failed: %r (%s)", traj.v_name, error,
                    " ".join(getattr(error, "__notes__", [])))
         raise
     finally:
+        if journal is not None:
+            journal.close()
         with service.session(traj.v_name):
-            _finalize(env, start, expanded)
-    return sorted(results, key=lambda pair: pair[0])
+            _finalize(state, start)
+    if state.folder is not None and finished:
+        _close_folder(state)
+    return sorted(state.results, key=lambda pair: pair[0]), next_idx
+
+
+def _folder(plan: ExperimentPlan) -> ResumeFolder | None:
+    settings = plan.settings
+    if not settings.resumable:
+        return None
+    from pypet.execution.resume_folder import ResumeFolder
+
+    folder = ResumeFolder(settings.resume_folder, plan.traj.v_name, settings.resume_fsync)
+    if plan.resume is None:
+        folder.prepare_new(plan.env_name)
+    else:
+        folder.claim(plan.env_name)
+    return folder
+
+
+def _snapshot_bytes(state: _State) -> bytes:
+    """The experiment as resume needs it (raises TypeError naming what dill cannot save)."""
+    from pypet.execution.resume_folder import Snapshot, dump_snapshot
+
+    plan = state.plan
+    return dump_snapshot(Snapshot(plan.traj, state.run, state.args.args, state.args.kwargs,
+                                  state.postproc, state.rounds, state.expanded,
+                                  plan.traj.v_name, plan.env_name))
+
+
+def _pending(state: _State, next_idx: int) -> list[int]:
+    plan = state.plan
+    if state.run is None or not plan.settings.do_single_runs:
+        return []
+    # resuming and re-running failed runs look at every run, not only from current_idx on
+    start = 0 if plan.resume is not None or state.only_failed else next_idx
+    return pending_runs(plan.traj, start, only_failed=state.only_failed)
+
+
+def _round(state: _State, indices: list[int], journal: JournalWriter | None) -> Round:
+    plan = state.plan
+    on_idle = None
+    if plan.settings.immediate_postproc and state.postproc is not None:
+        def on_idle(sink: OutcomeSink, locked: StorageService | None) -> list[int]:
+            return _immediate_post_process(state, sink, locked)
+
+    return Round(indices, state.run.func if state.run is not None else _none,
+                 state.args.args_for, not state.args.mapped, plan.hexsha, journal,
+                 replace=plan.resume is not None, on_idle=on_idle)
 
 
 def _none(traj: Any) -> None:
     return None
 
 
-def _pending(env: Environment) -> list[int]:
-    traj = env.trajectory
-    completed = traj._run_table.completed
-    return [i for i in range(env._current_idx, len(traj)) if not completed[i]]
+def _post_process(state: _State, results: list[tuple[int, Any]],
+                  sort: bool = True) -> bool:
+    """Call the post-processing; return True if it added runs to execute.
 
-
-def _post_process(env: Environment, postproc: Call, args: RunArgs,
-                  results: list[tuple[int, Any]]) -> bool:
-    """Call the post-processing; return True if it added runs to execute."""
-    traj = env.trajectory
+    An expansion is stored at once (and, when resumable, snapshotted), so the file always
+    holds the explored space of the runs that follow.
+    """
+    traj, postproc, args = state.plan.traj, state.postproc, state.args
+    assert postproc is not None
     traj.f_restore_default()
     with traj.v_storage_service.session(traj.v_name):
         traj.f_store(only_init=True)  # the run table is on disk before post-processing
     length = len(traj)  # before: post-processing may also call traj.f_expand itself
-    value = postproc.func(traj, sorted(results, key=lambda pair: pair[0]), *postproc.args,
-                          **postproc.kwargs)
+    given = sorted(results, key=lambda pair: pair[0]) if sort else list(results)
+    value = postproc.func(traj, given, *postproc.args, **postproc.kwargs)
     expansion = parse_postproc_return(value)
-    if expansion is None:
-        return len(traj) > length
-    if expansion.points:
-        traj.f_expand(expansion.points)
-    if expansion.run_args is not None or expansion.run_kwargs is not None:
-        args.replace(expansion.run_args, expansion.run_kwargs)
-    if expansion.postproc_args is not None:
-        postproc.args = expansion.postproc_args
-    if expansion.postproc_kwargs is not None:
-        postproc.kwargs = expansion.postproc_kwargs
-    return len(traj) > length
+    if expansion is not None:
+        if expansion.points:
+            traj.f_expand(expansion.points)
+        if expansion.run_args is not None or expansion.run_kwargs is not None:
+            args.replace(expansion.run_args, expansion.run_kwargs)
+        if expansion.postproc_args is not None:
+            postproc.args = expansion.postproc_args
+        if expansion.postproc_kwargs is not None:
+            postproc.kwargs = expansion.postproc_kwargs
+    if len(traj) == length:
+        return False
+    with traj.v_storage_service.session(traj.v_name):
+        traj.f_store(only_init=True)
+    return True
 
 
-def _wildcard_entries(traj: Any) -> dict[str, Any]:
-    """pypet records every wildcard function: its wildcards, name, doc and source."""
-    import inspect
-
-    entries: dict[str, Any] = {}
-    for pos, (names, function) in enumerate(traj._wildcards.items()):
-        base = f"wildcards.function_{pos}"
-        for number, name in enumerate(names):
-            entries[f"{base}.wildcard_{number}"] = name
-        entries[f"{base}.name"] = getattr(function, "__name__", repr(function))
-        entries[f"{base}.doc"] = inspect.getdoc(function) or ""
-        try:
-            entries[f"{base}.source"] = inspect.getsource(function)
-        except (OSError, TypeError):  # built-ins and interactively defined functions
-            pass
-    return entries
+def _expanded(state: _State) -> None:
+    """After an expansion: count the round and snapshot the experiment again."""
+    state.expanded = True
+    state.rounds += 1
+    if state.folder is not None:
+        state.folder.write_snapshot(_snapshot_bytes(state))
 
 
-def _finalize(env: Environment, start: float, expanded: bool) -> None:
+def _immediate_post_process(state: _State, sink: OutcomeSink,
+                            locked: StorageService | None) -> list[int]:
+    """pypet's immediate post-processing: called while the last runs are still going, with
+    the results so far in finishing order; returns the new runs to start."""
+    traj = state.plan.traj
+    sink.flush()  # what finished is in the file before post-processing looks
+    length = len(traj)
+    service = traj.v_storage_service
+    if locked is not None:
+        traj.v_storage_service = locked  # run processes write under the lock meanwhile
+    try:
+        added = _post_process(state, state.results + sink.results, sort=False)
+    finally:
+        traj.v_storage_service = service
+    if not added:
+        return []
+    _expanded(state)
+    new = [idx for idx in pending_runs(traj, length) if idx >= length]
+    state.args.check_length(len(new))
+    if sink.writer is not None:
+        sink.writer.length = len(traj)
+    sink.progress.add_total(len(new))
+    return new
+
+
+def _finalize(state: _State, start: float) -> None:
     """Record timing (and an expansion) in the config and store what is not stored yet."""
-    traj = env.trajectory
+    plan = state.plan
+    traj = plan.traj
     finish = time.time()
-    prefix = f"config.environment.{env.name}"
+    prefix = f"config.environment.{plan.env_name}"
     entries: dict[str, Any] = {"start_timestamp": start, "finish_timestamp": finish,
                                "runtime": str(datetime.timedelta(seconds=finish - start))}
-    if expanded:
+    if state.expanded:
         entries["postproc_expand"] = True
-    entries.update(_wildcard_entries(traj))
+    if plan.resume is not None:
+        entries["resumed"] = True
+    entries.update(wildcard_entries(traj))
+    changed = []
     for name, value in entries.items():
         full = f"{prefix}.{name}"
         node = traj.f_get_default(full, None, fast_access=False, shortcuts=False)
         if node is None:
             traj.f_add_config(full, value)
-        else:
+        else:  # a later run() of the same environment: the new timing replaces the old
             node.f_unlock()
             node.f_set(value)
-            node._stored = False
-    traj.f_store(only_init=not env._settings.automatic_storing)
+            changed.append(node)
+    traj.f_store(only_init=not plan.settings.automatic_storing)
+    if changed:
+        traj.f_store_items(changed, overwrite=True)
     traj.v_storage_service.finalize()
-    incomplete = int((traj._run_table.completed == 0).sum())
+    incomplete = len(pending_runs(traj))
     if incomplete:
         _log.error("%d runs of %s did not complete.", incomplete, traj.v_name)
+
+
+def _close_folder(state: _State) -> None:
+    """Delete the resume folder once every run completed (else keep it for resume)."""
+    traj, settings = state.plan.traj, state.plan.settings
+    failed = pending_runs(traj)
+    if failed:
+        _log.warning("%d runs of %s did not complete (e.g. %s); env.resume() runs them again "
+                     "(the resume folder %s is kept).", len(failed), traj.v_name, failed[:5],
+                     state.folder)
+        return
+    assert state.folder is not None
+    state.folder.finish(settings.delete_resume)

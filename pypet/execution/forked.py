@@ -13,7 +13,7 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from pypet.execution import worker
-from pypet.execution.batching import mp_context
+from pypet.execution.batching import ArgsFor, RunTask, mp_context
 from pypet.execution.caps import CapMonitor
 from pypet.execution.payload import WorkerPayload
 from pypet.execution.sigint import GracefulExit
@@ -22,29 +22,31 @@ from pypet.execution.sink import OutcomeSink
 __all__ = ["run_forked"]
 
 
-def _child(conn: Any, payload: WorkerPayload | bytes, lock: Any, idx: int, args: tuple,
-           kwargs: dict) -> None:
-    """Body of a run process: run one index and send the outcome (or the error) back."""
+def _child(conn: Any, payload: WorkerPayload | bytes, lock: Any, task: RunTask) -> None:
+    """Body of a run process: run one task and send its outcome (or an error) back."""
     try:
         if isinstance(payload, bytes):  # spawn: the payload had to be pickled
             payload = pickle.loads(payload)
-        payload = worker._prepare(payload, lock)
+        payload = worker.prepare(payload, lock)
         worker.process_setup(payload)
-        outcome = worker._run(payload, [(idx, args, kwargs)])[0]
-        conn.send(("ok", outcome))
+        conn.send(("ok", worker.execute_tasks(payload, [task])[0]))
     except BaseException as error:  # sent to the parent, which raises it
         try:
             conn.send(("error", error))
         except Exception:  # the error itself does not pickle
-            conn.send(("error", RuntimeError(f"run {idx} failed: {error!r}")))
+            conn.send(("error", RuntimeError(f"run {task.idx} failed: {error!r}")))
     finally:
         conn.close()
 
 
-def run_forked(indices: Sequence[int], args_for: Callable[[int], tuple[tuple, dict]],
-               sink: OutcomeSink, payload: WorkerPayload, ncores: int, lock: Any,
-               caps: CapMonitor, stop: GracefulExit) -> None:
-    """Run each index in its own process, at most ``ncores`` at a time."""
+def run_forked(indices: Sequence[int], args_for: ArgsFor, sink: OutcomeSink,
+               payload: WorkerPayload, ncores: int, lock: Any, caps: CapMonitor,
+               stop: GracefulExit, on_idle: Callable[[], Sequence[int]] | None = None) -> None:
+    """Run each index in its own process, at most ``ncores`` at a time.
+
+    ``on_idle`` (immediate post-processing) is called whenever no run waits any more but
+    runs are still going; the indices it returns (after expanding the trajectory) run too.
+    """
     ctx = mp_context()
     shipped: WorkerPayload | bytes = payload
     if ctx.get_start_method() != "fork":
@@ -54,18 +56,27 @@ def run_forked(indices: Sequence[int], args_for: Callable[[int], tuple[tuple, di
     pending = deque(indices)
     running: dict[Any, tuple[int, Any]] = {}  # connection -> (idx, process)
     error: BaseException | None = None
+    idle_called = False
     while pending or running:
-        while pending and error is None and not stop.hit and len(running) < ncores \
-                and caps.allows(len(running)):
+        while pending and error is None and not stop.hit and not sink.stopping \
+                and len(running) < ncores and caps.allows(len(running)):
             idx = pending.popleft()
+            args, kwargs = args_for(idx)
             receive, send = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child, args=(send, shipped, lock, idx, *args_for(idx)),
+            process = ctx.Process(target=_child,
+                                  args=(send, shipped, lock, RunTask(idx, args, kwargs)),
                                   name=f"pypet-run-{idx}", daemon=True)
             process.start()
             send.close()
             running[receive] = (idx, process)
+            idle_called = False
         if not running:
             break
+        if on_idle is not None and not pending and not idle_called and error is None \
+                and not stop.hit and not sink.stopping:
+            idle_called = True  # once per time the queue runs dry
+            pending.extend(on_idle())
+            continue
         ready = wait(list(running), timeout=0.05 if pending else 1.0)
         sink.tick()  # finished runs reach the file even while long runs go on
         for conn in ready:

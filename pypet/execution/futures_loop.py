@@ -8,7 +8,6 @@ from typing import Any
 
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
-from pypet.execution.worker import FINISHED_ATTR
 
 __all__ = ["drive"]
 
@@ -20,18 +19,24 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
           max_inflight: int, stop: GracefulExit) -> None:
     """Keep at most ``max_inflight`` batches running; feed finished outcomes to ``sink``.
 
-    When a batch fails, no new batches start, the running ones finish and are recorded,
-    then the first error is raised. After a graceful-exit request no new batches start.
+    A run's own error comes back inside its outcome. When a run fails (and the sink stops
+    at failures) or a batch itself fails (a dead worker, a storage error), no new batches
+    start, the running ones finish and are recorded, then the first batch error is raised
+    (a run's failure is raised by the caller, through the sink). After a graceful-exit
+    request no new batches start either.
     """
     inflight: dict[cf.Future, list[int]] = {}  # future -> run indices of its batch
     error: BaseException | None = None
 
+    def halted() -> bool:
+        return error is not None or stop.hit or sink.stopping
+
     def fill() -> None:
-        while len(inflight) < max_inflight and error is None and not stop.hit:
+        while len(inflight) < max_inflight and not halted():
             batch = next(batches, None)
             if batch is None:
                 return
-            inflight[submit(batch)] = [item[0] for item in batch]
+            inflight[submit(batch)] = [task.idx for task in batch]
 
     fill()
     while inflight:
@@ -45,19 +50,18 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
                 continue
             try:
                 outcomes = future.result()
-            except BaseException as failure:  # the run's own error, re-raised below
+            except BaseException as failure:  # not a run's error: those come as outcomes
                 if not any(note.startswith("pypet:") for note in
                            getattr(failure, "__notes__", ())):
                     failure.add_note(_lost_runs_note(failure, runs, inflight))
                 error = error or failure
-                # runs of the failed batch that finished before the error are recorded too
-                for outcome in failure.__dict__.pop(FINISHED_ATTR, None) or ():
-                    sink.accept(outcome)
                 continue
             for outcome in outcomes:
                 sink.accept(outcome)
-        if stop.hit or error is not None:
-            # graceful exit or a failed run: batches that have not started yet never will
+        if halted():
+            for event in stop.events:
+                event.set()  # workers start no run of batches already queued to them
+            # batches that have not started yet never will
             for future in list(inflight):
                 if future.cancel():
                     del inflight[future]

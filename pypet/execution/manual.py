@@ -14,7 +14,9 @@ def manual_run(turn_into_run: bool = True, store_meta_data: bool = True,
     """Decorate ``func(traj, ...)`` so it runs as the trajectory's current run.
 
     Calls ``traj.f_start_run(turn_into_run=...)`` before and ``traj.f_finalize_run(...)``
-    after. Inside an Environment's run (``traj.v_is_run``) it only calls the function.
+    after (both drive one :class:`~pypet.trajectory.single_run.SingleRun`); a run that
+    raises is finalized as failed (not completed) and the error propagates. Inside an
+    Environment's run (``traj.v_is_run``) it only calls the function.
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -25,8 +27,9 @@ def manual_run(turn_into_run: bool = True, store_meta_data: bool = True,
             traj.f_start_run(turn_into_run=turn_into_run)
             try:
                 result = func(traj, *args, **kwargs)
-            except BaseException:
-                traj._finalize_run(store_meta_data, clean_up, completed=False)
+            except BaseException as error:
+                traj.f_finalize_run(store_meta_data=store_meta_data, clean_up=clean_up,
+                                    error=error)
                 raise
             traj.f_finalize_run(store_meta_data=store_meta_data, clean_up=clean_up)
             return result

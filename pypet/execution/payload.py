@@ -1,4 +1,4 @@
-"""What a worker needs once: the trajectory, the run function and the run settings.
+"""What a worker needs once: the trajectory, the run call, how runs behave and who writes.
 
 It is pickled by us (not by the multiprocessing machinery) so that an unpicklable object is
 reported with its name and a way out, and so that behaviour does not depend on the start
@@ -9,10 +9,29 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["WorkerPayload", "dump_payload", "picklable_or_explain"]
+if TYPE_CHECKING:
+    from pypet.execution.journal import JournalWriter
+    from pypet.storage.service import StorageService
+
+__all__ = ["RunOptions", "WorkerPayload", "dump_payload", "picklable_or_explain"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How every run of an experiment behaves, wherever it executes."""
+
+    automatic_store: bool = True  #: the outcome carries every unstored item the run added
+    defer_stores: bool = True  #: a run's own f_store() travels with its outcome
+    stop_at_failure: bool = True  #: a failing run ends its batch (on_error='raise')
+    worker_writes: bool = False  #: LOCK pool: the worker stores its outcomes under the lock
+    replace_stored: bool = False  #: the writer rewrites items runs already have in storage
+    wrap_mode: str | None = "QUEUE"  #: None on an executor
+    niceness: int | None = None
+    gc_interval: int | None = None
+    graceful_exit: bool = False  #: workers ignore Ctrl+C; the main process handles it
 
 
 @dataclass
@@ -22,17 +41,13 @@ class WorkerPayload:
     traj: Any
     func: Callable[..., Any]
     args: tuple = ()
-    kwargs: dict | None = None
+    kwargs: dict[str, Any] = field(default_factory=dict)
     hexsha: str = ""
-    clean_up: bool = True
-    store: bool = True
-    service: Any = None  #: the real service, used under the lock (LOCK)
-    store_in_worker: bool = True  #: LOCK: a worker stores its own batch of outcomes
-    wrap_mode: str | None = "QUEUE"  #: None on an executor
-    length: int = 0
-    niceness: int | None = None
-    gc_interval: int | None = None
-    graceful_exit: bool = False  #: workers ignore Ctrl+C; the main process handles it
+    options: RunOptions = field(default_factory=RunOptions)
+    length: int = 0  #: the trajectory's number of runs (for the writer)
+    service: StorageService | None = None  #: LOCK: the real service, used under the lock
+    journal: JournalWriter | None = None  #: LOCK pool + resumable: this worker's journal
+    log_spec: Any = None  #: pypet.log.workers.WorkerLogSpec: the workers' logging
 
 
 def picklable_or_explain(obj: Any, what: str, hint: str) -> bytes:
@@ -51,7 +66,7 @@ def dump_payload(payload: WorkerPayload, use_pool: bool) -> bytes:
     picklable_or_explain(payload.func, f"The run function {payload.func!r}", hint)
     for pos, arg in enumerate(payload.args):
         picklable_or_explain(arg, f"Run argument {pos} ({arg!r})", hint)
-    for key, arg in (payload.kwargs or {}).items():
+    for key, arg in payload.kwargs.items():
         picklable_or_explain(arg, f"Run keyword argument {key}={arg!r}", hint)
     traj = payload.traj
     full_copy = traj.v_full_copy

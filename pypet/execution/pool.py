@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from pypet.execution.batching import batch_size, batches, mp_context
+from pypet.execution.batching import ArgsFor, batch_size, batches, mp_context
 from pypet.execution.futures_loop import drive
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
@@ -16,9 +16,9 @@ from pypet.execution.worker import init_worker, run_batch
 __all__ = ["run_pool"]
 
 
-def run_pool(indices: Sequence[int], args_for: Callable[[int], tuple[tuple, dict]],
-             constant_args: bool, sink: OutcomeSink, payload: bytes, ncores: int,
-             lock: Any, max_inflight: int, stop: GracefulExit) -> None:
+def run_pool(indices: Sequence[int], args_for: ArgsFor, constant_args: bool,
+             sink: OutcomeSink, payload: bytes, ncores: int, lock: Any, max_inflight: int,
+             stop: GracefulExit) -> None:
     """Run ``indices`` on a process pool; the payload reaches each worker once."""
     size = batch_size(len(indices), ncores)
     ctx = mp_context()

@@ -54,6 +54,10 @@ class ProgressReporter:
         self._total, self._setting, self._done = total, setting, 0
         self._next_step = 0  # report when the finished share reaches this many steps
 
+    def add_total(self, runs: int) -> None:
+        """More runs to report on (the trajectory was expanded while running)."""
+        self._total += runs
+
     def run_finished(self) -> None:
         """Count one finished run and report if a step was crossed."""
         if self._setting is None or not self._total:

@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from pypet.execution.batching import ArgsFor
+from pypet.execution.payload import RunOptions
 from pypet.execution.sigint import GracefulExit
-from pypet.execution.single_run import run_one
 from pypet.execution.sink import OutcomeSink
+from pypet.log.workers import run_logging
+from pypet.trajectory.single_run import SingleRun
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pypet.trajectory.trajectory import Trajectory
 
-__all__ = ["ArgsFor", "run_serial"]
-
-#: maps a run index to the (args, kwargs) of that run
-ArgsFor = Callable[[int], tuple[tuple, dict]]
+__all__ = ["run_serial"]
 
 
 def run_serial(traj: Trajectory, indices: Iterable[int], func: Callable[..., Any],
-               args_for: ArgsFor, sink: OutcomeSink, hexsha: str, store: bool,
+               args_for: ArgsFor, sink: OutcomeSink, hexsha: str, options: RunOptions,
                clean_up: bool, stop: GracefulExit) -> None:
     """Run ``indices`` one after the other, handing each outcome to ``sink``."""
     try:
         for idx in indices:
-            if stop.hit:
+            if stop.hit or sink.stopping:
                 break
             args, kwargs = args_for(idx)
-            sink.accept(run_one(traj, idx, func, args, kwargs, hexsha, store=store,
-                                clean_up=clean_up, restore=False))
+            run = SingleRun(traj, idx, hexsha, automatic_store=options.automatic_store,
+                            defer_stores=options.defer_stores, clean_up=clean_up,
+                            restore=False)
+            with run_logging(idx, traj):  # per-run log files ($run in a file name)
+                outcome = run.execute(func, args, kwargs)
+            sink.accept(outcome)
     finally:
         traj.f_restore_default()  # once, not after every run

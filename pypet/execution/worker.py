@@ -1,4 +1,9 @@
-"""Code that runs inside worker processes (pool workers, forked children, executors)."""
+"""Code that runs inside worker processes (pool workers, forked children, executors).
+
+:func:`execute_tasks` is the one worker-side entry: a payload and a list of
+:class:`~pypet.execution.batching.RunTask` in, a list of picklable
+:class:`~pypet.storage.records.RunOutcome` out (a run's error is part of its outcome).
+"""
 
 from __future__ import annotations
 
@@ -11,20 +16,22 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from pypet.execution.batching import RunTask
 from pypet.execution.payload import WorkerPayload
-from pypet.execution.single_run import run_one
 from pypet.execution.wrap import DeferredService, LockedService
+from pypet.log.workers import configure_worker_logging, run_logging
 from pypet.storage.records import RunOutcome
+from pypet.storage.run_writer import RunWriter
+from pypet.trajectory.single_run import SingleRun
 
-__all__ = ["init_worker", "run_batch", "run_batch_with_payload", "strip"]
+__all__ = ["execute_tasks", "init_worker", "prepare", "process_setup", "run_batch",
+           "run_batch_with_payload"]
 
 #: the payload of this worker process (set once by init_worker)
 _payload: WorkerPayload | None = None
 _runs_done = 0
 #: set by the parent at a graceful exit (pool workers only)
 _stop_event: Any = None
-#: attribute of a run's exception that carries the batch's runs finished before it
-FINISHED_ATTR = "_pypet_finished_outcomes"
 #: executors without an initializer: payloads unpickled once per process, by digest
 _cache: dict[str, WorkerPayload] = {}
 
@@ -36,7 +43,7 @@ def init_worker(payload_bytes: bytes, lock: Any = None, stop_event: Any = None) 
     worker then starts no further run, even of batches already queued to it.
     """
     global _payload, _stop_event
-    _payload = _prepare(pickle.loads(payload_bytes), lock)
+    _payload = prepare(pickle.loads(payload_bytes), lock)
     _stop_event = stop_event
     process_setup(_payload)
 
@@ -56,83 +63,80 @@ def _die_with_parent() -> None:
 
 
 def process_setup(payload: WorkerPayload) -> None:
-    """What every worker process does once: parent-death signal, Ctrl+C, niceness."""
+    """What every worker process does once: parent-death signal, Ctrl+C, niceness, logging."""
     _die_with_parent()
-    if payload.graceful_exit:
+    configure_worker_logging(payload.log_spec)
+    if payload.options.graceful_exit:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process finishes the runs
-    if payload.niceness:
-        os.nice(payload.niceness)
+    if payload.options.niceness:
+        os.nice(payload.options.niceness)
 
 
-def _prepare(payload: WorkerPayload, lock: Any) -> WorkerPayload:
+def prepare(payload: WorkerPayload, lock: Any) -> WorkerPayload:
     """Give the worker's trajectory the service its wrap mode needs."""
     traj = payload.traj
     traj.v_full_copy = False
     if payload.service is not None and lock is not None:
-        traj._storage_service = LockedService(payload.service, lock)
+        traj.v_storage_service = LockedService(payload.service, lock)
     else:
         payload.service = None
-        traj._storage_service = DeferredService(payload.wrap_mode)
+        traj.v_storage_service = DeferredService(payload.options.wrap_mode)
     return payload
 
 
-def strip(outcome: RunOutcome) -> RunOutcome:
-    """The outcome without its data (after a worker stored the data itself)."""
-    return RunOutcome(outcome.idx, outcome.value, outcome.start, outcome.finish,
-                      outcome.completed, outcome.hexsha)
+def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask]) -> list[RunOutcome]:
+    """Run ``tasks`` in this process; return their outcomes (ready to be pickled).
 
-
-def _run(payload: WorkerPayload, batch: Sequence[tuple[int, tuple, dict]]
-         ) -> list[RunOutcome]:
-    """Run a batch; a run's error carries the batch's finished runs so they are not lost."""
+    With ``stop_at_failure`` a failing run ends the batch (its outcome is the last one).
+    A LOCK-mode pool worker stores the outcomes itself, through a RunWriter under the lock
+    (journaling them first when resumable), and returns them without their data.
+    """
     global _runs_done
+    options, traj = payload.options, payload.traj
     outcomes = []
-    failure: Exception | None = None
-    for idx, args, kwargs in batch:
+    for task in tasks:
         if _stop_event is not None and _stop_event.is_set():
             break  # graceful exit: queued runs do not start
-        if args is None:
-            args, kwargs = payload.args, payload.kwargs or {}
-        try:
-            outcomes.append(run_one(payload.traj, idx, payload.func, args, kwargs,
-                                    payload.hexsha, store=payload.store,
-                                    clean_up=payload.clean_up))
-        except Exception as error:
-            failure = error
-            break
+        args, kwargs = (payload.args, payload.kwargs) if task.args is None else \
+            (task.args, task.kwargs or {})
+        run = SingleRun(traj, task.idx, payload.hexsha,
+                        automatic_store=options.automatic_store,
+                        defer_stores=options.defer_stores, clean_up=True)
+        with run_logging(task.idx, traj):  # per-run log files ($run in a file name)
+            outcome = run.execute(payload.func, args, kwargs)
+        outcomes.append(outcome)
         _runs_done += 1
-        if payload.gc_interval and _runs_done % payload.gc_interval == 0:
+        if options.gc_interval and _runs_done % options.gc_interval == 0:
             gc.collect()
-    if outcomes and payload.service is not None and payload.store and payload.store_in_worker:
-        # LOCK: store here, under the lock (also the runs finished before a failure)
-        payload.traj._storage_service.store_runs(payload.traj.v_name, outcomes, payload.length)
-        outcomes = [strip(o) for o in outcomes]
-    if failure is not None:
-        # An exception's __dict__ is pickled with it, so the finished runs of this batch
-        # travel back to the parent, which records them before raising (no lost results).
-        if outcomes:
-            setattr(failure, FINISHED_ATTR, outcomes)
-        raise failure
-    return outcomes
+        if outcome.error is not None and options.stop_at_failure:
+            break
+    if outcomes and options.worker_writes and payload.service is not None:
+        writer = RunWriter(traj.v_storage_service, traj.v_name, payload.length,
+                           journal=payload.journal, replace=options.replace_stored)
+        writer.add_all(outcomes)
+        writer.flush()
+        outcomes = [outcome.without_data() for outcome in outcomes]
+    return [outcome.portable() for outcome in outcomes]
 
 
-def run_batch(batch: Sequence[tuple[int, tuple, dict]]) -> list[RunOutcome]:
-    """Run a batch ``[(idx, args, kwargs)]`` with this process's payload."""
+def run_batch(tasks: Sequence[RunTask]) -> list[RunOutcome]:
+    """Pool entry point: run ``tasks`` with this process's payload."""
     if _payload is None:
         raise RuntimeError("The worker was not initialised (init_worker was not called).")
-    return _run(_payload, batch)
+    return execute_tasks(_payload, tasks)
 
 
 def run_batch_with_payload(payload_bytes: bytes, digest: str,
-                           batch: Sequence[tuple[int, tuple, dict]]) -> list[RunOutcome]:
+                           tasks: Sequence[RunTask]) -> list[RunOutcome]:
     """Executor entry point: the payload travels with the batch, unpickled once per process."""
     # one trajectory per thread: executors such as Dask may run several batches of a
     # process in threads at once, and a trajectory is the state of one run at a time
     key = f"{digest}:{threading.get_ident()}"
     payload = _cache.get(key)
     if payload is None:
-        payload = _prepare(pickle.loads(payload_bytes), None)
+        payload = prepare(pickle.loads(payload_bytes), None)
+        configure_worker_logging(payload.log_spec)  # executors run no initializer
         for old in [k for k in _cache if not k.startswith(digest)]:
             del _cache[old]  # one experiment at a time per process
         _cache[key] = payload
-    return _run(payload, batch)
+    return execute_tasks(payload, tasks)

@@ -8,49 +8,92 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from typing import Any
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any
 
-from pypet.storage.service import StorageService
+from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
+from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageService
+
+if TYPE_CHECKING:
+    from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
 
 __all__ = ["DeferredService", "LockedService"]
 
 
 class LockedService(StorageService):
-    """Wraps a service so that each call holds ``lock`` (a multiprocessing lock)."""
+    """Wraps a service so that each call holds ``lock`` (a multiprocessing lock).
 
-    multiproc_safe = True
+    Settings of the wrapped service (``filename``, ``complevel`` ...) read through.
+    """
 
-    def __init__(self, service: Any, lock: Any) -> None:
+    def __init__(self, service: StorageService, lock: Any) -> None:
         self._service, self._lock = service, lock
+        # what the wrapped service can do, now safe for several processes
+        self.capabilities = Capabilities(  # type: ignore[misc]
+            multiproc_safe=True, run_table=service.capabilities.run_table,
+            loads=service.capabilities.loads)
+        self.config_group = service.config_group  # type: ignore[misc]
 
-    def session(self, traj_name: str) -> Any:
+    @property
+    def wrapped(self) -> StorageService:
+        """The service every call goes to."""
+        return self._service
+
+    def session(self, traj_name: str) -> AbstractContextManager[Any]:
         return nullcontext()  # never keep the file open: other processes take turns
 
-    def _locked(self, method: str, *args: Any, **kwargs: Any) -> Any:
+    def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
+                         store_data: StoreMode = StoreMode.DATA) -> None:
         with self._lock:
-            return getattr(self._service, method)(*args, **kwargs)
+            self._service.store_trajectory(image, only_init, store_data)
 
-    def store_trajectory(self, *args: Any, **kwargs: Any) -> None:
-        self._locked("store_trajectory", *args, **kwargs)
+    def store_records(self, traj_name: str, records: Iterable[Any],
+                      store_data: StoreMode = StoreMode.DATA,
+                      overwrite: Overwrite = NO_OVERWRITE) -> None:
+        records = list(records)  # made outside the lock: it may take a while
+        with self._lock:
+            self._service.store_records(traj_name, records, store_data, overwrite)
 
-    def store_records(self, *args: Any, **kwargs: Any) -> None:
-        self._locked("store_records", *args, **kwargs)
+    def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int,
+                   replace: bool = False) -> None:
+        with self._lock:
+            self._service.store_runs(traj_name, outcomes, length, replace)
 
-    def store_runs(self, *args: Any, **kwargs: Any) -> None:
-        self._locked("store_runs", *args, **kwargs)
+    def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
+                        modes: LoadModes, max_depth: int | None = None,
+                        with_run_information: bool = True, with_meta_data: bool = True,
+                        force: bool = False) -> str:
+        with self._lock:
+            return self._service.load_trajectory(sink, name, index, modes, max_depth,
+                                                 with_run_information, with_meta_data, force)
 
-    def load_trajectory(self, *args: Any, **kwargs: Any) -> str:
-        return self._locked("load_trajectory", *args, **kwargs)
+    def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
+                     load_data: LoadMode = LoadMode.DATA, recursive: bool = False,
+                     max_depth: int | None = None, load_only: Sequence[str] | None = None,
+                     load_except: Sequence[str] | None = None) -> int:
+        with self._lock:
+            return self._service.load_records(sink, traj_name, full_names, load_data,
+                                              recursive, max_depth, load_only, load_except)
 
-    def load_records(self, *args: Any, **kwargs: Any) -> int:
-        return self._locked("load_records", *args, **kwargs)
+    def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
+                     delete_only: Sequence[str] | None = None) -> None:
+        with self._lock:
+            self._service.delete_nodes(traj_name, full_names, recursive, delete_only)
 
-    def delete_nodes(self, *args: Any, **kwargs: Any) -> None:
-        self._locked("delete_nodes", *args, **kwargs)
+    def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
+        with self._lock:
+            self._service.delete_links(traj_name, links)
 
-    def delete_links(self, *args: Any, **kwargs: Any) -> None:
-        self._locked("delete_links", *args, **kwargs)
+    def read_run_table(self, traj_name: str) -> RunTableData:
+        with self._lock:
+            return self._service.read_run_table(traj_name)
+
+    def config_entries(self) -> dict[str, Any]:
+        return self._service.config_entries()
+
+    def adopt_config(self, entries: dict[str, Any]) -> None:
+        self._service.adopt_config(entries)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):  # not set yet while unpickling
@@ -61,17 +104,17 @@ class LockedService(StorageService):
 class DeferredService(StorageService):
     """A worker's service when one writer stores everything: storing is left to the writer.
 
-    ``f_store()`` inside a run is accepted (the run's items travel with its outcome anyway);
-    loading is not possible because the worker must not open the file.
+    Runs in such workers defer their own ``f_store()`` (see
+    :class:`~pypet.trajectory.single_run.SingleRun`); loading is not possible because the
+    worker must not open the file.
     """
 
-    #: run_one includes nodes the user "stored" during the run in the outcome
-    defers = True
+    capabilities = Capabilities(loads=False)
 
     def __init__(self, wrap_mode: str | None) -> None:
         self._mode = wrap_mode  #: None on an executor (there wrap modes do not apply)
 
-    def _no_load(self, *args: Any, **kwargs: Any) -> Any:
+    def _refuse(self) -> Any:
         if self._mode is None:
             raise NotImplementedError(
                 "Loading (or deleting) during a run is not possible on an executor: only the "
@@ -84,19 +127,34 @@ class DeferredService(StorageService):
             "to load inside runs."
         )
 
-    def store_trajectory(self, *args: Any, **kwargs: Any) -> None:
+    def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
+                         store_data: StoreMode = StoreMode.DATA) -> None:
         """Deferred to the writer."""
 
-    def store_records(self, *args: Any, **kwargs: Any) -> None:
+    def store_records(self, traj_name: str, records: Iterable[Any],
+                      store_data: StoreMode = StoreMode.DATA,
+                      overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Deferred to the writer."""
 
-    def store_runs(self, *args: Any, **kwargs: Any) -> None:
+    def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int,
+                   replace: bool = False) -> None:
         """Deferred to the writer."""
 
-    load_trajectory = load_records = _no_load  # type: ignore[assignment]
+    def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
+                        modes: LoadModes, max_depth: int | None = None,
+                        with_run_information: bool = True, with_meta_data: bool = True,
+                        force: bool = False) -> str:
+        return self._refuse()
 
-    def delete_nodes(self, *args: Any, **kwargs: Any) -> None:
-        self._no_load()
+    def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
+                     load_data: LoadMode = LoadMode.DATA, recursive: bool = False,
+                     max_depth: int | None = None, load_only: Sequence[str] | None = None,
+                     load_except: Sequence[str] | None = None) -> int:
+        return self._refuse()
 
-    def delete_links(self, *args: Any, **kwargs: Any) -> None:
-        self._no_load()
+    def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
+                     delete_only: Sequence[str] | None = None) -> None:
+        self._refuse()
+
+    def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
+        self._refuse()

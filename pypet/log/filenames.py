@@ -1,19 +1,81 @@
-"""Wildcards in log file names (``$env``, ``$traj``, ``$run``, ``$set``, ``$proc``, ``$host``)."""
+"""Wildcards in log file names: ``$env $traj $run $set $proc $host $temp``.
+
+``$temp`` is a folder for logs in the system's temporary directory
+(``<tempfile.gettempdir()>/pypet_logs/``); pypet's own example ini files start their file
+names with it. ``$run``/``$set`` are the current run and run set (``run_ALL`` and
+``run_set_ALL`` outside runs).
+"""
 
 from __future__ import annotations
 
-import ast
-import configparser
-import copy
+import multiprocessing
 import os
+import re
 import socket
+import tempfile
+from dataclasses import dataclass
 from typing import Any
 
 from pypet import constants as C
 
-__all__ = ["prepare_dict_config", "prepare_ini_config", "rename_log_file"]
+__all__ = ["LOG_TEMP", "RUN_WILDCARDS", "WildcardNames", "current_host_name",
+           "current_process_name", "has_wildcard", "looks_like_log_file", "make_folder",
+           "rename_log_file", "temp_log_folder"]
 
-_MULTIPROC = "multiproc_"
+LOG_TEMP = "$temp"
+#: wildcards that change from run to run
+RUN_WILDCARDS = (C.LOG_RUN, C.LOG_SET)
+_AWKWARD = re.compile(r"[^A-Za-z0-9_.-]+")
+_ALL = (C.LOG_ENV, C.LOG_TRAJ, C.LOG_RUN, C.LOG_SET, C.LOG_PROC, C.LOG_HOST, LOG_TEMP)
+
+
+def temp_log_folder() -> str:
+    """The folder ``$temp`` stands for."""
+    return os.path.join(tempfile.gettempdir(), "pypet_logs")
+
+
+def current_process_name() -> str:
+    """``<process name>-<pid>``, the value of ``$proc`` (characters that are awkward in file
+    names, such as spaces, become ``-``)."""
+    name = _AWKWARD.sub("-", multiprocessing.current_process().name).strip("-")
+    return f"{name}-{os.getpid()}"
+
+
+def current_host_name() -> str:
+    """The fully qualified host name with ``.`` turned into ``-``, the value of ``$host``."""
+    return socket.getfqdn().replace(".", "-")
+
+
+def has_wildcard(text: str) -> bool:
+    """Whether ``text`` holds one of the file-name wildcards."""
+    return any(wildcard in text for wildcard in _ALL)
+
+
+def looks_like_log_file(text: str) -> bool:
+    """pypet's rule for strings in a logging config that name a file."""
+    return has_wildcard(text) or text.endswith((".log", ".txt"))
+
+
+def make_folder(filename: str) -> None:
+    """Create the folder of ``filename`` (also when another process does so at once)."""
+    folder = os.path.dirname(filename)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class WildcardNames:
+    """The values of the wildcards that stay fixed in one process."""
+
+    env: str = ""
+    traj: str = ""
+
+    def fill(self, filename: str, keep_run: bool = False) -> str:
+        """``filename`` with its wildcards replaced; ``keep_run`` leaves ``$run``/``$set``
+        for a handler that switches files per run."""
+        run, run_set = (C.LOG_RUN, C.LOG_SET) if keep_run else (None, None)
+        return rename_log_file(filename, env_name=self.env, traj_name=self.traj,
+                               run_name=run, set_name=run_set)
 
 
 def rename_log_file(filename: str, trajectory: Any = None, env_name: str | None = None,
@@ -22,71 +84,26 @@ def rename_log_file(filename: str, trajectory: Any = None, env_name: str | None 
                     host_name: str | None = None) -> str:
     """Replace the wildcards in ``filename`` (pypet's ``rename_log_file``).
 
-    Values not given are taken from ``trajectory`` (name, environment, current run) or the
-    running process; ``$host`` is the fully qualified host name with ``.`` turned into ``-``.
+    Values not given are taken from ``trajectory`` (name, environment, current run), or the
+    running process (``$proc``, ``$host``); ``$run``/``$set`` default to ``run_ALL`` and
+    ``run_set_ALL``; ``$temp`` is :func:`temp_log_folder`.
     """
-    import multiprocessing
-
     if trajectory is not None:
         traj_name = traj_name or trajectory.v_name
         env_name = env_name or trajectory.v_environment_name
-        run_name = run_name or trajectory.v_crun_
+        run_name = run_name or trajectory.f_wildcard("$")
         set_name = set_name or trajectory.f_wildcard("$set")
-    if process_name is None:
-        process_name = f"{multiprocessing.current_process().name}-{os.getpid()}"
-    if host_name is None:
-        host_name = socket.getfqdn().replace(".", "-")
-    values = {C.LOG_ENV: env_name, C.LOG_TRAJ: traj_name, C.LOG_RUN: run_name or "run_ALL",
-              C.LOG_SET: set_name or "run_set_ALL", C.LOG_PROC: process_name,
+    if C.LOG_PROC in filename and process_name is None:
+        process_name = current_process_name()
+    if C.LOG_HOST in filename and host_name is None:
+        host_name = current_host_name()
+    values = {C.LOG_ENV: env_name, C.LOG_TRAJ: traj_name, C.LOG_RUN: run_name or C.RUN_NAME_DUMMY,
+              C.LOG_SET: set_name or C.SET_NAME_DUMMY, C.LOG_PROC: process_name,
               C.LOG_HOST: host_name}
+    if LOG_TEMP in filename:  # "$temp$traj/..." and "$temp/$traj/..." both mean the folder
+        filename = os.path.normpath(filename.replace(LOG_TEMP, temp_log_folder() + os.sep))
     # longest first: "$set" must not be read as "$s" + "et" of another wildcard
     for wildcard in sorted(values, key=len, reverse=True):
         if wildcard in filename and values[wildcard] is not None:
             filename = filename.replace(wildcard, values[wildcard])
     return filename
-
-
-def _is_log_file(text: str) -> bool:
-    return "$" in text or text.endswith((".log", ".txt"))
-
-
-def _make_folder(filename: str) -> None:
-    folder = os.path.dirname(filename)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-
-
-def prepare_ini_config(source: Any, **names: Any) -> configparser.RawConfigParser:
-    """Read an ini logging config, drop ``multiproc_`` sections, fill file-name wildcards
-    in handler ``args`` and create the folders of the log files."""
-    parser = configparser.RawConfigParser()
-    if isinstance(source, configparser.RawConfigParser):
-        parser.read_dict({s: dict(source.items(s, raw=True)) for s in source.sections()})
-    else:
-        with open(source, encoding="utf8") as handle:
-            parser.read_file(handle)
-    for section in list(parser.sections()):
-        if section.startswith(_MULTIPROC):
-            parser.remove_section(section)
-            continue
-        if section.startswith("handler_") and parser.has_option(section, "args"):
-            args = parser.get(section, "args")
-            for node in ast.walk(ast.parse(args, mode="eval")):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                        and _is_log_file(node.value):
-                    renamed = rename_log_file(node.value, **names)
-                    _make_folder(renamed)
-                    args = args.replace(node.value, renamed)
-            parser.set(section, "args", args)
-    return parser
-
-
-def prepare_dict_config(config: dict, **names: Any) -> dict:
-    """The same for a ``logging.config.dictConfig`` dict (a copy is returned)."""
-    config = {k: v for k, v in copy.deepcopy(config).items() if not k.startswith(_MULTIPROC)}
-    for handler in (config.get("handlers") or {}).values():
-        filename = handler.get("filename")
-        if isinstance(filename, str) and _is_log_file(filename):
-            handler["filename"] = rename_log_file(filename, **names)
-            _make_folder(handler["filename"])
-    return config

@@ -1,185 +1,160 @@
-"""Setting up (and tearing down) the logging an Environment asked for.
+"""The logging an Environment asked for: set up, handed to workers, and taken down again.
 
-Library-friendly by default: ``log_config='DEFAULT'`` adds one console handler to the
-``pypet`` logger (only if it has none); files are written only when asked for (an ini/dict
-config, or ``log_folder``). Nothing global is reset: :meth:`LoggingSetup.disable` removes
-exactly what was added.
+What each ``log_config`` does (see ``doc/logging.md`` and decision 0007):
+
+* not given: a console handler on the ``pypet`` logger, only if it has none; no files
+  (a library leaves files and the root logger alone unless asked);
+* ``'DEFAULT'``: pypet's packaged configuration: ``logs/<trajectory>/<environment>/LOG.txt``
+  and ``ERROR.txt`` and the console for the ``pypet`` logger and the logger of
+  ``log_stdout`` (``STDOUT``); worker processes write one file pair per run;
+* an ini path, a ConfigParser, a dict, or the simple keywords: that configuration.
+
+Configurations are *added* to the existing logging (:mod:`pypet.log.apply`), and
+:meth:`LoggingSetup.disable` removes exactly what was added. A new Environment's
+configuration replaces the one of an earlier Environment that is still active, as
+pypet 0.7's did, so log lines never land in another environment's files.
 """
 
 from __future__ import annotations
 
-import configparser
 import logging
-import logging.config
 import os
 import sys
 from typing import Any
 
-from pypet import constants as C
-from pypet.log.filenames import prepare_dict_config, prepare_ini_config
+from pypet.log.apply import Applied, apply_config
+from pypet.log.filenames import WildcardNames
+from pypet.log.handlers import StdoutToLogger
+from pypet.log.sources import FILE_FORMAT, LogConfig, read_log_config, simple_config
+from pypet.log.workers import WorkerLogSpec
+from pypet.settings.environment import LOG_CONFIG_NOT_GIVEN
 
-__all__ = ["LoggingSetup", "StdoutToLogger"]
-
-_FORMAT = "%(asctime)s %(name)s %(levelname)-8s %(message)s"
-
-
-class StdoutToLogger:
-    """A stand-in for ``sys.stdout`` that logs every written line."""
-
-    def __init__(self, logger_name: str = "STDOUT", level: int = logging.INFO) -> None:
-        self._logger = logging.getLogger(logger_name)
-        self._level = level
-        self._buffer = ""
-        self.original = sys.stdout
-
-    def write(self, text: str) -> int:
-        self._buffer += text
-        while "\n" in self._buffer:
-            line, self._buffer = self._buffer.split("\n", 1)
-            if line.strip():
-                self._logger.log(self._level, line)
-        return len(text)
-
-    def flush(self) -> None:
-        if self._buffer.strip():
-            self._logger.log(self._level, self._buffer)
-        self._buffer = ""
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"name": self._logger.name, "level": self._level}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["name"], state["level"])  # type: ignore[misc]
+__all__ = ["IMPLICIT", "LoggingSetup", "active_setups", "add_console", "current_worker_spec",
+           "stdout_target"]
 
 
-def _handlers_now() -> dict[logging.Logger, set[logging.Handler]]:
-    """The handlers of the root logger and every named logger that exists now."""
-    loggers = [logging.getLogger()] + [
-        logger for logger in logging.Logger.manager.loggerDict.values()
-        if isinstance(logger, logging.Logger)]
-    return {logger: set(logger.handlers) for logger in loggers}
+IMPLICIT = LOG_CONFIG_NOT_GIVEN
+#: the enabled setups of this process, oldest first (a forked worker inherits them)
+_active: list[LoggingSetup] = []
+
+
+def active_setups() -> list[LoggingSetup]:
+    """The setups enabled in this process (oldest first)."""
+    return _active
+
+
+def stdout_target(log_stdout: Any) -> tuple[str, int] | None:
+    """``log_stdout`` as ``(logger name, level)``: True, a name, a level or a tuple."""
+    if log_stdout is None or log_stdout is False:
+        return None
+    if log_stdout is True:
+        return "STDOUT", logging.INFO
+    if isinstance(log_stdout, str):
+        return log_stdout, logging.INFO
+    if isinstance(log_stdout, int):
+        return "STDOUT", log_stdout
+    if isinstance(log_stdout, (tuple, list)) and len(log_stdout) == 2:
+        return str(log_stdout[0]), int(log_stdout[1])
+    raise ValueError(f"log_stdout must be True/False, a logger name, a level or a tuple "
+                     f"(name, level); got {log_stdout!r}.")
 
 
 class LoggingSetup:
     """The logging part of the Environment's keywords."""
 
-    def __init__(self, log_config: Any = C.DEFAULT_LOGGING, log_stdout: Any = False,
+    def __init__(self, log_config: Any = IMPLICIT, log_stdout: Any = False,
                  log_folder: str | None = None, logger_names: Any = None,
-                 log_levels: Any = None, env_name: str = "", traj_name: str = "") -> None:
-        simple = log_folder is not None or logger_names is not None or log_levels is not None
-        if simple and log_config not in (None, C.DEFAULT_LOGGING):
+                 log_levels: Any = None, log_multiproc: bool | None = None,
+                 env_name: str = "", traj_name: str = "") -> None:
+        simple = any(v is not None for v in (log_folder, logger_names, log_levels,
+                                              log_multiproc))
+        if simple and log_config is not IMPLICIT:
             raise ValueError("Pass either log_config or the simple keywords log_folder/"
-                             "logger_names/log_levels, not both.")
-        self._config, self._stdout = log_config, log_stdout
-        self._folder, self._names, self._levels = log_folder, logger_names, log_levels
-        self._env, self._traj = env_name, traj_name
-        self._added: list[tuple[logging.Logger, logging.Handler]] = []
-        self._levels_before: dict[logging.Logger, int] = {}
-        self._removed: list[tuple[logging.Logger, logging.Handler]] = []
+                             "logger_names/log_levels/log_multiproc, not both.")
+        self._stdout = stdout_target(log_stdout)
+        self._names = WildcardNames(env_name, traj_name)
+        self._config: LogConfig | None = None
+        if simple:
+            self._config = simple_config(log_folder, logger_names, log_levels, log_multiproc)
+        elif log_config is not IMPLICIT and log_config is not None:
+            self._config = read_log_config(log_config,
+                                           self._stdout[0] if self._stdout else None)
+        self._console = log_config is IMPLICIT and not simple
+        self._applied: Applied | None = None
         self._redirect: StdoutToLogger | None = None
+
+    @property
+    def writes_config(self) -> bool:
+        """Whether this setup applies a configuration (not only the console default)."""
+        return self._config is not None
 
     def enable(self) -> None:
         """Apply the configuration (remembering what it adds, for :meth:`disable`)."""
-        before = _handlers_now()
-        levels = {logger: logger.level for logger in before}
-        self._configure()
-        after = _handlers_now()
-        for logger, level in levels.items():
-            if logger.level != level:
-                self._levels_before.setdefault(logger, level)
-        for logger, handlers in after.items():
-            for handler in handlers - before.get(logger, set()):
-                if (logger, handler) not in self._added:
-                    self._added.append((logger, handler))
-        # fileConfig/dictConfig replace the handlers of the loggers they configure; those
-        # are put back by disable()
-        self._removed = [(logger, handler) for logger, handlers in before.items()
-                         for handler in handlers - after.get(logger, set())]
-
-    def _configure(self) -> None:
-        if self._folder is not None or self._names is not None or self._levels is not None:
-            self._simple()
-        elif self._config == C.DEFAULT_LOGGING:
-            self._console("pypet")
-            if self._stdout:
-                self._console(self._stdout_logger()[0])  # captured prints stay visible
-        elif isinstance(self._config, dict):
-            logging.config.dictConfig(prepare_dict_config(self._config, **self._wildcard_names()))
-        elif isinstance(self._config, (str, os.PathLike, configparser.RawConfigParser)):
-            if not isinstance(self._config, configparser.RawConfigParser) and \
-                    not os.path.exists(self._config):
-                raise ValueError(f"The logging config file {self._config!r} does not exist.")
-            parser = prepare_ini_config(self._config, **self._wildcard_names())
-            logging.config.fileConfig(parser, disable_existing_loggers=False)
-        elif self._config is not None:
-            raise ValueError(
-                f"log_config must be 'DEFAULT', None, an ini path, a ConfigParser or a "
-                f"dictConfig dict; got {self._config!r}."
-            )
-        if self._stdout:
-            self._redirect = StdoutToLogger(*self._stdout_logger())
-            sys.stdout = self._redirect  # type: ignore[assignment]
-
-    def _wildcard_names(self) -> dict[str, str]:
-        return {"env_name": self._env, "traj_name": self._traj}
-
-    def _stdout_logger(self) -> tuple[str, int]:
-        """``log_stdout``: True, a logger name, a level, or (name, level)."""
-        value = self._stdout
-        if isinstance(value, str):
-            return value, logging.INFO
-        if isinstance(value, tuple):
-            return value[0], value[1]
-        if isinstance(value, int) and value is not True:
-            return "STDOUT", value
-        return "STDOUT", logging.INFO
-
-    def _console(self, name: str) -> None:
-        """A console handler on logger ``name``, unless it already has handlers."""
-        logger = logging.getLogger(name)
-        if logger.handlers:
+        if self in _active:
             return
-        handler = logging.StreamHandler(sys.__stderr__)
-        handler.setFormatter(logging.Formatter(_FORMAT))
-        self._attach(logger, handler)
-        if logger.level == logging.NOTSET:
-            logger.setLevel(logging.INFO)
+        if self._config is not None:
+            for earlier in [s for s in _active if s.writes_config]:
+                earlier.disable()
+        applied = Applied()
+        if self._config is not None and self._config.main:
+            applied = apply_config(self._config.part_as_dict(self._config.main, self._names))
+        elif self._console:
+            add_console(applied, "pypet")
+            if self._stdout:
+                add_console(applied, self._stdout[0])  # captured prints stay visible
+        self._applied = applied
+        if self._stdout:
+            self._redirect = StdoutToLogger(*self._stdout)
+            sys.stdout = self._redirect  # type: ignore[assignment]
+        if applied.handlers or applied.levels or self._redirect is not None:
+            _active.append(self)  # only a setup that changed something needs undoing
 
-    def _attach(self, logger: logging.Logger, handler: logging.Handler) -> None:
-        logger.addHandler(handler)
-        self._levels_before.setdefault(logger, logger.level)
-
-    def _simple(self) -> None:
-        """pypet's simple mode: LOG.txt and ERROR.txt below ``log_folder/<traj>/<env>/``."""
-        names = self._names if isinstance(self._names, (list, tuple)) else [self._names or ""]
-        levels = self._levels if isinstance(self._levels, (list, tuple)) else \
-            [self._levels if self._levels is not None else logging.INFO] * len(names)
-        folder = os.path.join(self._folder or "logs", self._traj, self._env)  # pypet's layout
-        os.makedirs(folder, exist_ok=True)
-        for name, level in zip(names, levels, strict=True):
-            logger = logging.getLogger(name)
-            self._levels_before.setdefault(logger, logger.level)
-            logger.setLevel(level)
-            for filename, handler_level in (("LOG.txt", logging.NOTSET),
-                                            ("ERROR.txt", logging.ERROR)):
-                handler = logging.FileHandler(os.path.join(folder, filename))
-                handler.setLevel(handler_level)
-                handler.setFormatter(logging.Formatter(_FORMAT))
-                self._attach(logger, handler)
-
-    def disable(self) -> None:
-        """Undo exactly what :meth:`enable` did (handlers added, stdout redirect)."""
+    def disable(self, remove_handlers: bool = True) -> None:
+        """Undo :meth:`enable`: stop capturing stdout; with ``remove_handlers`` also remove
+        the handlers it added and restore the levels it changed."""
         if self._redirect is not None:
             self._redirect.flush()
-            sys.stdout = self._redirect.original
+            if sys.stdout is self._redirect:
+                sys.stdout = self._redirect.original
             self._redirect = None
-        for logger, handler in self._added:
-            logger.removeHandler(handler)
-            handler.close()
-        self._added.clear()
-        for logger, level in self._levels_before.items():
-            logger.setLevel(level)
-        self._levels_before.clear()
-        for logger, handler in self._removed:
-            logger.addHandler(handler)
-        self._removed.clear()
+        if remove_handlers and self._applied is not None:
+            self._applied.undo()
+            self._applied = None
+        if self in _active:
+            _active.remove(self)
+
+    def detach_inherited(self) -> None:
+        """In a forked worker: take this (parent's) setup's handlers off the loggers without
+        closing the parent's files."""
+        if self._applied is not None:
+            self._applied.undo(close=False)
+            self._applied = None
+        if self in _active:
+            _active.remove(self)
+
+    def worker_spec(self) -> WorkerLogSpec:
+        """What worker processes need to set up their logging (small and picklable)."""
+        config = self._config
+        workers = None
+        if config is not None and config.workers:
+            workers = LogConfig(None, config.workers, config.origin, config.is_ini)
+        return WorkerLogSpec(config=workers, stdout=self._stdout, console=self._console,
+                             names=self._names, origin_pid=os.getpid())
+
+
+def add_console(applied: Applied, name: str) -> None:
+    """A console handler (stderr) on logger ``name``, unless it has handlers already."""
+    logger = logging.getLogger(name)
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setFormatter(logging.Formatter(FILE_FORMAT))
+    applied.add_handler(logger, handler)
+    if logger.level == logging.NOTSET:
+        applied.set_level(logger, logging.INFO)
+
+
+def current_worker_spec() -> WorkerLogSpec | None:
+    """The worker logging of the most recently enabled setup of this process, if any."""
+    return _active[-1].worker_spec() if _active else None
+

@@ -1,14 +1,22 @@
-"""Versions of Python, pypet and the packages an experiment used (``config.environment.*``)."""
+"""Versions of Python, pypet and the packages an experiment used, the host and the user
+(``config.environment.<name>.*``).
+
+Looked up once per process: package metadata is read from disk, and every Environment
+records the same values.
+"""
 
 from __future__ import annotations
 
+import functools
+import getpass
 import importlib.metadata
 import platform
+import socket
 import sys
 
 from pypet._version import __version__
 
-__all__ = ["versions"]
+__all__ = ["host_and_user", "versions"]
 
 #: config name -> distribution name
 _PACKAGES = {
@@ -30,8 +38,8 @@ def _version_of(distribution: str) -> str:
         return "N/A"
 
 
-def versions() -> dict[str, str]:
-    """``{name: version}`` as pypet records them; ``'N/A'`` for missing packages."""
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
     found = {"pypet": __version__, "python": sys.version.split()[0]}
     for name, distribution in _PACKAGES.items():
         found[name] = _version_of(distribution)
@@ -42,4 +50,19 @@ def versions() -> dict[str, str]:
         found["HDF5"] = hdf5_version()
     except ImportError:  # pragma: no cover - tables is a hard dependency
         found["HDF5"] = "N/A"
-    return found
+    return tuple(found.items())
+
+
+def versions() -> dict[str, str]:
+    """``{name: version}`` as pypet records them; ``'N/A'`` for missing packages."""
+    return dict(_versions())
+
+
+@functools.cache
+def host_and_user() -> tuple[str, str]:
+    """``(host name, user name)`` of this process; ``'N/A'`` where the system has none."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no user name for this uid (e.g. some containers)
+        user = "N/A"
+    return socket.gethostname() or "N/A", user

@@ -8,15 +8,40 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pypet import constants as C
 from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
 
-__all__ = ["EnvironmentSettings", "positional_settings", "split_kwargs"]
+__all__ = ["LOG_CONFIG_NOT_GIVEN", "EnvironmentSettings", "positional_settings", "split_kwargs"]
 
 _DEFAULT_PROGRESS = (5, "pypet", logging.INFO)
+#: a Sumatra label becomes part of a config name (``config.sumatra.record_<label>``)
+_SUMATRA_LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class _NotGiven:
+    """``log_config`` left out: the library default (only a console handler on ``pypet``),
+    which differs from an explicit ``log_config='DEFAULT'`` (pypet's log files)."""
+
+    _instance: _NotGiven | None = None
+
+    def __new__(cls) -> _NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<log_config not given>"
+
+    def __reduce__(self) -> str:
+        return "LOG_CONFIG_NOT_GIVEN"
+
+
+LOG_CONFIG_NOT_GIVEN = _NotGiven()
 
 
 @dataclass
@@ -29,7 +54,7 @@ class EnvironmentSettings:
     dynamic_imports: Any = None
     wildcard_functions: Any = None
     automatic_storing: bool = True
-    log_config: Any = C.DEFAULT_LOGGING
+    log_config: Any = LOG_CONFIG_NOT_GIVEN
     log_stdout: Any = False
     report_progress: Any = _DEFAULT_PROGRESS
     multiproc: bool = False
@@ -71,6 +96,8 @@ class EnvironmentSettings:
     #: True: run() returns the table of runs that would run and computes/writes nothing;
     #: 'print' also prints it
     dry_run: Any = False
+    on_error: str = "raise"
+    resume_fsync: str = "batch"
 
     def __post_init__(self) -> None:
         self.report_progress = _normalise_progress(self.report_progress)
@@ -86,24 +113,55 @@ class EnvironmentSettings:
                 "if_exists='extend' continues the study stored under the same name, but "
                 "add_time=True gives every run of the script a new name; use one of them."
             )
-        self._check_not_yet_available()
+        self._check_provenance()
         from pypet.settings.multiproc import validate_multiproc
 
         validate_multiproc(self)
+        self._check_resume()
 
-    def _check_not_yet_available(self) -> None:
-        """Refuse, with a clear message, what this version cannot do yet."""
-        planned = {
-            "resumable": (self.resumable, False, "resuming crashed experiments"),
-            "git_repository": (self.git_repository, None, "git provenance"),
-            "sumatra_project": (self.sumatra_project, None, "Sumatra records"),
-        }
-        for name, (value, default, what) in planned.items():
-            if value != default:
-                raise NotImplementedError(
-                    f"{name}={value!r}: {what} (not available in this version of pypet yet). "
-                    f"Leave {name} at its default ({default!r})."
-                )
+    def _check_resume(self) -> None:
+        """Normalise and check ``on_error`` and the resume settings."""
+        if self.on_error not in ("raise", "continue"):
+            raise ValueError(
+                f"on_error must be 'raise' (stop at the first failing run, as pypet) or "
+                f"'continue' (record the failure and go on), got {self.on_error!r}."
+            )
+        fsync = self.resume_fsync.lower() if isinstance(self.resume_fsync, str) else None
+        if fsync not in ("always", "batch", "never"):
+            raise ValueError(
+                f"resume_fsync must be 'always', 'batch' or 'never', got {self.resume_fsync!r}."
+            )
+        self.resume_fsync = fsync
+        if self.resume_folder is not None and not isinstance(self.resume_folder,
+                                                             (str, os.PathLike)):
+            raise TypeError(f"resume_folder must be a path, got {self.resume_folder!r}.")
+        if not self.resumable:
+            return
+        from pypet._compat import require
+
+        require("dill")  # the snapshot of the run function and its arguments
+        if not self.automatic_storing:
+            raise ValueError(
+                "resumable=True needs automatic_storing=True (as in pypet): the journal "
+                "replays what the runs add, which only automatic storing collects."
+            )
+
+    def _check_provenance(self) -> None:
+        """Types of the git and Sumatra keywords (whether the paths are a repository or a
+        project is checked when the Environment opens them)."""
+        for name in ("git_repository", "sumatra_project"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, (str, os.PathLike)):
+                raise TypeError(f"{name} must be a path (str) or None, got {value!r}.")
+        for name in ("git_message", "sumatra_reason"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a str, got {getattr(self, name)!r}.")
+        label = self.sumatra_label
+        if label is not None and (not isinstance(label, str) or not _SUMATRA_LABEL.match(label)):
+            raise ValueError(
+                f"sumatra_label={label!r}: use letters, digits, '_' and '-' only (no '.'), or "
+                "None to let Sumatra choose a timestamp label."
+            )
 
     @classmethod
     def names(cls) -> set[str]:

@@ -7,7 +7,6 @@ nor ``import pypet`` pulls in PyTables.
 from __future__ import annotations
 
 import importlib
-import inspect
 import os
 from typing import Any
 
@@ -26,15 +25,6 @@ BACKENDS = {
 def _load(path: str) -> type:
     module, _, name = path.replace(":", ".").rpartition(".")
     return getattr(importlib.import_module(module), name)
-
-
-def _keywords(cls: type) -> set[str]:
-    """Keyword names a service class accepts (its own and, via **settings, HDF5Settings)."""
-    names = set(inspect.signature(cls).parameters)
-    extra = getattr(cls, "accepted_keywords", None)  # keywords hidden in **settings
-    if extra is not None:
-        names |= set(extra())
-    return names - {"self", "args", "kwargs", "settings"}
 
 
 def make_service(storage_service: Any = None, trajectory: Any = None,
@@ -67,7 +57,13 @@ def make_service(storage_service: Any = None, trajectory: Any = None,
             f"storage_service must be a service instance, class or dotted path, not "
             f"{storage_service!r}."
         )
-    accepted = _keywords(cls)
+    if not (isinstance(cls, type) and issubclass(cls, StorageService)):
+        raise TypeError(
+            f"storage_service {storage_service!r} is not a StorageService subclass; derive "
+            "your service from pypet.storage.service.StorageService."
+        )
+    # the keywords each backend declares (no signature guessing): the rest is the caller's
+    accepted = cls.keywords()
     mine = {k: v for k, v in kwargs.items() if k in accepted}
     rest = {k: v for k, v in kwargs.items() if k not in accepted}
     if "trajectory" in accepted and trajectory is not None:

@@ -7,13 +7,19 @@ process to the one writer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import pickle
+import traceback
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 __all__ = [
     "GroupRecord",
     "LeafRecord",
     "LinkRecord",
+    "RunFailure",
+    "RunInfo",
     "RunOutcome",
     "TrajectoryImage",
     "group_record",
@@ -58,8 +64,47 @@ class LinkRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RunFailure:
+    """Why a run failed: the exception's type, message and traceback (and the exception).
+
+    ``exception`` is the original object while it can travel (it is dropped by
+    :meth:`portable` when it does not pickle); the texts always travel.
+    """
+
+    type_name: str
+    message: str
+    traceback: str
+    exception: BaseException | None = None
+
+    @classmethod
+    def capture(cls, error: BaseException) -> RunFailure:
+        """Record ``error`` (call inside the ``except`` block, while its traceback lives)."""
+        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        return cls(type(error).__qualname__, str(error), text, error)
+
+    def portable(self) -> RunFailure:
+        """This failure as it can cross a process boundary (without an unpicklable error)."""
+        if self.exception is None:
+            return self
+        try:
+            pickle.dumps(self.exception)
+        except Exception:  # pickling raises many types; any of them means "cannot travel"
+            return replace(self, exception=None)
+        return self
+
+    @property
+    def summary(self) -> str:
+        """``"KeyError: 'bad run'"``."""
+        return f"{self.type_name}: {self.message}" if self.message else self.type_name
+
+
+@dataclass(frozen=True, slots=True)
 class RunOutcome:
-    """What one run produced: its return value, run info and the items it added."""
+    """What one run produced: its return value, run info, the items it added, its error.
+
+    ``completed`` is False for a run that failed (``error`` then says why) or that was
+    finished by hand as not completed.
+    """
 
     idx: int
     value: Any
@@ -70,6 +115,32 @@ class RunOutcome:
     leaves: tuple[LeafRecord, ...] = ()
     groups: tuple[GroupRecord, ...] = ()
     links: tuple[LinkRecord, ...] = ()
+    error: RunFailure | None = None
+
+    def without_data(self) -> RunOutcome:
+        """The outcome without its items (after they were written elsewhere)."""
+        return replace(self, leaves=(), groups=(), links=())
+
+    def portable(self) -> RunOutcome:
+        """The outcome as it can cross a process boundary (see :meth:`RunFailure.portable`)."""
+        if self.error is None:
+            return self
+        return replace(self, error=self.error.portable())
+
+
+@dataclass(slots=True)
+class RunInfo:
+    """The run-information columns of a trajectory, one row per run.
+
+    ``errors`` maps the index of a failed run to ``(summary, traceback)``.
+    """
+
+    completed: np.ndarray  #: int8, 1 = completed
+    start: np.ndarray  #: float64 POSIX time, NaN = never started
+    finish: np.ndarray  #: float64 POSIX time
+    hexsha: np.ndarray  #: the environment's short hexsha per run (bytes, ``S7``)
+    failed: np.ndarray  #: int8, 1 = the last attempt raised
+    errors: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def _annotations(node: Any) -> dict[str, Any] | None:
@@ -110,7 +181,7 @@ class TrajectoryImage:
     meta: dict[str, Any]
     length: int
     explored: dict[str, list]
-    run_info: dict[str, Any] | None
+    run_info: RunInfo | None
     records: Any = ()
     is_new: bool = False
     explored_names: list[str] = field(default_factory=list)

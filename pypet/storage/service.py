@@ -1,9 +1,16 @@
-"""The storage interface: plain, typed methods that every backend implements.
+"""The storage interface: the typed methods and declared capabilities of every backend.
 
 The trajectory turns its tree into records (:mod:`pypet.storage.records`) and hands them
 over; loading goes the other way through a :class:`LoadSink` that the trajectory provides.
 A backend therefore never imports the tree. There is no message-string protocol (pypet's
-``store(msg, ...)``): each operation is its own method.
+``store(msg, ...)``): each operation is its own method, modes are the types of
+:mod:`pypet.storage.modes`, and what a backend can do beyond the abstract methods is
+declared in :attr:`StorageService.capabilities`, never probed with ``getattr``.
+
+Writing a backend: subclass :class:`StorageService`, implement the abstract methods,
+declare ``capabilities`` and the constructor ``keywords()``, and (optionally) override
+the hooks that have defaults (``session``, ``flush``, ``read_run_table``, ``backup``,
+``config_entries``/``adopt_config``, ``finalize``).
 """
 
 from __future__ import annotations
@@ -11,21 +18,40 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
 
 if TYPE_CHECKING:
     from pypet.storage.records import (
         GroupRecord,
         LeafRecord,
         LinkRecord,
+        RunInfo,
         RunOutcome,
         TrajectoryImage,
     )
 
-__all__ = ["LoadModes", "LoadSink", "StorageService"]
+__all__ = ["Capabilities", "LoadModes", "LoadSink", "RunTableData", "StorageService"]
 
-#: load modes (0..3) of (parameters and config, derived parameters, results, other branches)
-LoadModes = tuple[int, int, int, int]
+#: what :meth:`StorageService.read_run_table` returns: ``{'length': n, 'columns': {name:
+#: (role, values)}, 'present': {template: mask}, 'explored': [names]}`` (see the HDF5 backend)
+RunTableData = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a backend can do beyond the abstract methods; callers check these flags."""
+
+    #: several processes may call the service at once without a wrapper (wrap mode NONE)
+    multiproc_safe: bool = False
+    #: :meth:`StorageService.read_run_table` works (``f_to_dataframe`` reads the file)
+    run_table: bool = False
+    #: loading and deleting work (False for services that forward stores to a writer)
+    loads: bool = True
+    #: trajectories can be merged (``merge_session`` and the merge helpers below work)
+    merges: bool = False
 
 
 class LoadSink(Protocol):
@@ -34,22 +60,32 @@ class LoadSink(Protocol):
     def meta(self, meta: dict[str, Any]) -> None:
         """Trajectory metadata: name, timestamp, time, comment, versions, annotations."""
 
-    def runs(self, length: int, info: dict[str, Any] | None) -> None: ...
+    def runs(self, length: int, info: RunInfo | None) -> None:
+        """The number of runs and (unless not requested) their run information."""
 
-    def explored(self, names: list[str]) -> None: ...
+    def explored(self, names: list[str]) -> None:
+        """Full names of the explored parameters."""
 
-    def node(self, record: GroupRecord | LeafRecord, mode: int) -> None: ...
+    def node(self, record: GroupRecord | LeafRecord, mode: LoadMode) -> None:
+        """One group or leaf, loaded with ``mode``."""
 
-    def link(self, record: LinkRecord) -> None: ...
+    def link(self, record: LinkRecord) -> None:
+        """One link."""
 
 
 class StorageService(ABC):
     """Abstract storage backend."""
 
-    #: whether several processes may call the service at once without wrapping
-    multiproc_safe: bool = False
-    #: True for a worker-side service that leaves storing to the one writer
-    defers: bool = False
+    #: what this backend can do beyond the abstract methods
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    #: where the trajectory records this service's settings (``None``: nowhere)
+    config_group: ClassVar[str | None] = None
+
+    @classmethod
+    def keywords(cls) -> frozenset[str]:
+        """Constructor keywords the service factory may pass (``trajectory`` included if
+        the constructor takes the trajectory it serves)."""
+        return frozenset()
 
     @property
     def is_open(self) -> bool:
@@ -60,20 +96,32 @@ class StorageService(ABC):
         """Keep the storage open for a series of calls (e.g. all runs of an experiment)."""
         return nullcontext()
 
+    def flush(self) -> None:  # noqa: B027 - an optional hook, not abstract
+        """Hand buffered writes of an open session to the operating system."""
+
+    # --- storing ------------------------------------------------------------------------------
     @abstractmethod
     def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
-                         store_data: int = 2) -> None:
+                         store_data: StoreMode = StoreMode.DATA) -> None:
         """Store metadata, run table and (unless ``only_init``) the records of the image."""
 
     @abstractmethod
-    def store_records(self, traj_name: str, records: Iterable[Any], store_data: int = 2,
-                      overwrite: Any = None) -> None:
+    def store_records(self, traj_name: str, records: Iterable[Any],
+                      store_data: StoreMode = StoreMode.DATA,
+                      overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store group/leaf/link records of an already stored trajectory."""
 
     @abstractmethod
-    def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int) -> None:
-        """Store the items and run information of finished runs."""
+    def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int,
+                   replace: bool = False) -> None:
+        """Store the items and run information of finished (or failed) runs.
 
+        ``length`` is the trajectory's number of runs now (it grows with expansion).
+        ``replace=True`` rewrites items the runs already have in storage (resume replays
+        outcomes that may be half-written there); otherwise stored items stay.
+        """
+
+    # --- loading and deleting -----------------------------------------------------------------
     @abstractmethod
     def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
                         modes: LoadModes, max_depth: int | None = None,
@@ -83,9 +131,9 @@ class StorageService(ABC):
 
     @abstractmethod
     def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
-                     load_data: int = 2, recursive: bool = False,
-                     max_depth: int | None = None, load_only: Any = None,
-                     load_except: Any = None) -> int:
+                     load_data: LoadMode = LoadMode.DATA, recursive: bool = False,
+                     max_depth: int | None = None, load_only: Sequence[str] | None = None,
+                     load_except: Sequence[str] | None = None) -> int:
         """Load the nodes at ``full_names`` (and, if recursive, below); return how many."""
 
     @abstractmethod
@@ -97,12 +145,50 @@ class StorageService(ABC):
     def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
         """Remove links from storage."""
 
-    def merge_session(self, traj_name: str) -> AbstractContextManager[Any]:
-        """A transaction merging other trajectories into ``traj_name`` (optional capability;
-        see :mod:`pypet.storage.merging`)."""
-        from pypet.errors import NoSuchServiceError
+    # --- optional operations (see capabilities) -------------------------------------------------
+    def read_run_table(self, traj_name: str) -> RunTableData:
+        """The whole run table at once (only if ``capabilities.run_table``)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} cannot read a run table; check "
+            "service.capabilities.run_table first."
+        )
 
-        raise NoSuchServiceError(f"{type(self).__name__} cannot merge trajectories.")
+    def backup(self, traj_name: str, backup_filename: str | None = None) -> str:
+        """Copy the stored trajectory elsewhere; return where it went."""
+        raise NotImplementedError(f"{type(self).__name__} cannot make backups.")
+
+    def set_aside_damaged(self, traj_name: str) -> str:
+        """Move stored data of ``traj_name`` that can no longer be read out of the way (kept,
+        for manual recovery) so that the trajectory can be stored anew; return where it went.
+        Resume calls this when a crash left the storage unreadable."""
+        raise NotImplementedError(f"{type(self).__name__} cannot set damaged data aside.")
+
+    def config_entries(self) -> dict[str, Any]:
+        """Settings to record under :attr:`config_group` in the trajectory."""
+        return {}
+
+    def adopt_config(self, entries: dict[str, Any]) -> None:  # noqa: B027 - optional hook
+        """Take over settings found under :attr:`config_group` in the trajectory."""
+
+    # --- merging (only if ``capabilities.merges``; see :mod:`pypet.storage.merging`) -----------
+    def merge_session(self, traj_name: str) -> AbstractContextManager[Any]:
+        """A transaction that merges other trajectories into ``traj_name``: yields an object
+        with ``merge(MergeRequest) -> MergeStats``; this service's stores inside the block
+        are part of it; nothing is kept unless the block ends without an exception."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def load_trajectory_level(self, sink: LoadSink, name: str | None, modes: LoadModes,
+                              index: int | None = None, force: bool = False) -> str:
+        """Load a trajectory without what lies inside its runs; return its name."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def copy_trajectory_to(self, traj_name: str, filename: str) -> str:
+        """Copy the stored trajectory into another file (a merge's backup); return it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def delete_trajectory(self, traj_name: str) -> None:
+        """Remove a whole stored trajectory."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
 
     def finalize(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Release resources at the end of an experiment (optional)."""

@@ -64,9 +64,9 @@ def to_dataframe(traj: Trajectory, results: Any = None, with_run_info: bool = Tr
     """
     import pandas as pd
 
-    if traj._stored and traj._storage_service is not None and hasattr(
-            traj._storage_service, "read_run_table"):
-        table = traj._storage_service.read_run_table(traj.v_name)
+    service = traj._storage_service
+    if traj._stored and service is not None and service.capabilities.run_table:
+        table = service.read_run_table(traj.v_name)
     else:
         table = _table_from_memory(traj)
     length = table["length"]
@@ -152,7 +152,10 @@ def _run_info(traj: Trajectory, table: dict[str, Any], length: int) -> dict[str,
         if key in columns:
             info[key] = pd.to_datetime(np.asarray(columns[key][1], dtype=float), unit="s",
                                        utc=True)
-    if "runtime" in columns:
+    if "start" in info and "finish" in info:
+        # derived from the two timestamps, so that finish - start == runtime to the nanosecond
+        info["runtime"] = info["finish"] - info["start"]
+    elif "runtime" in columns:
         info["runtime"] = pd.to_timedelta(np.asarray(columns["runtime"][1], dtype=float),
                                           unit="s")
     if "hexsha" in columns:

@@ -14,7 +14,7 @@ def not_in_run(method: Callable) -> Callable:
 
     @functools.wraps(method)
     def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._is_run:
+        if self.v_is_run:
             raise TypeError(f"{method.__name__} is not allowed during a single run.")
         return method(self, *args, **kwargs)
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from pypet import constants as C
-from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
+from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord, RunInfo
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.tree import edit
 
@@ -43,15 +41,12 @@ class TreeLoader:
         if meta.get("annotations"):
             self._annotate(traj, GroupRecord("", "", "", meta["annotations"]))
 
-    def runs(self, length: int, info: dict[str, Any] | None) -> None:
-        table = RunTable(length)
+    def runs(self, length: int, info: RunInfo | None) -> None:
         self.traj._run_info_loaded = info is not None or self.as_new
         if info is not None and not self.as_new:
-            table.completed[:] = info["completed"]
-            table.timestamp[:] = info["start"]
-            table.finish_timestamp[:] = info["finish"]
-            table.hexsha[:] = np.char.decode(info["hexsha"].astype("S7"), "ascii")
-        self.traj._run_table = table
+            self.traj._run_table = RunTable.from_info(length, info)
+        else:
+            self.traj._run_table = RunTable(length)
 
     def explored(self, names: list[str]) -> None:
         self.explored_names = list(names)

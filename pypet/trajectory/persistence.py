@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
 from pypet.errors import ParameterLockedException
+from pypet.storage.modes import LoadMode, LoadModes, Overwrite, StoreMode
 from pypet.storage.records import (
     LinkRecord,
     TrajectoryImage,
@@ -23,6 +24,7 @@ from pypet.trajectory.loader import TreeLoader
 from pypet.tree import edit, walk
 
 if TYPE_CHECKING:
+    from pypet.storage.service import StorageService
     from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["image_of", "load", "load_items", "records_of", "store", "store_items"]
@@ -30,7 +32,7 @@ __all__ = ["image_of", "load", "load_items", "records_of", "store", "store_items
 _log = logging.getLogger("pypet.trajectory.storage")
 
 
-def service_of(traj: Trajectory) -> Any:
+def service_of(traj: Trajectory) -> StorageService:
     """The trajectory's storage service, or a clear error."""
     service = traj._storage_service
     if service is None:
@@ -69,9 +71,7 @@ def image_of(traj: Trajectory, max_depth: int | None = None) -> TrajectoryImage:
         length=len(traj),
         explored={name: param.f_get_range(copy=False)
                   for name, param in traj._explored.items() if param.f_has_range()},
-        run_info={"completed": table.completed, "start": table.timestamp,
-                  "finish": table.finish_timestamp, "hexsha": table.hexsha.astype("S7")}
-        if traj._run_info_loaded else None,
+        run_info=table.as_info() if traj._run_info_loaded else None,
         records=records_of([traj], recursive=True, max_depth=max_depth),
         is_new=not traj._stored,
         explored_names=names,
@@ -85,15 +85,15 @@ def _mark_stored(nodes: Iterable[Any]) -> None:
         node._stored = True
 
 
-def store(traj: Trajectory, only_init: bool = False, store_data: int = C.STORE_DATA,
+def store(traj: Trajectory, only_init: bool = False, store_data: Any = C.STORE_DATA,
           max_depth: int | None = None) -> None:
     """``f_store``: the whole trajectory, or inside a run only what the run added."""
-    service = service_of(traj)
-    if traj._is_run:
-        added = [n for n in traj._run_added if not n._stored]
-        service.store_records(traj.v_name, records_of(added), store_data)
-        _mark_stored(added)
+    store_data = StoreMode.of(store_data)
+    run = traj.v_single_run
+    if run is not None and run.turns_into_run:
+        run.store_added(store_data)
         return
+    service = service_of(traj)
     sync_storage_config(traj, service)
     service.store_trajectory(image_of(traj, max_depth), only_init=only_init,
                              store_data=store_data)
@@ -110,13 +110,13 @@ def mark_stored(traj: Trajectory, stored: bool) -> None:
         node._stored = stored
 
 
-def sync_storage_config(traj: Trajectory, service: Any) -> None:
+def sync_storage_config(traj: Trajectory, service: StorageService) -> None:
     """Keep the service's settings and ``config.<service>`` in the tree in step.
 
     Settings already in the tree win (they were loaded, or the user changed them, as in
     pypet); missing ones are added from the service.
     """
-    group_name = getattr(service, "config_group", None)
+    group_name = service.config_group
     if group_name is None:
         return
     group = edit._lookup_exact(traj, group_name)
@@ -141,10 +141,11 @@ def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
     return nodes
 
 
-def store_items(traj: Trajectory, items: Iterable[Any], store_data: int = C.STORE_DATA,
+def store_items(traj: Trajectory, items: Iterable[Any], store_data: Any = C.STORE_DATA,
                 overwrite: Any = None, recursive: bool = False,
                 max_depth: int | None = None) -> None:
     """``f_store_items``: store chosen nodes of an already stored trajectory."""
+    store_data, overwrite = StoreMode.of(store_data), Overwrite.of(overwrite)
     if not traj._stored:
         raise TypeError("Store the trajectory once with traj.f_store() before storing items.")
     nodes = _resolve(traj, items)
@@ -164,9 +165,8 @@ def load(traj: Trajectory, name: str | None = None, index: int | None = None,
     """``f_load``: load a trajectory by name or index into ``traj``."""
     if load_data is not None:
         load_parameters = load_derived_parameters = load_results = load_other_data = load_data
-    modes = (load_parameters, load_derived_parameters, load_results, load_other_data)
-    if any(m not in (0, 1, 2, 3) for m in modes):
-        raise ValueError(f"Load modes must be 0..3 (pypetconstants.LOAD_*), got {modes}.")
+    modes = LoadModes.of(load_parameters, load_derived_parameters, load_results,
+                         load_other_data)
     if as_new:
         if load_parameters not in (C.LOAD_DATA, C.OVERWRITE_DATA) or any(modes[1:]):
             raise ValueError(
@@ -200,10 +200,11 @@ def _make_new(traj: Trajectory) -> None:
             node.f_unlock()
 
 
-def load_items(traj: Trajectory, items: Iterable[Any], load_data: int = C.LOAD_DATA,
+def load_items(traj: Trajectory, items: Iterable[Any], load_data: Any = C.LOAD_DATA,
                load_only: Any = None, load_except: Any = None, only_empties: bool = False,
                recursive: bool = False, max_depth: int | None = None) -> int:
     """``f_load_items`` / ``f_load_child``: (re)load chosen nodes; return how many."""
+    load_data = LoadMode.of(load_data)
     if not traj._stored:
         raise TypeError("The trajectory was never stored or loaded; nothing to load items from.")
     if isinstance(load_only, str):

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pypet.trajectory import copying, runs
+from pypet.storage.run_writer import RunWriter
+from pypet.trajectory import runs
+from pypet.trajectory.experiment_api import record_outcome
 from pypet.trajectory.guards import not_in_run
+from pypet.trajectory.single_run import SingleRun
 
 __all__ = ["RunMethods"]
 
@@ -83,34 +86,34 @@ class RunMethods:
 
     def f_start_run(self, run_name_or_idx: int | str | None = None,
                     turn_into_run: bool = True) -> None:
-        """Start a run by hand (without an Environment)."""
+        """Start a run by hand (without an Environment); end it with :meth:`f_finalize_run`.
+
+        The run is a :class:`~pypet.trajectory.single_run.SingleRun` (``v_single_run``):
+        nodes added until :meth:`f_finalize_run` belong to it. Unlike an Environment's
+        runs, nothing is stored automatically: ``traj.f_store()`` inside the run stores
+        what the run added so far.
+        """
         if run_name_or_idx is not None:
             self.f_set_crun(run_name_or_idx)
         if self._idx == -1:
             raise ValueError("Choose a run first: f_start_run(idx) or set v_idx.")
-        self._run_added = []
-        self._is_run = bool(turn_into_run)
-        self._run_table.start(self._idx, self._environment_hexsha or "")
+        SingleRun(self, self._idx, self._environment_hexsha or "",  # type: ignore[arg-type]
+                  automatic_store=False, turns_into_run=bool(turn_into_run)).begin()
 
-    def f_finalize_run(self, store_meta_data: bool = True, clean_up: bool = True) -> None:
-        """Finish a run started with :meth:`f_start_run`; optionally drop its new items."""
-        self._finalize_run(store_meta_data, clean_up, completed=True)
+    def f_finalize_run(self, store_meta_data: bool = True, clean_up: bool = True, *,
+                       error: BaseException | None = None) -> None:
+        """Finish the run started with :meth:`f_start_run`.
 
-    def _finalize_run(self, store_meta_data: bool, clean_up: bool, completed: bool) -> None:
-        """Finish the current run; ``completed=False`` records a run that failed."""
-        if self._idx == -1:
+        ``store_meta_data`` writes the run information (completed, timing); ``clean_up``
+        removes the nodes the run added from RAM. Pass the exception as ``error`` when the
+        run failed: it is then recorded as failed, not completed.
+        """
+        run = self._run
+        if run is None:
             raise ValueError("No run was started (f_start_run first).")
-        idx = self._idx
-        self._run_table.finish(idx, completed=completed)
-        added, self._run_added = self._run_added, []
-        self._is_run = False
+        outcome = run.end(error=error, clean_up=clean_up)
+        record_outcome(self, outcome)  # type: ignore[arg-type]
         if store_meta_data and self._stored and self._storage_service is not None:
-            from pypet.storage.records import RunOutcome
-
-            table = self._run_table
-            self._storage_service.store_runs(self.v_name, [RunOutcome(
-                idx, None, float(table.timestamp[idx]), float(table.finish_timestamp[idx]),
-                completed, str(table.hexsha[idx]))], len(self))
-        if clean_up:
-            copying.remove_nodes(self, added)
-        self.f_restore_default()
+            writer = RunWriter(self._storage_service, self.v_name, len(self))
+            writer.add(outcome)
+            writer.flush()

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import datetime
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pypet.storage.records import RunInfo
 from pypet.tree.names import run_name
+
+if TYPE_CHECKING:
+    from pypet.storage.records import RunOutcome
 
 __all__ = ["RunTable", "format_time"]
 
@@ -24,13 +29,34 @@ def format_time(timestamp: float) -> str:
 
 
 class RunTable:
-    """Columns ``completed``, ``timestamp``, ``finish_timestamp`` and ``hexsha`` per run."""
+    """Columns ``completed``, ``timestamp``, ``finish_timestamp``, ``hexsha`` and ``failed``
+    per run, and the errors of failed runs (``{idx: (summary, traceback)}``)."""
 
     def __init__(self, length: int = 1) -> None:
         self.completed = np.zeros(length, dtype=np.int8)
         self.timestamp = np.full(length, np.nan)
         self.finish_timestamp = np.full(length, np.nan)
         self.hexsha = np.full(length, "", dtype="U7")
+        self.failed = np.zeros(length, dtype=np.int8)
+        self.errors: dict[int, tuple[str, str]] = {}
+
+    @classmethod
+    def from_info(cls, length: int, info: RunInfo) -> RunTable:
+        """A table holding the run information a backend loaded."""
+        table = cls(length)
+        table.completed[:] = info.completed
+        table.timestamp[:] = info.start
+        table.finish_timestamp[:] = info.finish
+        table.hexsha[:] = np.char.decode(np.asarray(info.hexsha).astype("S7"), "ascii")
+        table.failed[:] = info.failed
+        table.errors = dict(info.errors)
+        return table
+
+    def as_info(self) -> RunInfo:
+        """The run information as a backend stores it."""
+        return RunInfo(completed=self.completed, start=self.timestamp,
+                       finish=self.finish_timestamp, hexsha=self.hexsha.astype("S7"),
+                       failed=self.failed, errors=dict(self.errors))
 
     def __len__(self) -> int:
         return len(self.completed)
@@ -45,12 +71,15 @@ class RunTable:
             self.timestamp = self.timestamp[:length].copy()
             self.finish_timestamp = self.finish_timestamp[:length].copy()
             self.hexsha = self.hexsha[:length].copy()
+            self.failed = self.failed[:length].copy()
+            self.errors = {i: e for i, e in self.errors.items() if i < length}
             return
         extra = length - old
         self.completed = np.concatenate([self.completed, np.zeros(extra, dtype=np.int8)])
         self.timestamp = np.concatenate([self.timestamp, np.full(extra, np.nan)])
         self.finish_timestamp = np.concatenate([self.finish_timestamp, np.full(extra, np.nan)])
         self.hexsha = np.concatenate([self.hexsha, np.full(extra, "", dtype="U7")])
+        self.failed = np.concatenate([self.failed, np.zeros(extra, dtype=np.int8)])
 
     def n_completed(self) -> int:
         """Number of completed runs."""
@@ -61,10 +90,25 @@ class RunTable:
         self.timestamp[idx] = time.time() if timestamp is None else timestamp
         self.hexsha[idx] = hexsha[:7]
 
-    def finish(self, idx: int, timestamp: float | None = None, completed: bool = True) -> None:
-        """Record that run ``idx`` finished."""
+    def finish(self, idx: int, timestamp: float | None = None, completed: bool = True,
+               error: tuple[str, str] | None = None) -> None:
+        """Record that run ``idx`` finished (``error``: ``(summary, traceback)`` if it raised)."""
         self.finish_timestamp[idx] = time.time() if timestamp is None else timestamp
         self.completed[idx] = 1 if completed else 0
+        if error is None:
+            if self.errors:  # cheap test first: this runs once per run
+                self.errors.pop(idx, None)
+            self.failed[idx] = 0
+        else:
+            self.errors[idx] = error
+            self.failed[idx] = 1
+
+    def record(self, outcome: RunOutcome) -> None:
+        """Record a run's outcome (start, finish, completed, failure)."""
+        self.start(outcome.idx, outcome.hexsha, outcome.start)
+        error = outcome.error
+        self.finish(outcome.idx, outcome.finish, outcome.completed,
+                    None if error is None else (error.summary, error.traceback))
 
     def info(self, idx: int, parameter_summary: str = "") -> dict:
         """Return pypet's run-information dict of run ``idx``."""
@@ -84,4 +128,7 @@ class RunTable:
             "completed": int(self.completed[idx]),
             "parameter_summary": parameter_summary,
             "short_environment_hexsha": str(self.hexsha[idx]),
+            "failed": int(self.failed[idx]),
+            "error": self.errors.get(idx, ("", ""))[0],
+            "traceback": self.errors.get(idx, ("", ""))[1],
         }

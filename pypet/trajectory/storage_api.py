@@ -58,7 +58,7 @@ class StorageMethods:
                with_run_information: bool = True, with_meta_data: bool = True,
                storage_service: Any = None, **kwargs: Any) -> None:
         """Load a trajectory from storage by ``name`` or ``index`` (see pypet's f_load)."""
-        if self._is_run:  # type: ignore[attr-defined]
+        if self.v_is_run:  # type: ignore[attr-defined]
             raise TypeError("f_load is not allowed during a single run.")
         kwargs = rename_deprecated(kwargs, TRAJECTORY_KWARGS, "f_load")
         if "load_data" in kwargs:  # the old name load_all arrives renamed

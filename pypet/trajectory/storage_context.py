@@ -39,9 +39,7 @@ class StorageContextManager:
 
     def flush_store(self) -> None:
         """Write buffered data to disk without closing."""
-        h5 = getattr(self._traj.v_storage_service, "_h5", None)
-        if h5 is not None:
-            h5.flush()
+        self._traj.v_storage_service.flush()
 
     def close_store(self) -> None:
         """Close the storage opened by :meth:`open_store`."""

@@ -27,6 +27,7 @@ from pypet.trajectory.guards import not_in_run
 from pypet.trajectory.merge.methods import MergeMethods
 from pypet.trajectory.run_api import RunMethods
 from pypet.trajectory.run_table import RunTable, format_time
+from pypet.trajectory.single_run import SingleRun
 from pypet.trajectory.storage_api import StorageMethods
 from pypet.tree.group import NNGroupNode
 from pypet.tree.node import NNTreeNode
@@ -90,7 +91,7 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGr
         self._run_info_loaded = True  # False after a load without run information
         self._run_table = RunTable(1)
         self._presets: dict[str, tuple[tuple, dict]] = {}
-        self._run_added: list[NNTreeNode] = []
+        self._run: SingleRun | None = None  # the active single run (see v_single_run)
         self._dynamic_imports = DynamicImports(dynamic_imports)
         self._full_copy = False
         self._environment_hexsha: str | None = None
@@ -157,14 +158,15 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGr
         return self.v_standard_leaf
 
     def _before_add(self, branch: str) -> None:
-        if self._is_run and branch in ("parameters", "config"):
+        if self.v_is_run and branch in ("parameters", "config"):
             raise TypeError(f"Items cannot be added to {branch!r} during a single run.")
         if branch == "overview":
             raise ValueError("'overview' is reserved at the root of a trajectory.")
 
     def _on_node_added(self, node: NNTreeNode) -> None:
-        if self._is_run:
-            self._run_added.append(node)
+        run = self._run
+        if run is not None:
+            run.node_added(node)  # the active run collects what it adds
         if self._presets and node._is_leaf:
             presetting.apply(self, node)
 
@@ -208,7 +210,7 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGr
 
     @v_comment.setter
     def v_comment(self, comment: str) -> None:
-        if self._is_run:
+        if self.v_is_run:
             raise TypeError("The comment cannot be changed during a single run.")
         NNTreeNode.v_comment.fset(self, comment)  # type: ignore[attr-defined]
 
@@ -224,7 +226,17 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGr
     @property
     def v_is_run(self) -> bool:
         """Whether the trajectory is inside a single run."""
-        return self._is_run
+        run = self._run
+        return run is not None and run.turns_into_run
+
+    @property
+    def v_single_run(self) -> SingleRun | None:
+        """The active single run (a :class:`~pypet.trajectory.single_run.SingleRun`), if any.
+
+        It collects every node added to the trajectory until the run ends; see
+        :mod:`pypet.trajectory.single_run`.
+        """
+        return self._run
 
     @property
     def v_idx(self) -> int:
@@ -256,7 +268,7 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGr
 
     @v_full_copy.setter
     def v_full_copy(self, value: bool) -> None:
-        if self._is_run:
+        if self.v_is_run:
             raise TypeError("v_full_copy cannot be changed during a single run.")
         self._full_copy = bool(value)
         for param in self._explored.values():
@@ -285,7 +297,7 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGr
 
     def __dir__(self) -> list[str]:
         names = super().__dir__()
-        if self._is_run:  # as in pypet, hide what a single run must not call
+        if self.v_is_run:  # as in pypet, hide what a single run must not call
             cls = type(self)
             names = [n for n in names if n not in _CHECKED_NOT_IN_RUN
                      and getattr(getattr(cls, n, None), "__code__", None) is not _GUARDED_CODE]
@@ -456,6 +468,7 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGr
     # --- pickling ------------------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
+        state["_run"] = None  # a run belongs to one process; a copy is never inside it
         if not self._full_copy:
             # A worker needs only its own point: the run table travels as its length alone.
             state["_run_table"] = RunTable(len(self._run_table))

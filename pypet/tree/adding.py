@@ -37,7 +37,7 @@ def new_path(start: NNGroupNode, name: str, branch: str | None) -> list[str]:
         components.insert(0, branch)
     target_branch = components[0] if at_root else start.v_branch
     if (
-        root._is_run
+        root.v_is_run
         and root.v_auto_run_prepend
         and target_branch in RUN_SCOPED_BRANCHES
         and not any(is_run_name(c) for c in components)

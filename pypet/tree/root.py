@@ -42,9 +42,13 @@ class TreeRoot(NNGroupNode):
         self._links_to: dict[str, set[tuple[str, str]]] = {}
         self._wildcards = WildcardRegistry(wildcard_functions)
         self._idx = -1
-        self._is_run = False
         self._branch_names = BRANCHES
         self._translated: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def v_is_run(self) -> bool:
+        """Whether a single run is active (adding then prepends ``runs.<run name>``)."""
+        return False
 
     # --- names ------------------------------------------------------------------------------
     @property

@@ -113,12 +113,6 @@ def test_deprecated_keyword_is_mapped(tmp_path):
                     dynamically_imported_classes=[])
 
 
-def test_not_yet_available_features_fail_clearly(tmp_path):
-    """Features of later versions raise NotImplementedError naming the keyword."""
-    with pytest.raises(NotImplementedError, match="resumable"):
-        Environment(filename=str(tmp_path / "a.hdf5"), log_config=None, resumable=True)
-
-
 def test_trajectory_properties_and_storage_kwargs(tmp_path):
     """Trajectory properties (with or without v_) and storage keywords are accepted."""
     env = Environment(filename=str(tmp_path / "a.hdf5"), log_config=None, v_fast_access=False,

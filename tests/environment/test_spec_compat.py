@@ -34,8 +34,9 @@ def test_prefixed_setters_and_old_method_names(tmp_path):
     env.v_current_idx = 0
     assert env.current_idx == 0
     assert env.f_add_postproc == env.add_postprocessing
-    with pytest.raises(NotImplementedError):
-        env.f_continue(trajectory_name="x", continue_folder="./c/")
+    with pytest.raises(FileNotFoundError, match="Nothing to resume for trajectory 'x'"), \
+            pytest.warns(DeprecationWarning, match="continue_folder"):
+        env.f_continue(trajectory_name="x", continue_folder=str(tmp_path / "c"))
 
 
 def test_log_level_is_an_old_name(tmp_path):

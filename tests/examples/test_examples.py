@@ -96,7 +96,7 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "5    0.05     20  265.33",
         "merged from ben - 2 runs merged, 4 runs before",
     ],
-    "example_25_shards.py": [
+    "example_30_shards.py": [
         "4 shards of [4, 4, 4, 3] runs, one file each, the first:",
         "merged: 15 runs in",
         "runs in the order of the whole grid: True",
@@ -108,6 +108,28 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "  comment  finer rates",
         "parameters.rate  explored, 4 runs, 4 distinct values: 0.05, 0.1, 0.15, 0.2",
     ],
+    "example_25_ini_experiment.py": [
+        "from the file: ini_experiment | x = 1.0 | y = 2.0 (the second factor) | seed = 42",
+        "returned: [(0, 200.0), (1, 400.0), (2, 600.0)]",
+        "stored products: [200.0, 400.0, 600.0]",
+        "trajectory stored in hdf5/ini_experiment.hdf5",
+        "3 printed lines in the log below $temp, the first: x=1.0 y=2.0 -> 200.0",
+    ],
+    "example_26_provenance.py": [
+        "pypet committed: try RATE = 0.2 -- Trajectory: `rates`, Time: `",
+        "Comment: `a faster rate`",
+        "environment hexsha is the commit: True",
+        "dirty=True",
+        "host and user known: True",
+        "rates.hdf5",
+        "git_fail=True refused: Found uncommitted changes in the git repository",
+    ],
+    "example_27_logging.py": [
+        "main process files: ['ERROR.txt', 'LOG.txt']",
+        "per-run files: 3 e.g. ['run', '00000000']",
+        "run 0 printed: run 0: x = 1",
+        "the main LOG.txt has the experiment: True",
+    ],
     "example_18_many_runs.py": [
         "20000 runs in ",
         " µs per run",
@@ -115,6 +137,21 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "runs with results in memory: ['run_00012345']",
         "run table read with h5py + pandas:",  # h5py comes with the test extras
         "longest: n = 17647 needs 278 steps (run 17646)",
+    ],
+    "example_28_crash_and_resume.py": [
+        "the sweep was killed: exit code -9",
+        "runs finished before the crash: [0, 1, 2, 3, 4, 5, 6]",
+        "resume returned 12 results; run 7: (7, 49.5)",
+        "every run completed: True",
+        "z of runs 5..8: [25.5, 36.5, 49.5, 64.5]",
+        "the resume folder is gone: True",
+    ],
+    "example_29_failed_runs.py": [
+        "finished runs: [0, 2, 4]",
+        "run 1 failed: ZeroDivisionError: float division by zero",
+        "completed: [True, False, True, False, True]",
+        "re-ran only: [1, 3]",
+        "all completed now: True",
     ],
 }
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from pypet import Trajectory
-from pypet.execution.writer import RunWriter
 from pypet.storage.records import RunOutcome
+from pypet.storage.run_writer import RunWriter
 
 
 def stored_trajectory(tmp_path):

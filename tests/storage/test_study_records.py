@@ -42,7 +42,7 @@ def test_list_trajectories_describes_every_study(tmp_path):
     assert frame["format"].tolist() == ["pypet", "pypet"]
     assert frame["comment"].tolist() == ["three points", ""]
     assert frame["runs"].tolist() == [3, 2] and frame["completed"].tolist() == [3, 1]
-    assert frame["failed"].tolist() == [0, 0]  # a failed run leaves no trace today
+    assert frame["failed"].tolist() == [0, 1]
     assert str(frame["time"].dt.tz) == "UTC" and frame["time"].is_monotonic_increasing
     assert (frame["runtime"] > pd.Timedelta(0)).all()
     assert frame["git_commit"].isna().all() and frame["sumatra_label"].isna().all()

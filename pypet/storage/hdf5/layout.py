@@ -70,6 +70,8 @@ class RUNS:
     FINISH = "finish"
     RUNTIME = "runtime"
     HEXSHA = "hexsha"
+    FAILED = "failed"  #: 1 if the run's last attempt raised (its error is in FAILURES)
+    FAILURES = "failures"  #: VL-string array below overview: one JSON object per failure
     #: attributes of a column dataset
     COLUMN = "pypet_column"  #: 'info', 'explored' or 'result'
     ITEM = "pypet_item"

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
-from pypet import constants as C
 from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.node_reader import NodeReader
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
-from pypet.storage.records import GroupRecord, LeafRecord
-from pypet.storage.service import LoadModes, LoadSink
+from pypet.storage.modes import LoadMode, LoadModes
+from pypet.storage.records import GroupRecord, LeafRecord, RunInfo
+from pypet.storage.service import LoadSink
 from pypet.tree.names import run_index_of
 
 __all__ = ["load_parts", "load_trajectory", "mode_of"]
@@ -24,25 +25,47 @@ _META_KEYS = (TRAJ.NAME, TRAJ.TIMESTAMP, TRAJ.TIME, TRAJ.COMMENT, TRAJ.PYPET_VER
               TRAJ.PYTHON)
 
 
-def mode_of(full_name: str, modes: LoadModes) -> int:
+def mode_of(full_name: str, modes: LoadModes) -> LoadMode:
     """The load mode of a node by its branch."""
-    branch = full_name.partition(".")[0]
-    if branch in ("parameters", "config"):
-        return modes[0]
-    if branch == "derived_parameters":
-        return modes[1]
-    if branch == "results":
-        return modes[2]
-    return modes[3]
+    return modes.for_branch(full_name.partition(".")[0])
 
 
-def read_run_info(group: tables.Group) -> tuple[int, dict[str, np.ndarray]]:
-    """The run count and the run-info columns."""
-    table = group._v_children[RUNS.OVERVIEW]._v_children[RUNS.TABLE]._v_children
+def read_run_info(group: tables.Group) -> tuple[int, RunInfo]:
+    """The run count and the run information (with the errors of failed runs)."""
+    overview = group._v_children[RUNS.OVERVIEW]
+    table = overview._v_children[RUNS.TABLE]._v_children
     length = int(group._v_attrs[TRAJ.LENGTH])
-    info = {key: table[key].read()[:length] for key in
-            (RUNS.COMPLETED, RUNS.START, RUNS.FINISH, RUNS.HEXSHA)}
+
+    def column(key: str, dtype: str) -> np.ndarray:
+        node = table[key] if key in table else None
+        if node is None:  # written before the column existed
+            return np.zeros(length, dtype=dtype)
+        values = node.read()[:length]
+        if len(values) < length:  # rows of runs added after the last store of the table
+            fill = np.nan if np.dtype(dtype).kind == "f" else 0
+            values = np.concatenate([values, np.full(length - len(values), fill, dtype)])
+        return values
+
+    info = RunInfo(completed=column(RUNS.COMPLETED, "i1"), start=column(RUNS.START, "f8"),
+                   finish=column(RUNS.FINISH, "f8"), hexsha=column(RUNS.HEXSHA, "S7"),
+                   failed=column(RUNS.FAILED, "i1"))
+    if info.failed.any():
+        info.errors = read_failures(overview, info.failed)
     return length, info
+
+
+def read_failures(overview: tables.Group, failed: np.ndarray) -> dict[int, tuple[str, str]]:
+    """``{idx: (summary, traceback)}`` of the last recorded failure of each failed run."""
+    log = get_child(overview, RUNS.FAILURES)
+    errors: dict[int, tuple[str, str]] = {}
+    if log is None:
+        return errors
+    for row in log.read():
+        entry = json.loads(bytes(row).decode("utf8"))
+        idx = int(entry["idx"])
+        if idx < len(failed) and failed[idx]:
+            errors[idx] = (str(entry["error"]), str(entry["traceback"]))
+    return errors
 
 
 def explored_names(group: tables.Group) -> list[str]:
@@ -73,48 +96,48 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
             continue
         full_name = reader.full_name(node)
         mode = mode_of(full_name, modes)
-        if mode == C.LOAD_NOTHING:
+        if mode == LoadMode.NOTHING:
             continue
         if kind == "group":
             sink.node(reader.read_group(node), mode)
         else:
-            sink.node(reader.read_leaf(node, with_data=mode >= C.LOAD_DATA), mode)
+            sink.node(reader.read_leaf(node, with_data=mode >= LoadMode.DATA), mode)
     columns = RunColumns.reader(h5, group)
     for template, (class_name, comment, _items) in columns.templates.items():
         if skip_runs:
             break
         mode = mode_of(template, modes)
-        if mode == C.LOAD_NOTHING:
+        if mode == LoadMode.NOTHING:
             continue
         if max_depth is not None and template.count(".") + 1 > max_depth:
             continue
-        with_data = mode >= C.LOAD_DATA
+        with_data = mode >= LoadMode.DATA
         for idx, items in columns.read_runs(template):
             sink.node(LeafRecord(name_from_template(template, idx), class_name, comment, None,
                                  items if with_data else {}), mode)
     for node in links:
         record = reader.read_link(node)
-        if mode_of(record.full_name, modes) == C.LOAD_NOTHING:
+        if mode_of(record.full_name, modes) == LoadMode.NOTHING:
             continue
-        if mode_of(record.target_full_name, modes) == C.LOAD_NOTHING or (
+        if mode_of(record.target_full_name, modes) == LoadMode.NOTHING or (
                 max_depth is not None and record.target_full_name.count(".") >= max_depth):
             # as in pypet: a link whose target was not loaded brings the target's skeleton
             target = reader.node_at(record.target_full_name)
             if target is None:  # a run result kept in the run table
                 _load_cells(columns, sink, record.target_full_name, False, None,
-                            C.LOAD_SKELETON, None, None)
+                            LoadMode.SKELETON, None, None)
             elif not isinstance(target, tables.link.SoftLink):
-                sink.node(_read(reader, target, False, None, None), C.LOAD_SKELETON)
+                sink.node(_read(reader, target, False, None, None), LoadMode.SKELETON)
         sink.link(record)
 
 
 def load_parts(h5: tables.File, group: tables.Group, sink: LoadSink, full_names: Sequence[str],
-               load_data: int, recursive: bool, max_depth: int | None, load_only: Any,
+               load_data: LoadMode, recursive: bool, max_depth: int | None, load_only: Any,
                load_except: Any, allow_pickle: bool = True) -> int:
     """Feed the nodes at ``full_names`` (and below, if recursive) to ``sink``."""
     reader = NodeReader(group, allow_pickle)
     found = 0
-    with_data = load_data >= C.LOAD_DATA
+    with_data = load_data >= LoadMode.DATA
     columns = RunColumns.reader(h5, group)
     for full_name in full_names:
         node = reader.node_at(full_name)
@@ -153,7 +176,7 @@ def _below(name: str, full_name: str, recursive: bool, max_depth: int | None) ->
 
 
 def _load_cells(columns: RunColumns, sink: LoadSink, full_name: str, recursive: bool,
-                max_depth: int | None, load_data: int, load_only: Any,
+                max_depth: int | None, load_data: LoadMode, load_only: Any,
                 load_except: Any) -> int:
     """Load run results kept in the run table that lie at or below ``full_name``."""
     idx = run_index_of(full_name)
@@ -177,6 +200,6 @@ def _load_cells(columns: RunColumns, sink: LoadSink, full_name: str, recursive: 
             if load_except is not None:
                 items = {k: v for k, v in items.items() if k not in load_except}
             sink.node(LeafRecord(name_from_template(template, idx), class_name, comment, None,
-                                 items if load_data >= C.LOAD_DATA else {}), load_data)
+                                 items if load_data >= LoadMode.DATA else {}), load_data)
             found += 1
     return found

@@ -24,6 +24,7 @@ from pypet.storage.hdf5.node_reader import NodeReader
 from pypet.storage.hdf5.run_columns import RunColumns, name_from_template, template_of
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.merging import MergeRequest, MergeStats, RunRenamer
+from pypet.storage.modes import StoreMode
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
 from pypet.tree.names import run_index_of
 
@@ -84,7 +85,7 @@ def _copy_columns(target: TrajectoryFile, other: tables.Group, request: MergeReq
         records = (LeafRecord(name_from_template(new_template, renamer.new_index(idx)),
                               class_name, comment, None, data)
                    for idx, data in source.read_runs(template, rows.tolist()))
-        write_records(target, records, C.STORE_DATA)
+        write_records(target, records, StoreMode.DATA)
 
 
 def _ignored(name: str, ignore: frozenset[str]) -> bool:
@@ -276,7 +277,7 @@ class _TreeCopier:
                 record = self.reader.read_leaf(child)
                 self.writer.write_leaf(LeafRecord(name, record.class_name, record.comment,
                                                   record.annotations, record.data),
-                                       C.STORE_DATA)
+                                       StoreMode.DATA)
             elif kind == "group":
                 record = self.reader.read_group(child)
                 self.writer.write_group(GroupRecord(name, record.class_name, record.comment,

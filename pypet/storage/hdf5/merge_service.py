@@ -7,7 +7,7 @@ trajectory go into the copy, and only a merge that finished replaces the file, a
 it was; the inputs are only read (deleting the other trajectory from another file is left to
 the caller, after the commit). While the session lasts, a second merge into the file and
 any writer are locked out (``flock``), so nothing they write can be lost in the swap.
-See ``doc/design/decisions/0007-merge-copy-and-swap.md``.
+See ``doc/design/decisions/0010-merge-copy-and-swap.md``.
 """
 
 from __future__ import annotations

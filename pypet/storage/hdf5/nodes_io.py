@@ -19,6 +19,7 @@ from pypet.storage.hdf5.annotations import is_annotation, write_annotations
 from pypet.storage.hdf5.codec.spec import ATTR as CODEC_ATTR
 from pypet.storage.hdf5.layout import NODE, hdf5_path
 from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
 
 __all__ = ["NodeWriter", "PICKLE_KEY", "is_compact", "item_order"]
@@ -107,10 +108,10 @@ class NodeWriter:
         self._h5.create_soft_link(group, record.name, target)
 
     # --- leaves ---------------------------------------------------------------------------------
-    def write_leaf(self, record: LeafRecord, store_data: int = C.STORE_DATA,
-                   overwrite: Any = None) -> None:
+    def write_leaf(self, record: LeafRecord, store_data: StoreMode = StoreMode.DATA,
+                   overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store a leaf with pypet's store modes (skip / add new items / overwrite)."""
-        if store_data == C.STORE_NOTHING:
+        if store_data == StoreMode.NOTHING:
             return
         path = hdf5_path(record.full_name)
         parent = self.group_at(path[:-1])
@@ -126,13 +127,13 @@ class NodeWriter:
             )
         if existing is None:
             self._write_new(parent, name, record, items, protocol)
-        elif store_data == C.STORE_DATA_SKIPPING and overwrite is None:
+        elif store_data == StoreMode.DATA_SKIPPING and not overwrite:
             return
-        elif store_data == C.OVERWRITE_DATA or overwrite is True:
+        elif store_data == StoreMode.OVERWRITE or overwrite.every_item:
             self._overwrite(parent, existing, name, record, items, protocol)
         else:
-            if overwrite:
-                existing = self._drop_items(existing, name, list(overwrite))
+            if overwrite.items:
+                existing = self._drop_items(existing, name, sorted(overwrite.items))
             if existing is None:
                 self._write_new(parent, name, record, items, protocol)
             else:

@@ -36,6 +36,7 @@ _INFO = {
     RUNS.FINISH: np.dtype("f8"),
     RUNS.RUNTIME: np.dtype("f8"),
     RUNS.HEXSHA: np.dtype("S7"),
+    RUNS.FAILED: np.dtype("i1"),
 }
 
 
@@ -133,21 +134,9 @@ class RunColumns:
     def ensure_length(self, length: int) -> None:
         """Extend every column (with fill values) to ``length`` rows."""
         if length <= self._length:
+            self._ensure_info(self._length)  # a file from before a column existed
             return
-        for name, dtype in _INFO.items():
-            node = get_child(self._table, name)
-            if node is None:
-                self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype), (0,),
-                                       filters=self._filters, expectedrows=max(length, 1000))
-                node = self._table._v_children[name]
-                node._v_attrs[RUNS.COLUMN] = "info"
-                missing = length
-            else:
-                missing = length - node.nrows
-            if name == RUNS.IDX:
-                node.append(np.arange(length - missing, length, dtype=dtype))
-            else:
-                node.append(np.full(missing, np.nan if dtype.kind == "f" else 0, dtype=dtype))
+        self._ensure_info(length)
         for name, cell in self._cells.items():
             node = self._table._v_children[name]
             node.append(np.full((length - node.nrows, *cell.shape), fill_value(cell), cell.dtype))
@@ -155,12 +144,30 @@ class RunColumns:
             tpl.present.append(np.zeros(length - tpl.present.nrows, dtype=np.uint8))
         self._length = length
 
+    def _ensure_info(self, length: int) -> None:
+        """Create missing run-info columns and extend them to ``length`` rows."""
+        for name, dtype in _INFO.items():
+            node = get_child(self._table, name)
+            if node is None:
+                self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype), (0,),
+                                       filters=self._filters, expectedrows=max(length, 1000))
+                node = self._table._v_children[name]
+                node._v_attrs[RUNS.COLUMN] = "info"
+            missing = length - node.nrows
+            if missing <= 0:
+                continue
+            if name == RUNS.IDX:
+                node.append(np.arange(length - missing, length, dtype=dtype))
+            else:
+                node.append(np.full(missing, np.nan if dtype.kind == "f" else 0, dtype=dtype))
+
     # --- run info and explored ranges ---------------------------------------------------------
     def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
-                   finish: np.ndarray, hexsha: np.ndarray) -> None:
+                   finish: np.ndarray, hexsha: np.ndarray, failed: np.ndarray) -> None:
         """Write run-info rows ``idx`` (sorted indices) in contiguous slices."""
         columns = {RUNS.COMPLETED: completed, RUNS.START: start, RUNS.FINISH: finish,
-                   RUNS.RUNTIME: finish - start, RUNS.HEXSHA: hexsha.astype("S7")}
+                   RUNS.RUNTIME: finish - start, RUNS.HEXSHA: hexsha.astype("S7"),
+                   RUNS.FAILED: failed.astype("i1")}
         for name, values in columns.items():
             write_rows(self._table._v_children[name], idx, values)
 
@@ -249,6 +256,11 @@ class RunColumns:
                 if idx is None or self.is_present(template, idx):
                     found.append((template, idx))
         return found
+
+    def remove_if_present(self, template: str, idx: int) -> None:
+        """Mark leaf ``template`` absent in run ``idx`` if the table has it there."""
+        if template in self._templates and self.is_present(template, idx):
+            self.remove(template, idx)
 
     def remove(self, template: str, idx: int | None) -> None:
         """Mark leaf ``template`` as absent in run ``idx`` (None: in every run)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import tables
@@ -20,8 +21,9 @@ from pypet.storage.hdf5.merge_service import MergeMethods
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
+from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
 from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
-from pypet.storage.service import LoadModes, LoadSink, StorageService
+from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageService
 
 __all__ = ["HDF5StorageService"]
 
@@ -57,6 +59,10 @@ class HDF5StorageService(MergeMethods, StorageService):
     (``doc/file_safety.md``).
     """
 
+    capabilities = Capabilities(run_table=True, merges=True)
+    #: where the trajectory keeps this service's settings
+    config_group = "config.hdf5"
+
     def __init__(self, filename: str | os.PathLike | None = None, file_title: str | None = None,
                  overwrite_file: bool = False, trajectory: Any = None,
                  allow_pickle: bool = True, **settings: Any) -> None:
@@ -81,9 +87,11 @@ class HDF5StorageService(MergeMethods, StorageService):
             self.attach(trajectory)
 
     @classmethod
-    def accepted_keywords(cls) -> tuple[str, ...]:
-        """The settings keywords taken through ``**settings`` (for the service factory)."""
-        return HDF5Settings.field_names()
+    def keywords(cls) -> frozenset[str]:
+        """``filename``, ``file_title``, ``overwrite_file``, ``trajectory``, ``allow_pickle``
+        and the settings."""
+        return frozenset({"filename", "file_title", "overwrite_file", "trajectory",
+                          "allow_pickle", *HDF5Settings.field_names()})
 
     def attach(self, trajectory: Any) -> None:
         """Become ``trajectory``'s service.
@@ -92,9 +100,6 @@ class HDF5StorageService(MergeMethods, StorageService):
         (see :meth:`config_entries`), so loading a trajectory adopts the file's settings.
         """
         trajectory.v_storage_service = self
-
-    #: where the trajectory keeps this service's settings
-    config_group = "config.hdf5"
 
     def config_entries(self) -> dict[str, Any]:
         """The settings to record in the trajectory's config."""
@@ -173,6 +178,11 @@ class HDF5StorageService(MergeMethods, StorageService):
             self._trajectories = {}
             h5.close()
 
+    def flush(self) -> None:
+        """Hand what an open session buffered to the operating system."""
+        if self._h5 is not None:
+            self._h5.flush()
+
     @contextlib.contextmanager
     def _open(self, mode: str) -> Iterator[tables.File]:
         if self._h5 is not None:
@@ -213,7 +223,7 @@ class HDF5StorageService(MergeMethods, StorageService):
 
     # --- storing ---------------------------------------------------------------------------------
     def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
-                         store_data: int = 2) -> None:
+                         store_data: StoreMode = StoreMode.DATA) -> None:
         """Store metadata, the run table and (unless ``only_init``) every record."""
         with self._open("a") as h5:
             is_first = get_child(h5.root, image.name) is None
@@ -239,18 +249,20 @@ class HDF5StorageService(MergeMethods, StorageService):
                     h5.remove_node(h5.root, image.name, recursive=True)
                 raise
 
-    def store_records(self, traj_name: str, records: Any, store_data: int = 2,
-                      overwrite: Any = None) -> None:
+    def store_records(self, traj_name: str, records: Iterable[Any],
+                      store_data: StoreMode = StoreMode.DATA,
+                      overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store records of an already stored trajectory."""
         with self._open("a") as h5:
             write_records(self._trajectory_file(h5, traj_name), records, store_data, overwrite)
 
-    def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int) -> None:
+    def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int,
+                   replace: bool = False) -> None:
         """Store finished runs (their items and run information)."""
         if not outcomes:
             return
         with self._open("a") as h5:
-            self._trajectory_file(h5, traj_name).store_runs(outcomes, length)
+            self._trajectory_file(h5, traj_name).store_runs(outcomes, length, replace)
 
     # --- loading ------------------------------------------------------------------------------------
     def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
@@ -265,15 +277,16 @@ class HDF5StorageService(MergeMethods, StorageService):
             return group._v_name
 
     def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
-                     load_data: int = 2, recursive: bool = False, max_depth: int | None = None,
-                     load_only: Any = None, load_except: Any = None) -> int:
+                     load_data: LoadMode = LoadMode.DATA, recursive: bool = False,
+                     max_depth: int | None = None, load_only: Sequence[str] | None = None,
+                     load_except: Sequence[str] | None = None) -> int:
         """Load the nodes at ``full_names``; return how many were found."""
         with self._open("r") as h5:
             group = files.find_trajectory(h5, traj_name, None)
             return loading.load_parts(h5, group, sink, full_names, load_data, recursive,
                                       max_depth, load_only, load_except, self._allow_pickle)
 
-    def read_run_table(self, traj_name: str) -> dict[str, Any]:
+    def read_run_table(self, traj_name: str) -> RunTableData:
         """All run-table columns as ``{column: numpy array}`` plus their kinds."""
         from pypet.storage.hdf5.run_table_reader import read_table
 
@@ -302,6 +315,15 @@ class HDF5StorageService(MergeMethods, StorageService):
             finally:
                 target.close()
         return backup_filename
+
+    def set_aside_damaged(self, traj_name: str) -> str:
+        """Rename the damaged file to ``<name>.damaged-<time>.hdf5`` (other trajectories in
+        it stay there too); the trajectory is then stored into a new file."""
+        stem, ext = os.path.splitext(self._filename)
+        aside = f"{stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}{ext or '.hdf5'}"
+        self._trajectories = {}
+        os.replace(self._filename, aside)
+        return aside
 
     # --- deleting ------------------------------------------------------------------------------------
     def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,

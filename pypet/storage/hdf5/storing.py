@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
-from pypet import constants as C
 from pypet.errors import DataNotInStorageError, existing_trajectory_message
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, template_of
+from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
 from pypet.storage.records import (
     GroupRecord,
     LeafRecord,
     LinkRecord,
+    RunInfo,
     RunOutcome,
     TrajectoryImage,
 )
@@ -74,35 +76,63 @@ class TrajectoryFile:
         for name, values in image.explored.items():
             self.columns.write_explored(name, values)
 
-    def write_run_info(self, info: dict[str, Any], idx: np.ndarray | None = None) -> None:
-        """Write run-info columns (all rows, or rows ``idx``)."""
-        rows = np.arange(len(info["completed"])) if idx is None else idx
-        self.columns.write_info(rows, np.asarray(info["completed"]), np.asarray(info["start"]),
-                                np.asarray(info["finish"]), np.asarray(info["hexsha"]))
+    def write_run_info(self, info: RunInfo) -> None:
+        """Write the run-info columns of every run."""
+        rows = np.arange(len(info.completed))
+        self.columns.write_info(rows, np.asarray(info.completed), np.asarray(info.start),
+                                np.asarray(info.finish), np.asarray(info.hexsha),
+                                np.asarray(info.failed))
 
-    def store_runs(self, outcomes: Sequence[RunOutcome], length: int) -> None:
-        """Store run outcomes: table cells where they fit, nodes otherwise."""
+    def store_runs(self, outcomes: Sequence[RunOutcome], length: int,
+                   replace: bool = False) -> None:
+        """Store run outcomes: table cells where they fit, nodes otherwise.
+
+        ``replace`` rewrites items a run already has in the file (a resume replaying a
+        journal cannot trust what a killed writer left there).
+        """
         self.columns.ensure_length(length)
         self.group._v_attrs[TRAJ.LENGTH] = length
         columns, writer = self.columns, self.writer
+        mode = StoreMode.OVERWRITE if replace else StoreMode.DATA
         for outcome in outcomes:
             for group in outcome.groups:
                 if _needs_node(group):
-                    writer.write_group(group)
+                    writer.write_group(group, overwrite=replace)
             for leaf in outcome.leaves:
                 template = template_of(leaf.full_name)
                 if template is None or not columns.add(outcome.idx, template, leaf):
-                    writer.write_leaf(leaf, C.STORE_DATA)
+                    if replace and template is not None:
+                        columns.remove_if_present(template, outcome.idx)
+                    writer.write_leaf(leaf, mode)
+                elif replace and writer.exists(leaf.full_name):
+                    writer.delete(leaf.full_name, recursive=True)  # now in the table
             for link in outcome.links:
                 writer.write_link(link)
         columns.flush()
+        failures = [o for o in outcomes if o.error is not None]
+        if failures:
+            self._log_failures(failures)
         order = sorted(outcomes, key=lambda o: o.idx)
         self.columns.write_info(
             np.array([o.idx for o in order], dtype=np.int64),
             np.array([o.completed for o in order], dtype=np.int8),
             np.array([o.start for o in order]), np.array([o.finish for o in order]),
-            np.array([o.hexsha[:7].encode() for o in order], dtype="S7"))
+            np.array([o.hexsha[:7].encode() for o in order], dtype="S7"),
+            np.array([o.error is not None for o in order], dtype=np.int8))
 
+    def _log_failures(self, outcomes: Sequence[RunOutcome]) -> None:
+        """Append one JSON row per failed run to ``overview/failures``."""
+        overview = self.group._v_children[RUNS.OVERVIEW]
+        log = get_child(overview, RUNS.FAILURES)
+        if log is None:
+            log = self.h5.create_vlarray(overview, RUNS.FAILURES, tables.VLStringAtom(),
+                                         filters=None)
+        for outcome in outcomes:
+            error = outcome.error
+            assert error is not None
+            log.append(json.dumps({"idx": outcome.idx, "time": outcome.finish,
+                                   "error": error.summary,
+                                   "traceback": error.traceback}).encode("utf8"))
 
     def delete(self, full_name: str, recursive: bool = False,
                delete_only: list[str] | None = None) -> None:
@@ -134,8 +164,8 @@ class TrajectoryFile:
                 self.columns.remove(template, idx)
 
 
-def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: int,
-                  overwrite: Any = None) -> None:
+def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: StoreMode,
+                  overwrite: Overwrite = NO_OVERWRITE) -> None:
     """Write group/leaf/link records in order (links last, so their targets exist)."""
     links = []
     for record in records:
@@ -144,7 +174,7 @@ def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: int
                 tfile.writer.write_leaf(record, store_data, overwrite)
         elif isinstance(record, GroupRecord):
             if _needs_node(record):
-                tfile.writer.write_group(record, overwrite=store_data == C.OVERWRITE_DATA)
+                tfile.writer.write_group(record, overwrite=store_data == StoreMode.OVERWRITE)
         elif isinstance(record, LinkRecord):
             links.append(record)
     for link in links:
@@ -165,12 +195,12 @@ def _needs_node(group: GroupRecord) -> bool:
     return bool(group.comment or group.annotations or group.class_name not in _PLAIN_GROUPS)
 
 
-def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: int,
-                overwrite: Any) -> bool:
+def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode,
+                overwrite: Overwrite) -> bool:
     """Put a run result into the run table if it belongs there; True if handled."""
     template = template_of(record.full_name)
-    if template is None or store_data == C.STORE_NOTHING:
-        return template is not None and store_data == C.STORE_NOTHING
+    if template is None or store_data == StoreMode.NOTHING:
+        return template is not None and store_data == StoreMode.NOTHING
     if tfile.writer.exists(record.full_name):
         return False  # stored as nodes before: keep it there
     idx = run_index_of(record.full_name)  # not None: the name has a template
@@ -181,10 +211,10 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: int,
     # OVERWRITE_DATA (or overwrite=True / [names]) replaces the record's (or the named) items;
     # stored items the record lacks always stay.
     stored_items = columns.templates[template][2]
-    if store_data == C.OVERWRITE_DATA or overwrite is True:
+    if store_data == StoreMode.OVERWRITE or overwrite.every_item:
         chosen = set(record.data)
     else:
-        chosen = set(overwrite or ()) & set(record.data)
+        chosen = set(overwrite.items) & set(record.data)
     new = [item for item in record.data if item not in stored_items]
     if not new and not chosen:
         return True
@@ -196,5 +226,5 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: int,
         return True
     # the leaf no longer fits its columns: it moves to a node (and leaves the table)
     columns.remove(template, idx)
-    tfile.writer.write_leaf(record, C.STORE_DATA)
+    tfile.writer.write_leaf(record, StoreMode.DATA)
     return True

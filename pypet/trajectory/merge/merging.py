@@ -20,8 +20,8 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pypet import constants as C
 from pypet.storage.merging import MergeRequest
+from pypet.storage.modes import LoadMode, LoadModes, StoreMode
 from pypet.trajectory import persistence
 from pypet.trajectory.loader import TreeLoader
 from pypet.trajectory.merge.memory import MergeInMemory
@@ -37,18 +37,17 @@ __all__ = ["merge", "merge_many"]
 _log = logging.getLogger("pypet.merge")
 
 #: load modes of a merge: parameters and config, derived parameters (outside runs only)
-_PLAN_MODES = (C.LOAD_DATA, C.LOAD_DATA, C.LOAD_NOTHING, C.LOAD_NOTHING)
+_PLAN_MODES = LoadModes(LoadMode.DATA, LoadMode.DATA, LoadMode.NOTHING, LoadMode.NOTHING)
 
 
 def _filename(traj: Trajectory) -> str:
     service = persistence.service_of(traj)
-    filename = getattr(service, "filename", None)
-    if filename is None or not hasattr(service, "load_trajectory_level"):
+    if not service.capabilities.merges:
         raise TypeError(
-            f"The trajectory {traj.v_name!r} is not stored in an HDF5 file "
-            f"({type(service).__name__}); merging needs both trajectories stored in HDF5 files."
+            f"The storage service of {traj.v_name!r} ({type(service).__name__}) cannot merge "
+            "trajectories; merging needs both trajectories stored by an HDF5StorageService."
         )
-    return os.path.abspath(filename)
+    return os.path.abspath(service.filename)
 
 
 def load_for_merge(traj: Trajectory, index: int | None = None, force: bool = False) -> None:
@@ -200,7 +199,7 @@ def _run(traj: Trajectory, pending: Iterable[Any], ignore: tuple[str, ...], move
                               stats.fallback_templates)
             persistence.sync_storage_config(traj, service)
             service.store_trajectory(persistence.image_of(traj), only_init=not store_all,
-                                     store_data=C.STORE_DATA)
+                                     store_data=StoreMode.DATA)
     except BaseException:
         memory.rollback()
         raise

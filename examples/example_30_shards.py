@@ -39,7 +39,7 @@ def run_shard(folder, index):
 
 
 def main():
-    workdir = tempfile.mkdtemp(prefix='pypet_example_25_')
+    workdir = tempfile.mkdtemp(prefix='pypet_example_30_')
     shards = os.path.join(workdir, 'shards')
     os.makedirs(shards)
     with concurrent.futures.ProcessPoolExecutor(2) as jobs:

@@ -1,0 +1,137 @@
+"""Which start method a child process gets, and never a fork while a thread of ours runs.
+
+A fork copies only the calling thread; a lock another thread held at that instant (logging,
+a writer's buffer, HDF5) stays locked for ever in the child. Python 3.12+ warns about forks in
+multi-threaded processes and 3.14 no longer forks by default on Linux. The measured costs and
+the reasons behind :func:`resolve_start_method` are in
+``doc/design/decisions/0008-start-methods.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import threading
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = [
+    "FORKSERVER_PRELOAD",
+    "ForkWithThreadsError",
+    "check_fork_is_safe",
+    "fork_warning_silenced",
+    "get_context",
+    "other_threads",
+    "resolve_start_method",
+    "warn_foreign_threads",
+]
+
+_log = logging.getLogger("pypet.execution.procs")
+
+#: modules the fork server imports once, so that every child forked from it has them
+#: (what unpickling a trajectory payload imports; a missing module is skipped by the server)
+FORKSERVER_PRELOAD = ["numpy", "tables", "pandas", "pypet.execution.procs.child",
+                      "pypet.execution.worker", "pypet.parameters", "pypet.results",
+                      "pypet.storage.hdf5.service"]
+#: threads whose name starts with this are pypet's own
+OUR_THREAD_PREFIX = "pypet"
+
+
+class ForkWithThreadsError(RuntimeError):
+    """A child would be forked while one of pypet's own threads runs."""
+
+
+def other_threads() -> list[threading.Thread]:
+    """Live threads of this process other than the calling one."""
+    me = threading.current_thread()
+    return [thread for thread in threading.enumerate() if thread is not me and thread.is_alive()]
+
+
+def check_fork_is_safe(purpose: str) -> list[str]:
+    """Raise if a pypet thread runs; return the names of other threads that run.
+
+    Parameters
+    ----------
+    purpose
+        What is being forked, for the message (e.g. ``"a pool worker"``).
+    """
+    threads = other_threads()
+    ours = [t.name for t in threads if t.name.startswith(OUR_THREAD_PREFIX)]
+    if ours:
+        raise ForkWithThreadsError(
+            f"Not forking {purpose}: pypet's thread(s) {ours} are running, and a fork now "
+            "could leave the child deadlocked on a lock one of them holds. Use a picklable run "
+            "function (then pypet starts processes with 'forkserver'), or finish the "
+            "MultiprocContext / executor that owns these threads before running."
+        )
+    return [t.name for t in threads]
+
+
+def warn_foreign_threads(purpose: str, names: list[str]) -> None:
+    """Log that ``purpose`` is forked while the threads ``names`` (not pypet's) run."""
+    _log.warning(
+        "Forking %s while other threads run (%s): a lock one of them holds at that moment "
+        "stays locked in the child. Make what the child needs picklable so that pypet can "
+        "use 'forkserver', or start those threads after the run.", purpose, ", ".join(names))
+
+
+@contextlib.contextmanager
+def fork_warning_silenced(silence: bool) -> Iterator[None]:
+    """Hide Python's fork-with-threads DeprecationWarning if ``silence`` (see the notes).
+
+    Only for a fork while no other *Python* thread runs: Python 3.12+ counts the threads of
+    the operating system, and numexpr (imported with PyTables and pandas) and OpenBLAS
+    start idle worker pools at import, so every fork in a pypet process would warn. Those
+    pools re-create themselves in a forked child (numexpr checks its pid; OpenBLAS shuts its
+    threads down in a ``pthread_atfork`` handler) and hold no lock while idle; the hazard the warning is about, a
+    thread in the middle of Python code holding a lock, needs a Python thread, which
+    :func:`check_fork_is_safe` has excluded. ``warnings.catch_warnings`` is not
+    thread-safe, which is fine here for the same reason.
+    """
+    if not silence:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"This process \(pid=\d+\) is multi-threaded",
+                                category=DeprecationWarning)
+        yield
+
+
+def resolve_start_method(method: str | None, picklable: bool) -> str:
+    """The start method to use when the caller asks for ``method`` (None: pypet's choice).
+
+    pypet's choice: ``fork`` while no other thread runs (fastest; the child inherits
+    everything, so scripts without a ``__main__`` guard and interactive sessions work as in
+    pypet 0.7), ``forkserver`` when threads run and what the child needs pickles, ``fork``
+    again (checked by :func:`check_fork_is_safe`) when it does not; ``spawn`` where the
+    platform cannot fork.
+
+    Parameters
+    ----------
+    method
+        ``"fork"``, ``"forkserver"``, ``"spawn"`` or None.
+    picklable
+        Whether what the child needs can be pickled (the payload of a pool always can).
+    """
+    available = mp.get_all_start_methods()
+    if method is not None:
+        if method not in available:
+            raise ValueError(f"Start method {method!r} is not available here; choose one of "
+                             f"{available} (or None for pypet's choice).")
+        return method
+    if "fork" not in available:
+        return "spawn"
+    if picklable and other_threads() and "forkserver" in available:
+        return "forkserver"
+    return "fork"
+
+
+def get_context(method: str) -> Any:
+    """The multiprocessing context of ``method``; the fork server preloads pypet's modules."""
+    ctx = mp.get_context(method)
+    if method == "forkserver":
+        # has effect only before the process's fork server starts; later calls change nothing
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+    return ctx

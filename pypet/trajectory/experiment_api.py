@@ -1,0 +1,81 @@
+"""What an experiment runner needs from a trajectory beyond its ``f_``/``v_`` methods.
+
+The Environment's runners (:mod:`pypet.execution`) use these functions instead of the
+trajectory's private state: recording outcomes, choosing the runs still to do, taking over
+run information from storage, and the bookkeeping around an experiment.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pypet.trajectory.run_table import RunTable
+
+if TYPE_CHECKING:
+    from pypet.storage.records import RunInfo, RunOutcome
+    from pypet.trajectory.trajectory import Trajectory
+
+__all__ = [
+    "adopt_run_information",
+    "explored_ranges",
+    "pending_runs",
+    "prepare_experiment",
+    "record_outcome",
+    "run_information",
+    "wildcard_entries",
+]
+
+
+def prepare_experiment(traj: Trajectory) -> None:
+    """Check every preset was used; lock all non-empty (derived) parameters (as pypet)."""
+    traj._prepare_experiment()
+
+
+def record_outcome(traj: Trajectory, outcome: RunOutcome) -> None:
+    """Record a run's outcome in the run table (start, finish, completed, failure)."""
+    traj._run_table.record(outcome)
+
+
+def pending_runs(traj: Trajectory, start: int = 0, only_failed: bool = False) -> list[int]:
+    """Indices from ``start`` on that are not completed (``only_failed``: that failed)."""
+    table = traj._run_table
+    column = table.failed if only_failed else table.completed == 0
+    return (np.flatnonzero(column[start:]) + start).tolist()
+
+
+def run_information(traj: Trajectory) -> RunInfo:
+    """The run information of every run (completed, timing, failures)."""
+    return traj._run_table.as_info()
+
+
+def adopt_run_information(traj: Trajectory, info: RunInfo) -> None:
+    """Take over run information (e.g. loaded from storage), fitted to ``len(traj)``."""
+    table = RunTable.from_info(len(info.completed), info)
+    table.resize(len(traj))
+    traj._run_table = table
+
+
+def explored_ranges(traj: Trajectory) -> dict[str, list]:
+    """``{full name: range}`` of the explored parameters whose range is in memory."""
+    return {name: param.f_get_range(copy=False)
+            for name, param in traj.f_get_explored_parameters().items()
+            if param is not None and param.f_has_range()}
+
+
+def wildcard_entries(traj: Trajectory) -> dict[str, Any]:
+    """pypet records every wildcard function: its wildcards, name, doc and source."""
+    entries: dict[str, Any] = {}
+    for pos, (names, function) in enumerate(traj._wildcards.items()):
+        base = f"wildcards.function_{pos}"
+        for number, name in enumerate(names):
+            entries[f"{base}.wildcard_{number}"] = name
+        entries[f"{base}.name"] = getattr(function, "__name__", repr(function))
+        entries[f"{base}.doc"] = inspect.getdoc(function) or ""
+        try:
+            entries[f"{base}.source"] = inspect.getsource(function)
+        except (OSError, TypeError):  # built-ins and interactively defined functions
+            pass
+    return entries

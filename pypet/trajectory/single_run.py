@@ -1,0 +1,193 @@
+"""One single run of a trajectory, from entering it to its :class:`RunOutcome`.
+
+Every way of running — the Environment's runners in any process, ``@manual_run``,
+``f_start_run``/``f_finalize_run``, a user's own pool under ``MultiprocContext`` — goes
+through :class:`SingleRun`::
+
+    run = SingleRun(traj, idx, hexsha)
+    outcome = run.execute(func, args, kwargs)   # never raises an Exception of func
+
+While a run is active, ``traj.v_single_run`` is the run: the trajectory reports every node
+added to it (:meth:`SingleRun.node_added`), and ``traj.f_store()`` stores (or, for a worker
+whose writing is left to one writer, records) only those nodes (:meth:`SingleRun.store_added`).
+Leaving turns the added nodes into records of a picklable outcome.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from pypet.storage.modes import StoreMode
+from pypet.storage.records import (
+    GroupRecord,
+    LeafRecord,
+    LinkRecord,
+    RunFailure,
+    RunOutcome,
+    group_record,
+    leaf_record,
+)
+from pypet.trajectory.copying import remove_nodes
+from pypet.trajectory.runs import set_crun
+from pypet.tree.names import run_name
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
+    from pypet.tree.node import NNTreeNode
+
+__all__ = ["SingleRun"]
+
+Records = tuple[list[LeafRecord], list[GroupRecord], list[LinkRecord]]
+
+
+def _records(nodes: Iterable[NNTreeNode]) -> Records:
+    """Leaf, group and link records of ``nodes`` (a group brings its links)."""
+    leaves, groups, links = [], [], []
+    for node in nodes:
+        if node._is_leaf:
+            leaves.append(leaf_record(node))
+        else:
+            groups.append(group_record(node))
+            for name, target in node._links.items():
+                links.append(LinkRecord(node._full_name, name, target._full_name))
+    return leaves, groups, links
+
+
+class SingleRun:
+    """Run ``idx`` of ``traj``: the explored point fixed, added nodes collected.
+
+    Parameters
+    ----------
+    traj : Trajectory
+        The trajectory (in a worker: the worker's copy).
+    idx : int
+        The run index.
+    hexsha : str
+        The environment's hexsha, recorded in the run table.
+    automatic_store : bool
+        The outcome carries every added node that is not stored yet (pypet's
+        ``automatic_storing``). Without it, only what the run stored itself travels.
+    defer_stores : bool
+        ``traj.f_store()`` inside the run writes nothing: the nodes become records at that
+        moment and travel with the outcome. For workers whose writing is left to one
+        writer, and for resumable experiments (the journal then holds everything).
+    clean_up : bool
+        Remove the added nodes from the tree when the run ends (memory stays flat).
+    restore : bool
+        Set the trajectory back to its default point when the run ends.
+    turns_into_run : bool
+        Make the trajectory a run (``v_is_run``; names get ``runs.run_XXXXXXXX``); pypet's
+        ``f_start_run(turn_into_run=False)`` only fixes the point.
+    """
+
+    __slots__ = ("traj", "idx", "hexsha", "automatic_store", "defer_stores", "clean_up",
+                 "restore", "turns_into_run", "start", "_added", "_deferred")
+
+    def __init__(self, traj: Trajectory, idx: int, hexsha: str = "", *,
+                 automatic_store: bool = True, defer_stores: bool = False,
+                 clean_up: bool = True, restore: bool = True,
+                 turns_into_run: bool = True) -> None:
+        self.traj, self.idx, self.hexsha = traj, int(idx), hexsha
+        self.automatic_store, self.defer_stores = automatic_store, defer_stores
+        self.clean_up, self.restore, self.turns_into_run = clean_up, restore, turns_into_run
+        self.start = float("nan")
+        self._added: list[NNTreeNode] = []
+        self._deferred: Records | None = None  # made when the run first defers a store
+
+    def __repr__(self) -> str:
+        return f"<SingleRun {run_name(self.idx)} of {self.traj.v_name!r}>"
+
+    # --- the trajectory's hooks -------------------------------------------------------------
+    def node_added(self, node: NNTreeNode) -> None:
+        """Called by the trajectory for every node added while the run is active."""
+        if self.turns_into_run:
+            self._added.append(node)
+
+    @property
+    def added(self) -> tuple[NNTreeNode, ...]:
+        """The nodes added so far."""
+        return tuple(self._added)
+
+    def store_added(self, store_data: StoreMode = StoreMode.DATA) -> None:
+        """``traj.f_store()`` inside the run: store (or defer) the added, unstored nodes."""
+        nodes = [node for node in self._added if not node._stored]
+        if not nodes:
+            return
+        if self.defer_stores:
+            if self._deferred is None:
+                self._deferred = ([], [], [])
+            for mine, more in zip(self._deferred, _records(nodes), strict=True):
+                mine.extend(more)  # type: ignore[attr-defined]
+        else:
+            from pypet.trajectory.persistence import records_of, service_of
+
+            service_of(self.traj).store_records(self.traj.v_name, records_of(nodes),
+                                                store_data)
+        for node in nodes:
+            node._stored = True
+
+    # --- the lifecycle --------------------------------------------------------------------------
+    def begin(self) -> SingleRun:
+        """Fix the explored point and start collecting; the trajectory is in the run now."""
+        traj = self.traj
+        active = traj._run
+        if active is not None:
+            raise RuntimeError(
+                f"{active!r} is still active; finish it (f_finalize_run) before starting "
+                f"run {self.idx}."
+            )
+        set_crun(traj, self.idx)
+        traj._run = self
+        self.start = time.time()
+        return self
+
+    def end(self, value: Any = None, error: BaseException | None = None,
+            clean_up: bool | None = None, completed: bool = True) -> RunOutcome:
+        """Leave the run; return its outcome (with ``error``, the run failed).
+
+        What a failed run added and did not store is removed, so that it is never stored
+        later as if it were a result; its deferred records are dropped.
+        """
+        traj = self.traj
+        finish = time.time()
+        if traj._run is self:
+            traj._run = None
+        added, self._added = self._added, []
+        deferred, self._deferred = self._deferred, None
+        if error is not None:
+            remove_nodes(traj, [node for node in added if not node._stored])
+            outcome = RunOutcome(self.idx, None, self.start, finish, False, self.hexsha,
+                                 error=RunFailure.capture(error))
+        else:
+            unstored = [n for n in added if not n._stored] if self.automatic_store else []
+            leaves, groups, links = _records(unstored)
+            if deferred is not None:  # what the run stored itself comes first
+                leaves, groups, links = (deferred[0] + leaves, deferred[1] + groups,
+                                         deferred[2] + links)
+            outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha,
+                                 tuple(leaves), tuple(groups), tuple(links))
+            if self.clean_up if clean_up is None else clean_up:
+                remove_nodes(traj, added)
+        if self.restore:
+            traj.f_restore_default()
+        return outcome
+
+    def execute(self, func: Callable[..., Any], args: tuple = (),
+                kwargs: dict[str, Any] | None = None) -> RunOutcome:
+        """Run ``func(traj, *args, **kwargs)`` as this run.
+
+        An ``Exception`` of ``func`` ends up in the outcome's ``error`` (with a note naming
+        the run); ``KeyboardInterrupt`` and ``SystemExit`` leave the run and propagate.
+        """
+        self.begin()
+        try:
+            value = func(self.traj, *args, **(kwargs or {}))
+        except Exception as error:
+            error.add_note(f"pypet: raised in run {self.idx} ({run_name(self.idx)}).")
+            return self.end(error=error)
+        except BaseException as error:
+            self.end(error=error)
+            raise
+        return self.end(value)
