@@ -11,6 +11,7 @@ Python values (read as records, written as records) instead of node copies.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -21,6 +22,7 @@ from pypet import constants as C
 from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
 from pypet.storage.hdf5.node_copy import CopyJob
 from pypet.storage.hdf5.node_reader import NodeReader
+from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, name_from_template, template_of
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.merging import MergeRequest, MergeStats, RunRenamer
@@ -45,6 +47,7 @@ def copy_trajectory_data(target: TrajectoryFile, other: tables.Group, request: M
     stats = MergeStats()
     target.columns.ensure_length(new_length)
     _copy_columns(target, other, request, stats)
+    _copy_failures(target, other, request.renamer)
     copier = _TreeCopier(target, other, request, stats)
     copier.run()
     for old, new in request.copies:
@@ -86,6 +89,28 @@ def _copy_columns(target: TrajectoryFile, other: tables.Group, request: MergeReq
                               class_name, comment, None, data)
                    for idx, data in source.read_runs(template, rows.tolist()))
         write_records(target, records, StoreMode.DATA)
+
+
+def _copy_failures(target: TrajectoryFile, other: tables.Group, renamer: RunRenamer) -> None:
+    """Carry the failure log entries (error, traceback) of merged runs, renumbered."""
+    log = get_child(other._v_children[RUNS.OVERVIEW], RUNS.FAILURES)
+    if log is None or not log.nrows:
+        return
+    entries = []
+    for row in log.read():
+        entry = json.loads(bytes(row).decode("utf8"))
+        new = renamer.new_index(int(entry["idx"]))
+        if new is not None:
+            entries.append(json.dumps({**entry, "idx": new}).encode("utf8"))
+    if not entries:
+        return
+    overview = target.group._v_children[RUNS.OVERVIEW]
+    mine = get_child(overview, RUNS.FAILURES)
+    if mine is None:
+        mine = target.h5.create_vlarray(overview, RUNS.FAILURES, tables.VLStringAtom(),
+                                        filters=None)
+    for entry in entries:
+        mine.append(entry)
 
 
 def _ignored(name: str, ignore: frozenset[str]) -> bool:

@@ -63,6 +63,10 @@ class MergeInMemory:
         table.timestamp[rows] = source.timestamp[plan.used]
         table.finish_timestamp[rows] = source.finish_timestamp[plan.used]
         table.hexsha[rows] = source.hexsha[plan.used]
+        table.failed[rows] = source.failed[plan.used]
+        for pos, old in enumerate(plan.used.tolist()):
+            if old in source.errors:  # the error and traceback of a failed run go along
+                table.errors[plan.start + pos] = source.errors[old]
 
     def rollback(self) -> None:
         """Undo every :meth:`apply` and :meth:`add`."""

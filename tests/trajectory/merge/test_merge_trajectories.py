@@ -378,3 +378,25 @@ def test_unsaved_items_of_the_target_win_over_the_others(tmp_path):
     a.f_add_result("note", "a's")
     a.f_merge(load_trajectory(name="b", filename=str(tmp_path / "b.hdf5")), backup=False)
     assert load_all(tmp_path / "a.hdf5", "a").f_get("results.note").f_get() == "a's"
+
+
+def _fails_in_run_1(traj):
+    if traj.v_idx == 1:
+        raise ValueError("diverged")
+    traj.f_add_result("z", traj.x * traj.y)
+
+
+def test_failed_runs_keep_their_error_when_merged(tmp_path):
+    """A failed run of the other trajectory stays failed, with its error and traceback, under
+    its new index; only_failed reruns can then find it in the merged study."""
+    make_study(tmp_path / "a.hdf5", "a")
+    make_study(tmp_path / "b.hdf5", "b", {"x": [5.0, 6.0], "y": [7.0, 8.0]},
+               run=_fails_in_run_1, on_error="continue")
+    a = load_trajectory(name="a", filename=str(tmp_path / "a.hdf5"))
+    a.f_merge(load_trajectory(name="b", filename=str(tmp_path / "b.hdf5")), backup=False)
+    merged = load_trajectory(name="a", filename=str(tmp_path / "a.hdf5"))
+    info = merged.f_get_run_information(3)
+    assert info["failed"] == 1 and info["completed"] == 0
+    assert "diverged" in info["error"] and "ValueError" in info["traceback"]
+    assert [merged.f_get_run_information(i)["failed"] for i in range(4)] == [0, 0, 0, 1]
+    assert a.f_get_run_information(3)["failed"] == 1  # in RAM too
