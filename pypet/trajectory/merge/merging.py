@@ -94,7 +94,8 @@ def merge(traj: Trajectory, other: Trajectory, trial_parameter: str | None = Non
         _log.warning("backup=True with consecutive_merge=True copies the growing trajectory "
                      "at every merge; back up once before the loop instead.")
     ignore = tuple(ignore_data)
-    _filename(traj), _filename(other)
+    if _filename(traj) == _filename(other) and traj.v_name == other.v_name:
+        raise ValueError(f"Cannot merge the trajectory {traj.v_name!r} into itself.")
     if not consecutive_merge or not traj._stored or _unloaded(traj):
         load_for_merge(traj)
     load_for_merge(other)
