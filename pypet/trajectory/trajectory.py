@@ -46,8 +46,8 @@ _CHECKED_NOT_IN_RUN = frozenset({
 
 
 @install_aliases
-class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGroup, DerivedParameterGroup,
-                 ConfigGroup, ResultGroup):
+class Trajectory(StorageMethods, RunMethods, MergeMethods, TreeRoot, ParameterGroup,
+                 DerivedParameterGroup, ConfigGroup, ResultGroup):
     """A tree of config, parameters, derived parameters and results plus explored ranges.
 
     Parameters
