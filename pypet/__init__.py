@@ -55,6 +55,7 @@ _LAZY: dict[str, str] = {
     "load_trajectory": "pypet.trajectory.storage_api",
     "compact_hdf5_file": "pypet.storage.hdf5.compact",
     "list_trajectories": "pypet.storage.hdf5.listing",
+    "merge_all_in_folder": "pypet.trajectory.merge.folder",
     "to_dataframe": "pypet.trajectory.dataframe",
     "progressbar": "pypet.execution.progress",
     "MultiprocContext": "pypet.execution.context",
@@ -69,6 +70,7 @@ _LAZY: dict[str, str] = {
     "find_unique_points": "pypet.explore",
     "test": "pypet.selftest",
     "migrate_pypet07_file": "pypet.trajectory.migrate",
+    "split_exploration": "pypet.explore",
 }
 
 __all__ = [
