@@ -55,6 +55,7 @@ _LAZY: dict[str, str] = {
     "load_trajectory": "pypet.trajectory.storage_api",
     "compact_hdf5_file": "pypet.storage.hdf5.compact",
     "list_trajectories": "pypet.storage.hdf5.listing",
+    "merge_all_in_folder": "pypet.trajectory.merge.folder",
     "to_dataframe": "pypet.trajectory.dataframe",
     "progressbar": "pypet.execution.progress",
     "MultiprocContext": "pypet.execution.context",
@@ -69,6 +70,7 @@ _LAZY: dict[str, str] = {
     "find_unique_points": "pypet.explore",
     "test": "pypet.selftest",
     "migrate_pypet07_file": "pypet.migrate",
+    "split_exploration": "pypet.explore",
 }
 
 __all__ = [
@@ -111,7 +113,13 @@ if TYPE_CHECKING:  # the lazy names, visible to type checkers and IDEs
     from pypet.execution.context import MultiprocContext
     from pypet.execution.manual import manual_run
     from pypet.execution.progress import progressbar
-    from pypet.explore import cartesian_product, find_unique_points, latin_hypercube, random_sample
+    from pypet.explore import (
+        cartesian_product,
+        find_unique_points,
+        latin_hypercube,
+        random_sample,
+        split_exploration,
+    )
     from pypet.log.filenames import rename_log_file
     from pypet.migrate import migrate_pypet07_file
     from pypet.parameters import (

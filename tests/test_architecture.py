@@ -1,4 +1,4 @@
-"""The architecture holds: import contracts (DESIGN.md §3, decision 0011), no import side effects."""
+"""The architecture holds: import contracts (DESIGN.md §3, decision 0012), no import side effects."""
 
 from __future__ import annotations
 

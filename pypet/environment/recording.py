@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -115,6 +116,7 @@ class SumatraRun:
                     raise
                 # the experiment's error is the one to see; the record is completed below
                 error.add_note(f"pypet: storing config.{group} failed too: {other!r}")
-        # last: the record holds the digest of the file as it is now
-        filename = getattr(service, "filename", None)
-        self._record.finish(traj, reason, outcome, status, [filename] if filename else [])
+        # last: the record holds the digest of the file as it is now (if the data is a file)
+        where = service.location if service is not None else ""
+        self._record.finish(traj, reason, outcome, status,
+                            [where] if os.path.isfile(where) else [])

@@ -51,6 +51,8 @@ class Capabilities:
     run_table: bool = False
     #: loading and deleting work (False for services that forward stores to a writer)
     loads: bool = True
+    #: trajectories can be merged (``merge_session`` and the merge helpers below work)
+    merges: bool = False
 
 
 class AttachedTrajectory(Protocol):
@@ -188,6 +190,26 @@ class StorageService(ABC):
 
     def adopt_config(self, entries: dict[str, Any]) -> None:  # noqa: B027 - optional hook
         """Take over settings found under :attr:`config_group` in the trajectory."""
+
+    # --- merging (only if ``capabilities.merges``; see :mod:`pypet.storage.merging`) -----------
+    def merge_session(self, traj_name: str) -> AbstractContextManager[Any]:
+        """A transaction that merges other trajectories into ``traj_name``: yields an object
+        with ``merge(MergeRequest) -> MergeStats``; this service's stores inside the block
+        are part of it; nothing is kept unless the block ends without an exception."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def load_trajectory_level(self, sink: LoadSink, name: str | None, modes: LoadModes,
+                              index: int | None = None, force: bool = False) -> str:
+        """Load a trajectory without what lies inside its runs; return its name."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def copy_trajectory_to(self, traj_name: str, filename: str) -> str:
+        """Copy the stored trajectory into another file (a merge's backup); return it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def delete_trajectory(self, traj_name: str) -> None:
+        """Remove a whole stored trajectory."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
 
     def finalize(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Release resources at the end of an experiment (optional)."""

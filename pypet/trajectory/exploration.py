@@ -154,6 +154,8 @@ def shrink(traj: Trajectory, force: bool = False) -> None:
             "The trajectory is already stored; shrinking it would make the file inconsistent. "
             "Pass force=True if you really want to."
         )
+    if len(traj) > 1:
+        _drop_runs(traj)
     for param in traj._explored.values():
         param.f_unlock()
         param._shrink()
@@ -161,3 +163,19 @@ def shrink(traj: Trajectory, force: bool = False) -> None:
     traj._explored.clear()
     traj._explored_names = []
     traj._run_table.resize(1)
+
+
+def _drop_runs(traj: Trajectory) -> None:
+    """Remove what runs 1, 2, ... hold in RAM; in the file it goes at the next store."""
+    import logging
+
+    from pypet.trajectory.copying import remove_nodes
+    from pypet.tree.names import run_name
+
+    dropped = [node for idx in range(1, len(traj))
+               for node in (traj._index.get(run_name(idx)) or {}).values()]
+    remove_nodes(traj, dropped)
+    if traj._stored:
+        logging.getLogger("pypet.trajectory").warning(
+            "%s is stored with %d runs; after f_shrink(force=True) the next f_store removes "
+            "the stored data of runs 1 to %d.", traj.v_name, len(traj), len(traj) - 1)

@@ -324,6 +324,7 @@ def delete_items(traj: Trajectory, items: Iterable[Any], remove_from_trajectory:
         delete_only = [delete_only]
     service_of(traj).delete_nodes(traj.v_name, [n.v_full_name for n in nodes], recursive,
                                   delete_only)
+    explored = set(traj._explored_names)
     for node in nodes:
         if delete_only and remove_from_item and node._is_leaf:
             node.f_remove(*delete_only)
@@ -332,6 +333,10 @@ def delete_items(traj: Trajectory, items: Iterable[Any], remove_from_trajectory:
             if remove_from_trajectory:
                 parent = edit._lookup_exact(traj, node.v_location)
                 parent.f_remove_child(node.v_name, recursive=True)
+    if remove_from_trajectory and not delete_only and explored - set(traj._explored_names):
+        # an explored parameter left disk and RAM: the file's list of explored parameters
+        # and its run-table columns follow (the runs and their results stay)
+        service_of(traj).store_trajectory(image_of(traj), only_init=True)
 
 
 def delete_links(traj: Trajectory, links: Iterable[Any],

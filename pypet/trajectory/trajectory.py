@@ -25,6 +25,7 @@ from pypet.trajectory.groups import (
 )
 from pypet.trajectory.guards import not_in_run
 from pypet.trajectory.internals07 import Pypet07Internals
+from pypet.trajectory.merge.methods import MergeMethods
 from pypet.trajectory.run_api import RunMethods
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.trajectory.single_run import SingleRun
@@ -53,7 +54,8 @@ _CHECKED_NOT_IN_RUN = frozenset({
 
 
 @install_aliases
-class Trajectory(StorageMethods, RunMethods, Pypet07Internals, TreeRoot, ParameterGroup,
+class Trajectory(StorageMethods, RunMethods, MergeMethods, Pypet07Internals, TreeRoot,
+                 ParameterGroup,
                  DerivedParameterGroup, ConfigGroup, ResultGroup):
     """A tree of config, parameters, derived parameters and results plus explored ranges.
 

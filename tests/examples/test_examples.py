@@ -90,6 +90,17 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "second run (measured, defined): (0, 60)",
         "theta_0 = -60.0: table (20, 3), largest gap exact - small angle 0.073 s",
     ],
+    "example_03_trajectory_merging.py": [
+        "before: ana has 4 runs, ben has 4 runs",
+        "after the merge: ana has 6 runs",
+        "5    0.05     20  265.33",
+        "merged from ben - 2 runs merged, 4 runs before",
+    ],
+    "example_30_shards.py": [
+        "4 shards of [4, 4, 4, 3] runs, one file each, the first:",
+        "merged: 15 runs in",
+        "runs in the order of the whole grid: True",
+    ],
     "example_24_sumatra_workflow.py": [
         "0   first look     2          2       0",
         "1  finer rates     4          4       0",

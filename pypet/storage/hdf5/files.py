@@ -149,6 +149,11 @@ def open_file(filename: str, mode: str, title: str | None = None,
     except (tables.HDF5ExtError, OSError) as error:
         if not exists:
             raise
+        if "unable to lock file" in str(error):
+            raise BlockingIOError(
+                f"{filename!r} is locked by another process (HDF5 file locking: it is being "
+                "written, or merged into); try again when that is done."
+            ) from error
         raise FileFormatError(f"The HDF5 file {filename!r} cannot be opened: {error}") from error
     if not exists and title:
         h5.root._v_attrs["TITLE"] = title  # the file title (file_title=) is still recorded

@@ -174,17 +174,22 @@ class RunColumns:
 
     def write_explored(self, name: str, values: list) -> bool:
         """Write an explored parameter's range as a column (if its values fit cells)."""
-        found = [cell_of(v) for v in values]
-        cells = [c for c in found if c is not None]
-        if not cells or len(cells) < len(found) or any(not cells[0].fits(c) for c in cells):
-            stale = get_child(self._table, name)
-            if stale is not None:  # the range changed to values that fit no column
-                self._h5.remove_node(stale)
-            return False
-        cell = cells[0]
-        dtype = _widest(cell, cells)
-        data = np.array([v.encode("utf8") if cell.kind == "str" else v for v in values],
-                        dtype=dtype)
+        found = _plain_column(values)
+        if found is not None:
+            cell, data = found
+        else:
+            cells_found = [cell_of(v) for v in values]
+            cells = [c for c in cells_found if c is not None]
+            if not cells or len(cells) < len(cells_found) or \
+                    any(not cells[0].fits(c) for c in cells):
+                stale = get_child(self._table, name)
+                if stale is not None:  # the range changed to values that fit no column
+                    self._h5.remove_node(stale)
+                return False
+            cell = cells[0]
+            dtype = _widest(cell, cells)
+            data = np.array([v.encode("utf8") if cell.kind == "str" else v for v in values],
+                            dtype=dtype)
         self._h5.create_earray(self._table, _TMP + name, obj=data, filters=self._filters)
         attrs = self._table._v_children[_TMP + name]._v_attrs
         attrs[RUNS.COLUMN] = "explored"
@@ -338,6 +343,57 @@ class RunColumns:
         self._h5.rename_node(self._table._v_children[temporary], name)
         return self._table._v_children[name]
 
+    # --- whole blocks of rows (merging trajectories) ---------------------------------------------
+    def read_block(self, template: str, rows: np.ndarray
+                   ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, Cell]]:
+        """Presence flags, raw column cells and cell types of ``template`` at ``rows``."""
+        tpl = self._templates[template]
+        if tpl.present is None:
+            return np.zeros(len(rows), dtype=bool), {}, {}
+        present = tpl.present.read()[rows].astype(bool)
+        values, cells = {}, {}
+        for column in tpl.items.values():
+            values[column] = self._table._v_children[column].read()[rows]
+            cells[column] = self._cells[column]
+        return present, values, cells
+
+    def write_block(self, template: str, class_name: str, comment: str, items: dict[str, str],
+                    cells: dict[str, Cell], start: int, present: np.ndarray,
+                    values: dict[str, np.ndarray]) -> bool:
+        """Write rows ``start, start+1, ...`` of a run-result leaf in one go.
+
+        Returns False, writing nothing, when the leaf is stored with another class, comment,
+        item set or cell types (its runs must then be stored as nodes). String columns
+        widen as needed. The table must already be long enough (:meth:`ensure_length`).
+        """
+        self.flush()
+        tpl = self._templates.get(template)
+        if tpl is not None and (tpl.class_name != class_name or tpl.comment != comment
+                                or tpl.items != items):
+            return False
+        if any(column in self._cells and not self._cells[column].fits(cell)
+               for column, cell in cells.items()):
+            return False
+        if tpl is None:
+            tpl = self._templates[template] = _Template(class_name, comment, dict(items), None)
+        stop = start + len(present)
+        for column, cell in cells.items():
+            known = self._cells.get(column)
+            if known is None:
+                known = self._cells[column] = Cell(cell.kind, cell.dtype, cell.shape)
+            data = values[column]
+            node = get_child(self._table, column)
+            if known.kind == "str" and data.dtype.itemsize > known.dtype.itemsize:
+                known.dtype = data.dtype
+                node = self._recreate(column, known)
+            elif node is None:
+                node = self._recreate(column, known)
+            node[start:stop] = data.astype(known.dtype, copy=False)
+        if tpl.present is None:
+            tpl.present = self._create_present(template, tpl)
+        tpl.present[start:stop] = present.astype(np.uint8)
+        return True
+
     # --- reading results back -----------------------------------------------------------------------
     def read_runs(self, template: str, indices: Iterable[int] | None = None
                   ) -> list[tuple[int, dict[str, Any]]]:
@@ -365,6 +421,21 @@ class RunColumns:
             items[item] = from_column(self._cells[column].kind, cells)
         return [(idx, {item: values[pos] for item, values in items.items()})
                 for pos, idx in enumerate(rows.tolist())]
+
+
+def _plain_column(values: list) -> tuple[Cell, np.ndarray] | None:
+    """Cell and data of a range of Python floats, ints (int64) or bools in one go (the usual
+    explored range; a million values take milliseconds instead of a second), else None."""
+    kinds = {type(v) for v in values}
+    if len(kinds) != 1 or not kinds <= {float, int, bool}:
+        return None
+    cell = cell_of(values[0])
+    if cell is None:  # an int beyond int64
+        return None
+    try:
+        return cell, np.array(values, dtype=cell.dtype)
+    except OverflowError:  # an int beyond int64 somewhere: no column
+        return None
 
 
 def _widest(cell: Cell, cells: Sequence[Cell | None]) -> np.dtype:

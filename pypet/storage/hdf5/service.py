@@ -17,6 +17,7 @@ import tables
 
 from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5 import files, legacy, loading
+from pypet.storage.hdf5.merge_service import MergeMethods
 from pypet.storage.hdf5.ptutil import get_child, names_as_given
 from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
@@ -51,7 +52,7 @@ def _warn_ineffective(settings: dict[str, Any]) -> None:
         warn_ineffective("HDF5StorageService", "display_time", settings["display_time"])
 
 
-class HDF5StorageService(StorageService):
+class HDF5StorageService(MergeMethods, StorageService):
     """Stores trajectories in an HDF5 file (several trajectories per file).
 
     Parameters
@@ -82,7 +83,7 @@ class HDF5StorageService(StorageService):
     (``doc/file_safety.md``).
     """
 
-    capabilities = Capabilities(run_table=True)
+    capabilities = Capabilities(run_table=True, merges=True)
     #: where the trajectory keeps this service's settings
     config_group = "config.hdf5"
 

@@ -69,6 +69,10 @@ class TrajectoryFile:
         attrs[CODEC_VERSION_ATTR] = CODEC_VERSION
         for key, value in image.meta.items():
             attrs[key] = value
+        if TRAJ.LENGTH in attrs and int(attrs[TRAJ.LENGTH]) > image.length:
+            from pypet.storage.hdf5.run_pruning import prune_runs
+
+            prune_runs(group, image.length)  # shrunk with force: its dropped runs go
         attrs[TRAJ.LENGTH] = image.length
         tfile = cls(h5, group, settings, image.length)
         tfile.overview.write_info(image.meta, image.length)
