@@ -98,6 +98,13 @@ def _defaults() -> dict[str, Any]:
     return values
 
 
+#: the value of every keyword not given (computed once: an Environment is cheap to create)
+_DEFAULTS = _defaults()
+#: the keywords of each option group, in field order
+_GROUP_FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls))
+                 for name, cls in _GROUPS.items()}
+
+
 def check_flag(name: str, value: Any) -> bool:
     """``value`` as a bool; anything but True/False (or 1/0) names the keyword and the fix."""
     if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
@@ -197,7 +204,7 @@ def _check_resume(v: dict[str, Any]) -> None:
 
 def build_settings(given: dict[str, Any]) -> EnvironmentSettings:
     """Validate the Environment keywords in ``given`` (names of :data:`KEYWORDS` only)."""
-    values = {**_defaults(), **given}
+    values = {**_DEFAULTS, **given}
     for name in _FLAGS:
         values[name] = check_flag(name, values[name])
     if values["log_multiproc"] is not None:
@@ -212,7 +219,7 @@ def build_settings(given: dict[str, Any]) -> EnvironmentSettings:
     forked = values["multiproc"] and not values["use_pool"] and values["executor"] is None
     if values["immediate_postproc"] and not forked:
         warn_ineffective("Environment", "immediate_postproc", True)
-    groups = {name: cls(**{f.name: values[f.name] for f in dataclasses.fields(cls)})
+    groups = {name: cls(*[values[field] for field in _GROUP_FIELDS[name]])
               for name, cls in _GROUPS.items()}
     return EnvironmentSettings(**groups)
 
