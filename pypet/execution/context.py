@@ -22,7 +22,7 @@ from pypet.storage.service import Capabilities, LoadSink, StorageService
 
 if TYPE_CHECKING:
     from pypet.execution.locks import SharedLock
-    from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+    from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
     from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["MultiprocContext", "QueueService", "ReferenceService"]
@@ -46,7 +46,7 @@ class QueueService(StorageService):
         image.records = tuple(image.records)  # a lazy generator cannot travel
         self._send(StoreTrajectory(image, only_init, StoreMode.of(store_data)))
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         self._send(StoreRecords(traj_name, tuple(records), StoreMode.of(store_data),

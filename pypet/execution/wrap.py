@@ -17,7 +17,7 @@ from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageS
 
 if TYPE_CHECKING:
     from pypet.execution.locks import SharedLock
-    from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+    from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
 
 __all__ = ["DeferredService", "LockedService"]
 
@@ -68,7 +68,7 @@ class LockedService(StorageService):
         with self._lock:
             self._service.store_trajectory(image, only_init, store_data)
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         records = list(records)  # made outside the lock: it may take a while
@@ -151,7 +151,7 @@ class DeferredService(StorageService):
                          store_data: StoreMode = StoreMode.DATA) -> None:
         """Deferred to the writer."""
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Deferred to the writer."""

@@ -28,6 +28,7 @@ from pypet.storage.records import (
     GroupRecord,
     LeafRecord,
     LinkRecord,
+    Record,
     RunInfo,
     RunOutcome,
     TrajectoryImage,
@@ -167,7 +168,7 @@ class MemoryStorageService(StorageService):
             stored.info[key][:rows] = np.asarray(getattr(info, key))[:rows]
         stored.errors = dict(info.errors)
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store records of an already stored trajectory."""
@@ -180,7 +181,7 @@ class MemoryStorageService(StorageService):
         stored.resize(length)
         mode = StoreMode.OVERWRITE if replace else StoreMode.DATA
         for outcome in outcomes:
-            records = [*outcome.groups, *outcome.leaves, *outcome.links]
+            records: list[Record] = [*outcome.groups, *outcome.leaves, *outcome.links]
             self._write(stored, records, mode, NO_OVERWRITE)
             info, idx = stored.info, outcome.idx
             info["completed"][idx] = outcome.completed
@@ -190,7 +191,7 @@ class MemoryStorageService(StorageService):
             if outcome.error is not None:
                 stored.errors[idx] = (outcome.error.summary, outcome.error.traceback)
 
-    def _write(self, stored: _Stored, records: Iterable[Any], store_data: StoreMode,
+    def _write(self, stored: _Stored, records: Iterable[Record], store_data: StoreMode,
                overwrite: Overwrite) -> None:
         links = []
         for record in records:

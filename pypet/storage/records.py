@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,6 +21,7 @@ __all__ = [
     "LinkRecord",
     "RunFailure",
     "RunInfo",
+    "Record",
     "RunOutcome",
     "TrajectoryImage",
 ]
@@ -63,6 +65,10 @@ class LinkRecord:
     @property
     def full_name(self) -> str:
         return f"{self.group_full_name}.{self.name}" if self.group_full_name else self.name
+
+
+#: what a store takes: groups, leaves and links (parents before children, links last)
+Record = GroupRecord | LeafRecord | LinkRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +167,7 @@ class TrajectoryImage:
     length: int
     explored: dict[str, list]
     run_info: RunInfo | None
-    records: Any = ()
+    records: Iterable[Record] = ()
     is_new: bool = False
     explored_names: list[str] = field(default_factory=list)
     changed: list[LeafRecord] = field(default_factory=list)

@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict
 
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         GroupRecord,
         LeafRecord,
         LinkRecord,
+        Record,
         RunInfo,
         RunOutcome,
         TrajectoryImage,
@@ -36,9 +37,14 @@ if TYPE_CHECKING:
 __all__ = ["AttachedTrajectory", "Capabilities", "LoadModes", "LoadSink", "RunTableData",
            "StorageService"]
 
-#: what :meth:`StorageService.read_run_table` returns: ``{'length': n, 'columns': {name:
-#: (role, values)}, 'present': {template: mask}, 'explored': [names]}`` (see the HDF5 backend)
-RunTableData = dict[str, Any]
+class RunTableData(TypedDict):
+    """What :meth:`StorageService.read_run_table` returns (one entry per run in each column)."""
+
+    length: int  #: the number of runs
+    #: column name -> (role: 'info', 'explored' or 'result', values)
+    columns: dict[str, tuple[str, Any]]
+    present: dict[str, Any]  #: run-result template -> bool mask of the runs that have it
+    explored: list[str]  #: explored parameters in exploration order
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +131,7 @@ class StorageService(ABC):
         """Store metadata, run table and (unless ``only_init``) the records of the image."""
 
     @abstractmethod
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store group/leaf/link records of an already stored trajectory."""

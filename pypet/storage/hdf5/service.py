@@ -22,7 +22,7 @@ from pypet.storage.hdf5.ptutil import get_child, names_as_given
 from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
-from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
 from pypet.storage.service import (
     AttachedTrajectory,
     Capabilities,
@@ -286,7 +286,7 @@ class HDF5StorageService(MergeMethods, StorageService):
                     h5.remove_node(h5.root, image.name, recursive=True)
                 raise
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store records of an already stored trajectory."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 import tables
@@ -25,6 +24,7 @@ from pypet.storage.records import (
     GroupRecord,
     LeafRecord,
     LinkRecord,
+    Record,
     RunInfo,
     RunOutcome,
     TrajectoryImage,
@@ -184,7 +184,7 @@ class TrajectoryFile:
                 self.columns.remove(template, idx)
 
 
-def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: StoreMode,
+def write_records(tfile: TrajectoryFile, records: Iterable[Record], store_data: StoreMode,
                   overwrite: Overwrite = NO_OVERWRITE) -> None:
     """Write group/leaf/link records in order (links last, so their targets exist)."""
     links = []

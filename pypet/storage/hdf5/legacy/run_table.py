@@ -19,6 +19,7 @@ from pypet.storage.hdf5.cells import Cell, cell_of
 from pypet.storage.hdf5.legacy.reader import _explored, _Reader, _runs
 from pypet.storage.hdf5.run_columns import template_of
 from pypet.storage.pypet07_items import PARAMETER_KINDS, RESULT_KINDS, convert
+from pypet.storage.service import RunTableData
 
 __all__ = ["read_table"]
 
@@ -42,7 +43,7 @@ def _fits(tpl: _Template | None, class_name: str, comment: str,
             and all(tpl.cells[item].fits(cell) for item, cell in cells.items()))
 
 
-def read_table(group: tables.Group) -> dict[str, Any]:
+def read_table(group: tables.Group) -> RunTableData:
     """The run table of ``group`` in the form of :func:`run_table_reader.read_table`."""
     length, info = _runs(group)
     columns: dict[str, tuple[str, Any]] = {
