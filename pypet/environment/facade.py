@@ -187,7 +187,7 @@ class Environment:
         other logging stays). ``remove_all_handlers=False`` keeps the handlers."""
         self._logging.disable(remove_handlers=remove_all_handlers)
 
-    # --- running ------------------------------------------------------------------------------------
+    # --- running -------------------------------------------------------------------------------
     def run(self, runfunc: Callable[..., Any], *args: Any, only_failed: bool = False,
             **kwargs: Any) -> Results:
         """Call ``runfunc(traj, *args, **kwargs)`` for every run not yet completed.

@@ -108,7 +108,8 @@ class MultiprocContext:
 
     def __init__(self, trajectory: Trajectory, wrap_mode: str = C.MULTIPROC_MODE_LOCK,
                  full_copy: bool | None = None, manager: Any = None, use_manager: bool = True,
-                 lock: SharedLock | None = None, queue: Any = None, queue_maxsize: int = 0, port: Any = None,
+                 lock: SharedLock | None = None, queue: Any = None, queue_maxsize: int = 0,
+                 port: Any = None,
                  timeout: float | None = None, gc_interval: int | None = None,
                  log_config: Any = None, log_stdout: bool = False,
                  graceful_exit: bool = False) -> None:

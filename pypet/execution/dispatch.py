@@ -99,7 +99,8 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
         wrap_mode=None if settings.parallel.executor is not None else settings.parallel.wrap_mode,
         niceness=settings.parallel.niceness, gc_interval=settings.parallel.gc_interval,
         graceful_exit=settings.run.graceful_exit)
-    sink = OutcomeSink(traj, writer, ProgressReporter(len(job.indices), settings.run.report_progress),
+    progress = ProgressReporter(len(job.indices), settings.run.report_progress)
+    sink = OutcomeSink(traj, writer, progress,
                        stop_on_failure=options.stop_at_failure)
     # Only a serial run keeps the file open throughout: with worker processes the file is
     # opened per batch, so no worker is ever forked with an open HDF5 handle (which would
@@ -127,12 +128,13 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
                             service=service_of(traj) if lock is not None else None,
                             journal=job.journal if options.worker_writes else None,
                             log_spec=current_worker_spec())
-    if settings.parallel.executor is not None:
+    p = settings.parallel
+    if p.executor is not None:
         from pypet.execution.executors import executor_for, run_on_executor
 
         data = dump_payload(payload, use_pool=True)
-        with executor_for(settings.parallel.executor, settings.parallel.ncores) as (executor, client):
-            run_on_executor(executor, client, settings.parallel.ncores, indices, job.args_for,
+        with executor_for(p.executor, p.ncores) as (executor, client):
+            run_on_executor(executor, client, p.ncores, indices, job.args_for,
                             job.constant_args, sink, data, stop)
     elif settings.parallel.use_pool:
         from pypet.execution.pool import run_pool
@@ -145,7 +147,7 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
     else:
         from pypet.execution.forked import run_forked
 
-        caps = CapMonitor(settings.parallel.cpu_cap, settings.parallel.memory_cap, settings.parallel.swap_cap)
+        caps = CapMonitor(p.cpu_cap, p.memory_cap, p.swap_cap)
         on_idle = None
         if job.on_idle is not None:
             hook = job.on_idle

@@ -81,8 +81,9 @@ class WildcardNames:
                                run_name=run, set_name=run_set)
 
 
-def rename_log_file(filename: str, trajectory: Trajectory | None = None, env_name: str | None = None,
-                    traj_name: str | None = None, set_name: str | None = None,
+def rename_log_file(filename: str, trajectory: Trajectory | None = None,
+                    env_name: str | None = None, traj_name: str | None = None,
+                    set_name: str | None = None,
                     run_name: str | None = None, process_name: str | None = None,
                     host_name: str | None = None) -> str:
     """Replace the wildcards in ``filename`` (pypet's ``rename_log_file``).

@@ -68,7 +68,8 @@ def _form(dtype: Any) -> str | None:
     return None
 
 
-def write_categorical(w: Writer, parent: tables.Group, name: str, values: pd.Categorical) -> tables.Node:
+def write_categorical(w: Writer, parent: tables.Group, name: str,
+                      values: pd.Categorical) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.CATEGORICAL)
     if values.ordered:
         group._v_attrs[ATTR.ORDERED] = 1

@@ -84,7 +84,8 @@ def numpy_scalar_problem(value: np.generic, problem: Any = None) -> str | None:
     return None
 
 
-def write_numpy_scalar(w: Writer, parent: tables.Group, name: str, value: np.generic) -> tables.Node:
+def write_numpy_scalar(w: Writer, parent: tables.Group, name: str,
+                       value: np.generic) -> tables.Node:
     """Any numpy scalar: text ones like str/bytes, the others as a 0-d array of their dtype."""
     if isinstance(value, np.str_):
         return write_str(w, parent, name, value)
