@@ -69,7 +69,7 @@ _LAZY: dict[str, str] = {
     "cartesian_product": "pypet.explore",
     "find_unique_points": "pypet.explore",
     "test": "pypet.selftest",
-    "migrate_pypet07_file": "pypet.trajectory.migrate",
+    "migrate_pypet07_file": "pypet.migrate",
     "split_exploration": "pypet.explore",
 }
 
@@ -107,6 +107,50 @@ class _PypetModule(types.ModuleType):
     def __dir__(self) -> list[str]:
         return sorted(set(self.__dict__) | set(_LAZY))
 
+
+if TYPE_CHECKING:  # the lazy names, visible to type checkers and IDEs
+    from pypet.environment import Environment
+    from pypet.execution.context import MultiprocContext
+    from pypet.execution.manual import manual_run
+    from pypet.execution.progress import progressbar
+    from pypet.explore import (
+        cartesian_product,
+        find_unique_points,
+        latin_hypercube,
+        random_sample,
+        split_exploration,
+    )
+    from pypet.log.filenames import rename_log_file
+    from pypet.migrate import migrate_pypet07_file
+    from pypet.parameters import (
+        ArrayParameter,
+        BaseParameter,
+        Parameter,
+        PickleParameter,
+        SparseParameter,
+    )
+    from pypet.results import BaseResult, PickleResult, Result, SparseResult
+    from pypet.results.object_table import ObjectTable
+    from pypet.selftest import test
+    from pypet.storage.hdf5.compact import compact_hdf5_file
+    from pypet.storage.hdf5.listing import list_trajectories
+    from pypet.storage.hdf5.service import HDF5StorageService
+    from pypet.storage.null import LazyStorageService
+    from pypet.trajectory import (
+        ConfigGroup,
+        DerivedParameterGroup,
+        ParameterGroup,
+        ResultGroup,
+        Trajectory,
+    )
+    from pypet.trajectory.dataframe import to_dataframe
+    from pypet.trajectory.storage_api import load_trajectory
+    from pypet.trajectory.storage_context import StorageContextManager
+    from pypet.tree.group import NNGroupNode
+    from pypet.tree.node import KnowsTrajectory, NNLeafNode
+    from pypet.utils.dirs import racedirs
+    from pypet.utils.logger import HasLogger
+    from pypet.utils.slots import HasSlots
 
 sys.modules[__name__].__class__ = _PypetModule
 del _PypetModule, types, sys, Any, TYPE_CHECKING

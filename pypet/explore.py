@@ -34,6 +34,18 @@ def cartesian_product(parameter_dict: Mapping[str, Iterable],
     >>> cartesian_product({'x': [1, 2], 'y': ['a', 'b']})
     {'x': [1, 1, 2, 2], 'y': ['a', 'b', 'a', 'b']}
     """
+    if not isinstance(parameter_dict, Mapping):
+        raise TypeError(
+            f"cartesian_product takes a dict {{parameter name: list of values}}, got "
+            f"{parameter_dict!r}."
+        )
+    for name, given in parameter_dict.items():
+        if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+            raise TypeError(
+                f"cartesian_product: the values of {name!r} must be a list (or another "
+                f"iterable) of the values to explore, got {given!r}; e.g. {{{name!r}: "
+                f"[{given!r}]}} for a single value."
+            )
     values = {name: list(v) for name, v in parameter_dict.items()}
     if not combined_parameters:
         combined_parameters = list(values)

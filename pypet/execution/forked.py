@@ -15,6 +15,7 @@ from typing import Any
 from pypet.execution import worker
 from pypet.execution.batching import ArgsFor, RunTask, mp_context
 from pypet.execution.caps import CapMonitor
+from pypet.execution.locks import SharedLock
 from pypet.execution.payload import WorkerPayload
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
@@ -22,14 +23,15 @@ from pypet.execution.sink import OutcomeSink
 __all__ = ["run_forked"]
 
 
-def _child(conn: Any, payload: WorkerPayload | bytes, lock: Any, task: RunTask) -> None:
+def _child(conn: Any, payload: WorkerPayload | bytes, lock: SharedLock | None,
+           task: RunTask) -> None:
     """Body of a run process: run one task and send its outcome (or an error) back."""
     try:
-        if isinstance(payload, bytes):  # spawn: the payload had to be pickled
-            payload = pickle.loads(payload)
-        payload = worker.prepare(payload, lock)
-        worker.process_setup(payload)
-        conn.send(("ok", worker.execute_tasks(payload, [task])[0]))
+        # spawn: the payload had to be pickled
+        given = pickle.loads(payload) if isinstance(payload, bytes) else payload
+        prepared = worker.prepare(given, lock)
+        worker.process_setup(prepared)
+        conn.send(("ok", worker.execute_tasks(prepared, [task])[0]))
     except BaseException as error:  # sent to the parent, which raises it
         try:
             conn.send(("error", error))
@@ -40,7 +42,7 @@ def _child(conn: Any, payload: WorkerPayload | bytes, lock: Any, task: RunTask) 
 
 
 def run_forked(indices: Sequence[int], args_for: ArgsFor, sink: OutcomeSink,
-               payload: WorkerPayload, ncores: int, lock: Any, caps: CapMonitor,
+               payload: WorkerPayload, ncores: int, lock: SharedLock | None, caps: CapMonitor,
                stop: GracefulExit, on_idle: Callable[[], Sequence[int]] | None = None) -> None:
     """Run each index in its own process, at most ``ncores`` at a time.
 
@@ -77,7 +79,7 @@ def run_forked(indices: Sequence[int], args_for: ArgsFor, sink: OutcomeSink,
             idle_called = True  # once per time the queue runs dry
             pending.extend(on_idle())
             continue
-        ready = wait(list(running), timeout=0.05 if pending else 1.0)
+        ready: list[Any] = wait(list(running), timeout=0.05 if pending else 1.0)
         sink.tick()  # finished runs reach the file even while long runs go on
         for conn in ready:
             idx, process = running.pop(conn)

@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from pypet.execution.batching import RunTask
+from pypet.execution.locks import SharedLock
 from pypet.execution.payload import WorkerPayload
 from pypet.execution.wrap import DeferredService, LockedService
 from pypet.log.workers import configure_worker_logging, run_logging
 from pypet.storage.records import RunOutcome
 from pypet.storage.run_writer import RunWriter
+from pypet.trajectory.persistence import service_of
 from pypet.trajectory.single_run import SingleRun
 
 __all__ = ["execute_tasks", "init_worker", "prepare", "process_setup", "run_batch",
@@ -36,7 +38,8 @@ _stop_event: Any = None
 _cache: dict[str, WorkerPayload] = {}
 
 
-def init_worker(payload_bytes: bytes, lock: Any = None, stop_event: Any = None) -> None:
+def init_worker(payload_bytes: bytes, lock: SharedLock | None = None,
+                stop_event: Any = None) -> None:
     """Pool initializer: unpickle the payload once and apply niceness.
 
     ``stop_event`` (a multiprocessing Event) is set by the parent at a graceful exit; a
@@ -72,7 +75,7 @@ def process_setup(payload: WorkerPayload) -> None:
         os.nice(payload.options.niceness)
 
 
-def prepare(payload: WorkerPayload, lock: Any) -> WorkerPayload:
+def prepare(payload: WorkerPayload, lock: SharedLock | None) -> WorkerPayload:
     """Give the worker's trajectory the service its wrap mode needs."""
     traj = payload.traj
     traj.v_full_copy = False
@@ -111,7 +114,7 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask]) -> list[RunO
         if outcome.error is not None and options.stop_at_failure:
             break
     if outcomes and options.worker_writes and payload.service is not None:
-        writer = RunWriter(traj.v_storage_service, traj.v_name, payload.length,
+        writer = RunWriter(service_of(traj), traj.v_name, payload.length,
                            journal=payload.journal, replace=options.replace_stored)
         writer.add_all(outcomes)
         writer.flush()

@@ -16,12 +16,13 @@ from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, St
 from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageService
 
 if TYPE_CHECKING:
-    from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+    from pypet.execution.locks import SharedLock
+    from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
 
 __all__ = ["DeferredService", "LockedService"]
 
 
-def _unwrapped(service: Any) -> Any:
+def _unwrapped(service: StorageService) -> StorageService:
     return service
 
 
@@ -31,13 +32,17 @@ class LockedService(StorageService):
     Settings of the wrapped service (``filename``, ``complevel`` ...) read through.
     """
 
-    def __init__(self, service: StorageService, lock: Any) -> None:
+    def __init__(self, service: StorageService, lock: SharedLock) -> None:
         self._service, self._lock = service, lock
         # what the wrapped service can do, now safe for several processes
         self.capabilities = Capabilities(  # type: ignore[misc]
             multiproc_safe=True, run_table=service.capabilities.run_table,
             loads=service.capabilities.loads)
         self.config_group = service.config_group  # type: ignore[misc]
+
+    @property
+    def location(self) -> str:
+        return self._service.location
 
     @property
     def wrapped(self) -> StorageService:
@@ -63,7 +68,7 @@ class LockedService(StorageService):
         with self._lock:
             self._service.store_trajectory(image, only_init, store_data)
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         records = list(records)  # made outside the lock: it may take a while
@@ -146,7 +151,7 @@ class DeferredService(StorageService):
                          store_data: StoreMode = StoreMode.DATA) -> None:
         """Deferred to the writer."""
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Deferred to the writer."""

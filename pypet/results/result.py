@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -13,10 +13,13 @@ from pypet.tree.printing import items_str
 __all__ = ["Result"]
 
 
-@cache
-def _api_names(cls: type) -> frozenset[str]:
+def _api_names_of(cls: type) -> frozenset[str]:
     """Attribute names of the class: they are the API, not items."""
     return frozenset(dir(cls))
+
+
+#: cached per class (typed as a plain function: mypy takes class objects for unhashable)
+_api_names: Callable[[type], frozenset[str]] = cache(_api_names_of)
 
 
 class Result(BaseResult):

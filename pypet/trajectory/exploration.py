@@ -23,7 +23,12 @@ def _resolve(traj: Trajectory, build_dict: Mapping[str, Iterable]) -> list[tuple
         )
     pairs = []
     for key, values in build_dict.items():
-        param = traj.f_get(key, fast_access=False, shortcuts=True)
+        param = traj.f_get_default(key, None, fast_access=False, shortcuts=True)
+        if param is None:
+            raise AttributeError(
+                f"Cannot explore {key!r}: the trajectory has no parameter of that name. Add it "
+                f"first with traj.f_add_parameter({key!r}, <default value>), then explore it."
+            )
         if param.v_is_group or not param.v_is_parameter or param.v_branch != "parameters":
             raise TypeError(
                 f"{key!r} resolves to {param.v_full_name!r}, which is not a parameter; "

@@ -18,10 +18,9 @@ from pypet.storage.modes import LoadMode, LoadModes, Overwrite, StoreMode
 from pypet.storage.records import (
     LinkRecord,
     TrajectoryImage,
-    group_record,
-    leaf_record,
 )
 from pypet.trajectory.loader import TreeLoader
+from pypet.trajectory.to_records import group_record, leaf_record
 from pypet.tree import edit, walk
 
 if TYPE_CHECKING:

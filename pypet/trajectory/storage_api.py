@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from pypet import constants as C
+from pypet.settings.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory import persistence
-from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 
 __all__ = ["StorageMethods", "load_trajectory"]
 

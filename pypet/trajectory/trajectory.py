@@ -10,11 +10,11 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypet._version import __version__
+from pypet.settings.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory import copying, exploration, presetting
-from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory.dynamic_imports import DynamicImports
 from pypet.trajectory.groups import (
     BRANCH_GROUP_CLASSES,
@@ -35,6 +35,9 @@ from pypet.tree.group import NNGroupNode
 from pypet.tree.node import NNTreeNode
 from pypet.tree.prefixed import install_aliases
 from pypet.tree.root import TreeRoot
+
+if TYPE_CHECKING:
+    from pypet.storage.service import StorageService
 
 __all__ = ["Trajectory"]
 
@@ -225,12 +228,12 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, Pypet07Internals, Tre
         NNTreeNode.v_comment.fset(self, comment)  # type: ignore[attr-defined]
 
     @property
-    def v_storage_service(self) -> Any:
+    def v_storage_service(self) -> StorageService | None:
         """The storage service (None until the Environment or the user sets one)."""
         return self._storage_service
 
     @v_storage_service.setter
-    def v_storage_service(self, service: Any) -> None:
+    def v_storage_service(self, service: StorageService | None) -> None:
         self._storage_service = service
         if service is not None and not self._stored and not self.v_is_run:
             # as pypet: a new trajectory shows its storage settings (config.hdf5.*) at once

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["children_str", "class_label", "items_str", "node_str", "repr_prefix"]
+from pypet.valuetext import VALUE_LENGTH, items_str, repr_prefix
 
-#: a result's summary (``f_val_to_str``) is cut to this many characters, as in pypet
-VALUE_LENGTH = 64
+__all__ = ["VALUE_LENGTH", "children_str", "class_label", "items_str", "node_str",
+           "repr_prefix"]
 
 #: pypet 0.7 module a built-in class is printed under (``<class 'pypet.parameter.Result'>``):
 #: the module users import it from, not where ours happens to define it.
@@ -69,33 +69,3 @@ def node_str(class_name: str, full_name: str, details: list[str], value: str) ->
     if value:
         text += f": {value}"
     return text
-
-
-def repr_prefix(value: Any, length: int) -> str:
-    """A string that starts like ``repr(value)`` for at least ``length`` characters.
-
-    It is the whole ``repr`` for small values; long lists, tuples and dicts are cut after
-    ``length`` entries first, so summarising a huge result never builds its whole repr.
-    """
-    kind = type(value)
-    if (kind is list or kind is tuple) and len(value) > length:
-        inner = ", ".join(repr_prefix(item, length) for item in value[:length])
-        return ("[" if kind is list else "(") + inner + ", ..."
-    if kind is dict and len(value) > length:
-        items = list(value.items())[:length]
-        return "{" + ", ".join(f"{k!r}: {repr_prefix(v, length)}" for k, v in items) + ", ..."
-    return repr(value)
-
-
-def items_str(items: dict[str, Any]) -> str:
-    """``name=repr(value), ...`` cut to 64 characters with ``...``, exactly as pypet 0.7."""
-    parts = []
-    length = 0
-    for key, value in items.items():
-        part = f"{key}={repr_prefix(value, VALUE_LENGTH)}, "
-        parts.append(part)
-        length += len(part)
-        if length > VALUE_LENGTH:
-            break
-    text = "".join(parts)
-    return text[: VALUE_LENGTH - 3] + "..." if len(text) > VALUE_LENGTH else text[:-2]

@@ -47,11 +47,13 @@ class HasSlots:
     @property
     def __all_slots__(self) -> set[str]:
         """Names of all slots declared along the class hierarchy (pypet 0.7's attribute)."""
-        return {*slot_names(type(self)), "__weakref__"}
+        cls: type = type(self)
+        return {*slot_names(cls), "__weakref__"}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(getattr(self, "__dict__", ()))
-        for name in slot_names(type(self)):
+        cls: type = type(self)
+        for name in slot_names(cls):
             try:
                 state[name] = getattr(self, name)
             except AttributeError:  # an unset slot stays unset

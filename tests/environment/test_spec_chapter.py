@@ -25,13 +25,13 @@ from pypet import (
     load_trajectory,
     pypetconstants,
 )
-from pypet.settings.ineffective import IneffectiveKeywordWarning
+from pypet.errors import IneffectiveKeywordWarning
 
 
 @pytest.fixture(autouse=True)
 def _fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keywords without effect warn once per process; each test here sees its own."""
-    from pypet.settings import ineffective
+    from pypet import ineffective
 
     monkeypatch.setattr(ineffective, "_warned", set())
 

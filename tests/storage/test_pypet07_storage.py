@@ -231,8 +231,7 @@ def test_parameters_loaded_during_a_run_show_its_point(tmp_path):
 
 def test_ineffective_keywords_warn_once_naming_the_reason(tmp_path, monkeypatch):
     """Accepted keywords without effect warn once each, saying why (issue #8)."""
-    from pypet import MultiprocContext
-    from pypet.settings import ineffective
+    from pypet import MultiprocContext, ineffective
 
     monkeypatch.setattr(ineffective, "_warned", set())
     filename = str(tmp_path / "t.hdf5")

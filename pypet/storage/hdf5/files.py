@@ -19,10 +19,34 @@ def resolve_filename(filename: str | os.PathLike | None, traj_name: str | None) 
     default = f"{traj_name}.hdf5" if traj_name else "Experiments.hdf5"
     if filename is None:
         return os.path.abspath(os.path.join("hdf5", default))
+    if not isinstance(filename, (str, os.PathLike)):
+        raise TypeError(
+            f"filename must be a path (a str or os.PathLike), got {filename!r}; e.g. "
+            "filename='hdf5/experiment.hdf5'."
+        )
     filename = os.fspath(filename)
+    if not isinstance(filename, str):  # an os.PathLike of bytes
+        raise TypeError(f"filename must be a text path, got {filename!r}.")
     if filename.endswith(os.sep) or os.path.isdir(filename):
-        return os.path.abspath(os.path.join(filename, default))
-    return os.path.abspath(filename)
+        filename = os.path.join(filename, default)
+    filename = os.path.abspath(filename)
+    _check_folders(filename)
+    return filename
+
+
+def _check_folders(filename: str) -> None:
+    """Refuse a path whose folder part runs through a regular file (``data.txt/x.hdf5``)."""
+    folder = os.path.dirname(filename)
+    while folder and not os.path.exists(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+    if folder and not os.path.isdir(folder):
+        raise NotADirectoryError(
+            f"Cannot use the file {filename!r}: {folder!r} is a file, not a folder. Choose "
+            "a filename in a folder (missing folders are created)."
+        )
 
 
 def trajectory_names(h5: tables.File) -> list[str]:
@@ -58,6 +82,7 @@ def find_trajectory(h5: tables.File, name: str | None, index: int | None,
     else:
         if not names:
             raise _no_trajectory(h5)
+        assert index is not None
         try:
             group = h5.root._v_children[names[index]]
         except IndexError:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import tables
 
+from pypet.runnames import run_index_of
 from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.node_reader import NodeReader
@@ -17,7 +18,6 @@ from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
 from pypet.storage.modes import LoadMode, LoadModes
 from pypet.storage.records import GroupRecord, LeafRecord, RunInfo
 from pypet.storage.service import LoadSink
-from pypet.tree.names import run_index_of
 
 __all__ = ["load_parts", "load_trajectory", "mode_of"]
 

@@ -19,6 +19,7 @@ import numpy as np
 import tables
 
 from pypet import constants as C
+from pypet.runnames import run_index_of
 from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
 from pypet.storage.hdf5.node_copy import CopyJob
 from pypet.storage.hdf5.node_reader import NodeReader
@@ -28,7 +29,6 @@ from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.merging import MergeRequest, MergeStats, RunRenamer
 from pypet.storage.modes import StoreMode
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
-from pypet.tree.names import run_index_of
 
 __all__ = ["copy_trajectory_data"]
 
@@ -85,7 +85,7 @@ def _copy_columns(target: TrajectoryFile, other: tables.Group, request: MergeReq
         if not request.slow:
             stats.fallback_templates.append(template)
         rows = renamer.used[present]
-        records = (LeafRecord(name_from_template(new_template, renamer.new_index(idx)),
+        records = (LeafRecord(name_from_template(new_template, _kept(renamer, idx)),
                               class_name, comment, None, data)
                    for idx, data in source.read_runs(template, rows.tolist()))
         write_records(target, records, StoreMode.DATA)
@@ -121,14 +121,21 @@ def _ignored(name: str, ignore: frozenset[str]) -> bool:
     return any(".".join(parts[:i]) in ignore for i in range(1, len(parts) + 1))
 
 
+def _kept(renamer: RunRenamer, idx: int) -> int:
+    """The target index of a run the merge keeps."""
+    new = renamer.new_index(idx)
+    assert new is not None, idx  # rows are taken from the kept runs only
+    return new
+
+
 def _ignored_rows(template: str, used: np.ndarray, ignore: frozenset[str]) -> np.ndarray:
     """Rows (positions in ``used``) of ``template`` that an ignored run-scoped name names."""
     mask = np.zeros(len(used), dtype=bool)
     for name in ignore:
-        idx = run_index_of(name)
-        if idx is None or template_of(name) is None:
+        idx, named = run_index_of(name), template_of(name)
+        if idx is None or named is None:
             continue
-        if template == template_of(name) or template.startswith(template_of(name) + "."):
+        if template == named or template.startswith(named + "."):
             pos = np.searchsorted(used, idx)
             if pos < len(used) and used[pos] == idx:
                 mask[pos] = True
@@ -299,14 +306,14 @@ class _TreeCopier:
             rest = self.reader.full_name(child)[base:] if child is not node else ""
             name = new_base + rest
             if kind == "leaf":
-                record = self.reader.read_leaf(child)
-                self.writer.write_leaf(LeafRecord(name, record.class_name, record.comment,
-                                                  record.annotations, record.data),
+                leaf = self.reader.read_leaf(child)
+                self.writer.write_leaf(LeafRecord(name, leaf.class_name, leaf.comment,
+                                                  leaf.annotations, leaf.data),
                                        StoreMode.DATA)
             elif kind == "group":
-                record = self.reader.read_group(child)
-                self.writer.write_group(GroupRecord(name, record.class_name, record.comment,
-                                                    record.annotations))
+                group = self.reader.read_group(child)
+                self.writer.write_group(GroupRecord(name, group.class_name, group.comment,
+                                                    group.annotations))
             else:
                 target = self._renamed_target(str(child.target))
                 if target is not None:

@@ -17,7 +17,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tables
 
@@ -27,6 +27,9 @@ from pypet.storage.hdf5.node_copy import CopyJob, copy_trees
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.merging import MergeRequest, MergeStats
 from pypet.storage.service import LoadModes, LoadSink
+
+if TYPE_CHECKING:
+    from pypet.storage.hdf5.service import HDF5StorageService
 
 __all__ = ["HDF5MergeSession", "MergeMethods", "temporary_name"]
 
@@ -42,7 +45,7 @@ def temporary_name(filename: str) -> str:
 class HDF5MergeSession:
     """Merge steps into the copy of one file (see :meth:`MergeMethods.merge_session`)."""
 
-    def __init__(self, service: Any, h5: tables.File, traj_name: str) -> None:
+    def __init__(self, service: HDF5StorageService, h5: tables.File, traj_name: str) -> None:
         self._service, self._h5, self._traj_name = service, h5, traj_name
 
     def merge(self, request: MergeRequest) -> MergeStats:
@@ -106,7 +109,7 @@ class MergeMethods:
             try:
                 service._h5 = files.open_file(temporary, "a", check=not service._checked)
                 try:
-                    yield HDF5MergeSession(self, service._h5, traj_name)
+                    yield HDF5MergeSession(service, service._h5, traj_name)
                     service._h5.flush()
                 finally:  # the session may have reopened the file: close what is open now
                     h5, service._h5 = service._h5, None

@@ -9,12 +9,12 @@ from typing import Any
 import tables
 
 from pypet.errors import UnsafeDataError
+from pypet.runnames import is_run_name, is_set_name
 from pypet.storage.hdf5 import codec
 from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
 from pypet.storage.hdf5.nodes_io import PICKLE_KEY, is_compact, item_order
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
-from pypet.tree.names import is_run_name, is_set_name
 
 __all__ = ["NodeReader"]
 

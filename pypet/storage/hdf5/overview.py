@@ -22,7 +22,7 @@ from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
 from pypet.storage.records import LeafRecord
-from pypet.tree.printing import items_str
+from pypet.valuetext import items_str
 
 __all__ = ["OverviewTables"]
 
@@ -80,7 +80,7 @@ class OverviewTables:
         self._group = get_child(traj_group, RUNS.OVERVIEW)
         if self._group is None:
             self._group = h5.create_group(traj_group, RUNS.OVERVIEW)
-        self._on = {name for name, on in settings.tables.items() if on}
+        self._on = {name for name, on in (settings.tables or {}).items() if on}
         self._purge = settings.purge_duplicate_comments
         self._rows: dict[str, list[dict[str, Any]]] = {}
         self._room: dict[str, int] = {}
@@ -140,7 +140,7 @@ class OverviewTables:
                "shuffle": settings.shuffle, "fletcher32": settings.fletcher32,
                "pandas_format": settings.pandas_format.encode(),  # as given, 't' too (pypet)
                "encoding": settings.encoding.encode(),
-               **settings.tables,
+               **(settings.tables or {}),
                "purge_duplicate_comments": settings.purge_duplicate_comments,
                "results_per_run": settings.results_per_run,
                "derived_parameters_per_run": settings.derived_parameters_per_run}

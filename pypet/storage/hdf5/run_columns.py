@@ -9,17 +9,17 @@ fit a cell (:mod:`.cells`) are buffered here and written in bulk by :meth:`RunCo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
+from pypet.runnames import is_run_name, is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, write_rows
 from pypet.storage.records import LeafRecord
-from pypet.tree.names import is_run_name, is_set_name, run_index_of, run_name, set_name
 
 __all__ = ["RunColumns", "name_from_template", "template_of"]
 
@@ -29,7 +29,7 @@ _TMP = "_tmp_"
 #: up to this many requested rows are read one by one instead of reading whole columns
 _FEW_ROWS = 64
 
-_INFO = {
+_INFO: dict[str, np.dtype[Any]] = {
     RUNS.IDX: np.dtype("i8"),
     RUNS.COMPLETED: np.dtype("i1"),
     RUNS.START: np.dtype("f8"),
@@ -69,7 +69,7 @@ class _Template:
     __slots__ = ("class_name", "comment", "items", "present")
 
     def __init__(self, class_name: str, comment: str, items: dict[str, str],
-                 present: tables.EArray | None) -> None:
+                 present: Any) -> None:  # the presence mask (tables.EArray), once created
         self.class_name, self.comment, self.items, self.present = class_name, comment, items, present
 
 
@@ -84,7 +84,8 @@ class RunColumns:
         self._templates: dict[str, _Template] = {}
         self._buffer: dict[str, list[tuple[int, Any]]] = {}
         self._present_buffer: dict[str, list[int]] = {}
-        self._table = self._present_group = None
+        self._table: Any = None  # tables.Group, once found or created
+        self._present_group: Any = None
         overview = get_child(traj_group, RUNS.OVERVIEW)
         if overview is None and not readonly:
             overview = h5.create_group(traj_group, RUNS.OVERVIEW)
@@ -177,8 +178,10 @@ class RunColumns:
         if found is not None:
             cell, data = found
         else:
-            cells = [cell_of(v) for v in values]
-            if not cells or any(c is None or not cells[0].fits(c) for c in cells):
+            cells_found = [cell_of(v) for v in values]
+            cells = [c for c in cells_found if c is not None]
+            if not cells or len(cells) < len(cells_found) or \
+                    any(not cells[0].fits(c) for c in cells):
                 stale = get_child(self._table, name)
                 if stale is not None:  # the range changed to values that fit no column
                     self._h5.remove_node(stale)
@@ -435,7 +438,7 @@ def _plain_column(values: list) -> tuple[Cell, np.ndarray] | None:
         return None
 
 
-def _widest(cell: Cell, cells: list[Cell | None]) -> np.dtype:
+def _widest(cell: Cell, cells: Sequence[Cell | None]) -> np.dtype:
     if cell.kind != "str":
         return cell.dtype
     return np.dtype(f"S{max(c.dtype.itemsize for c in cells if c is not None)}")

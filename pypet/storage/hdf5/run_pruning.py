@@ -12,9 +12,9 @@ import logging
 
 import tables
 
+from pypet.runnames import is_run_name, is_set_name
 from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS
 from pypet.storage.hdf5.ptutil import get_child
-from pypet.tree.names import is_run_name, is_set_name
 
 __all__ = ["prune_runs"]
 

@@ -18,12 +18,18 @@ import tables
 from pypet.errors import DataNotInStorageError
 from pypet.storage.hdf5 import files, legacy, loading
 from pypet.storage.hdf5.merge_service import MergeMethods
-from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.hdf5.ptutil import get_child, names_as_given
 from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
-from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
-from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageService
+from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
+from pypet.storage.service import (
+    AttachedTrajectory,
+    Capabilities,
+    LoadSink,
+    RunTableData,
+    StorageService,
+)
 
 __all__ = ["HDF5StorageService"]
 
@@ -36,7 +42,7 @@ _UTF8 = {"utf8", "utf-8", "utf_8", "UTF8", "UTF-8"}
 
 def _warn_ineffective(settings: dict[str, Any]) -> None:
     """Warn once about pypet 0.7 settings that change nothing in our format."""
-    from pypet.settings.ineffective import warn_ineffective
+    from pypet.ineffective import warn_ineffective
 
     if settings.get("pandas_format", "fixed") in ("table", "t"):
         warn_ineffective("HDF5StorageService", "pandas_format", settings["pandas_format"])
@@ -86,7 +92,7 @@ class HDF5StorageService(MergeMethods, StorageService):
     NAME_TABLE_MAPPING = {f"_overview_{t.removesuffix('_overview')}": t for t in OVERVIEW_TABLES}
 
     def __init__(self, filename: str | os.PathLike | None = None, file_title: str | None = None,
-                 overwrite_file: bool = False, trajectory: Any = None,
+                 overwrite_file: bool = False, trajectory: AttachedTrajectory | None = None,
                  allow_pickle: bool = True, **settings: Any) -> None:
         unknown = set(settings) - set(HDF5Settings.field_names())
         if unknown:
@@ -116,7 +122,7 @@ class HDF5StorageService(MergeMethods, StorageService):
         return frozenset({"filename", "file_title", "overwrite_file", "trajectory",
                           "allow_pickle", *HDF5Settings.field_names()})
 
-    def attach(self, trajectory: Any) -> None:
+    def attach(self, trajectory: AttachedTrajectory) -> None:
         """Become ``trajectory``'s service.
 
         The settings are recorded under ``config.hdf5`` when the trajectory is first stored
@@ -143,6 +149,11 @@ class HDF5StorageService(MergeMethods, StorageService):
     def filename(self, value: str) -> None:
         self._filename = files.resolve_filename(value, None)
         self._checked = False
+
+    @property
+    def location(self) -> str:
+        """The HDF5 file."""
+        return self._filename
 
     @property
     def allow_pickle(self) -> bool:
@@ -207,18 +218,21 @@ class HDF5StorageService(MergeMethods, StorageService):
 
     @contextlib.contextmanager
     def _open(self, mode: str) -> Iterator[tables.File]:
-        if self._h5 is not None:
-            yield self._h5
-            self._h5.flush()
-            return
-        h5 = self._open_checked(mode)
-        try:
-            yield h5
-            if mode != "r":
-                h5.flush()
-        finally:
-            self._trajectories = {}
-            h5.close()
+        """The session's handle or the file opened for this call; writes (``mode='a'``)
+        create nodes with the tree's names as given."""
+        with names_as_given() if mode != "r" else contextlib.nullcontext():
+            if self._h5 is not None:
+                yield self._h5
+                self._h5.flush()
+                return
+            h5 = self._open_checked(mode)
+            try:
+                yield h5
+                if mode != "r":
+                    h5.flush()
+            finally:
+                self._trajectories = {}
+                h5.close()
 
     def _trajectory_file(self, h5: tables.File, traj_name: str) -> TrajectoryFile:
         tfile = self._trajectories.get(traj_name)
@@ -272,7 +286,7 @@ class HDF5StorageService(MergeMethods, StorageService):
                     h5.remove_node(h5.root, image.name, recursive=True)
                 raise
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store records of an already stored trajectory."""
@@ -357,7 +371,8 @@ class HDF5StorageService(MergeMethods, StorageService):
                         f"{backup_filename!r} already holds a trajectory {traj_name!r}; choose "
                         "another backup_filename."
                     )
-                group._f_copy(newparent=target.root, recursive=True)
+                with names_as_given():
+                    group._f_copy(newparent=target.root, recursive=True)
             finally:
                 target.close()
         return backup_filename

@@ -107,7 +107,7 @@ class HDF5Settings:
     def as_config(self) -> dict[str, Any]:
         """The settings as pypet records them below ``config.hdf5`` (relative names)."""
         entries = {key: getattr(self, key) for key in _CONFIG_KEYS}
-        entries.update({f"overview.{table}": on for table, on in self.tables.items()})
+        entries.update({f"overview.{table}": on for table, on in (self.tables or {}).items()})
         return entries
 
     def adopting(self, entries: dict[str, Any]) -> HDF5Settings:
@@ -117,7 +117,7 @@ class HDF5Settings:
         summary tables (pypet checks this when storing, after users changed the config).
         """
         values = {f: getattr(self, f) for f in self.field_names()}
-        tables = dict(self.tables)
+        tables = dict(self.tables or {})
         for key, value in entries.items():
             name = key.rpartition(".")[2]
             if name in _BOOLS:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 import tables
 
 from pypet.errors import DataNotInStorageError, existing_trajectory_message
+from pypet.runnames import run_index_of
 from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
@@ -24,15 +24,14 @@ from pypet.storage.records import (
     GroupRecord,
     LeafRecord,
     LinkRecord,
+    Record,
     RunInfo,
     RunOutcome,
     TrajectoryImage,
 )
-from pypet.tree.names import run_index_of
 
 __all__ = ["TrajectoryFile", "write_records"]
 
-_PLAIN_GROUPS = ("ResultGroup", "DerivedParameterGroup", "NNGroupNode")
 
 
 class TrajectoryFile:
@@ -185,7 +184,7 @@ class TrajectoryFile:
                 self.columns.remove(template, idx)
 
 
-def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: StoreMode,
+def write_records(tfile: TrajectoryFile, records: Iterable[Record], store_data: StoreMode,
                   overwrite: Overwrite = NO_OVERWRITE) -> None:
     """Write group/leaf/link records in order (links last, so their targets exist)."""
     links = []
@@ -209,11 +208,11 @@ def _needs_node(group: GroupRecord) -> bool:
     Groups inside a run (``results.runs.run_00000007``, ``...run_00000007.grp``) are
     implied by their leaves; writing them for every run would cost one HDF5 group per run
     even when all its results live in the run table. They get a node only when they carry
-    something: a comment, annotations or a custom class.
+    something: a comment, annotations or a class other than the standard group.
     """
     if template_of(group.full_name) is None:
         return True
-    return bool(group.comment or group.annotations or group.class_name not in _PLAIN_GROUPS)
+    return bool(group.comment or group.annotations or group.class_name)
 
 
 def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode,
@@ -224,7 +223,8 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode
         return template is not None and store_data == StoreMode.NOTHING
     if tfile.writer.exists(record.full_name):
         return False  # stored as nodes before: keep it there
-    idx = run_index_of(record.full_name)  # not None: the name has a template
+    idx = run_index_of(record.full_name)
+    assert idx is not None  # the name has a template, so it names a run
     columns = tfile.columns
     if not columns.is_present(template, idx):
         if not columns.add(idx, template, record):

@@ -47,7 +47,7 @@ def _filename(traj: Trajectory) -> str:
             f"The storage service of {traj.v_name!r} ({type(service).__name__}) cannot merge "
             "trajectories; merging needs both trajectories stored by an HDF5StorageService."
         )
-    return os.path.abspath(service.filename)
+    return os.path.abspath(service.location)
 
 
 def load_for_merge(traj: Trajectory, index: int | None = None, force: bool = False) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
+from pypet.settings.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory.guards import not_in_run
 
 __all__ = ["MergeMethods"]

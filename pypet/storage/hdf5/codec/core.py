@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import tables
 
+from pypet.errors import CodecError, NodeExistsError
 from pypet.storage.hdf5.codec import array, containers, pickled, scalar
-from pypet.storage.hdf5.codec.errors import CodecError, NodeExistsError, child_path
-from pypet.storage.hdf5.codec.spec import ATTR, CODEC_VERSION, KIND
+from pypet.storage.hdf5.codec.spec import ATTR, CODEC_VERSION, KIND, child_path
 
 __all__ = ["Writer", "read_node", "why_unsupported", "write_value"]
 

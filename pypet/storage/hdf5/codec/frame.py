@@ -36,7 +36,7 @@ __all__ = ["CHECKS", "READERS", "WRITERS"]
 OBJECT_TABLE = "ObjectTable"
 
 
-def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame):
+def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.FRAME)
     w.write(group, CHILD.INDEX, frame.index)
     w.write(group, CHILD.COLUMNS, frame.columns)
@@ -45,7 +45,8 @@ def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame
     return group
 
 
-def _write_object_table(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame):
+def _write_object_table(w: Writer, parent: tables.Group, name: str,
+                        frame: pd.DataFrame) -> tables.Node:
     group = _write_frame(w, parent, name, frame)
     group._v_attrs[ATTR.CLASS] = OBJECT_TABLE
     return group
@@ -57,7 +58,7 @@ def _object_table_class() -> type:
     return importlib.import_module("pypet.results.object_table").ObjectTable
 
 
-def _write_series(w: Writer, parent: tables.Group, name: str, series: pd.Series):
+def _write_series(w: Writer, parent: tables.Group, name: str, series: pd.Series) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.SERIES)
     w.write(group, CHILD.SERIES_INDEX, series.index)
     write_values(w, group, CHILD.VALUES, values_of(series))

@@ -20,6 +20,7 @@ from pypet.storage.hdf5.legacy.layout import ATTR
 from pypet.storage.hdf5.legacy.values import read_items
 from pypet.storage.hdf5.loading import mode_of
 from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.modes import LoadMode
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord, RunInfo
 from pypet.storage.service import LoadModes, LoadSink
 
@@ -122,7 +123,7 @@ def _meta(group: tables.Group) -> dict[str, Any]:
     return meta
 
 
-def _runs(group: tables.Group) -> tuple[int, dict[str, np.ndarray]]:
+def _runs(group: tables.Group) -> tuple[int, RunInfo]:
     """The run count and run information; pypet's placeholders of runs that never ran
     (timestamps 42.0 and 1.337, hexsha 'N/A') become ours (NaN and '')."""
     table = group._v_children["overview"]._v_children["runs"].read()
@@ -171,12 +172,12 @@ def load_into(sink: LoadSink, group: tables.Group, modes: LoadModes, max_depth: 
             target = reader.node_at(record.target_full_name)
             if target is not None and not isinstance(target, tables.link.SoftLink):
                 kind = "leaf" if ATTR.LEAF in target._v_attrs else "group"
-                sink.node(reader.read(kind, target, False), C.LOAD_SKELETON)
+                sink.node(reader.read(kind, target, False), LoadMode.SKELETON)
         sink.link(record)
 
 
-def load_parts(sink: LoadSink, group: tables.Group, full_names: Sequence[str], load_data: int,
-               recursive: bool, max_depth: int | None, load_only: Any,
+def load_parts(sink: LoadSink, group: tables.Group, full_names: Sequence[str],
+               load_data: LoadMode, recursive: bool, max_depth: int | None, load_only: Any,
                load_except: Any) -> int:
     """Feed the nodes at ``full_names`` (and below, if recursive); return how many exist."""
     reader = _Reader(group)

@@ -14,11 +14,12 @@ from typing import Any
 import numpy as np
 import tables
 
+from pypet.runnames import run_index_of
 from pypet.storage.hdf5.cells import Cell, cell_of
 from pypet.storage.hdf5.legacy.reader import _explored, _Reader, _runs
 from pypet.storage.hdf5.run_columns import template_of
 from pypet.storage.pypet07_items import PARAMETER_KINDS, RESULT_KINDS, convert
-from pypet.tree.names import run_index_of
+from pypet.storage.service import RunTableData
 
 __all__ = ["read_table"]
 
@@ -29,14 +30,12 @@ class _Template:
     def __init__(self, class_name: str, comment: str, cells: dict[str, Cell],
                  length: int) -> None:
         self.class_name, self.comment, self.cells = class_name, comment, cells
-        self.values = {item: [None] * length for item in cells}
+        self.values: dict[str, list[Any]] = {item: [None] * length for item in cells}
         self.present = np.zeros(length, dtype=bool)
 
 
 def _fits(tpl: _Template | None, class_name: str, comment: str,
-          cells: dict[str, Cell | None]) -> bool:
-    if any(cell is None for cell in cells.values()):
-        return False
+          cells: dict[str, Cell]) -> bool:
     if tpl is None:
         return True
     return (tpl.class_name == class_name and tpl.comment == comment
@@ -44,7 +43,7 @@ def _fits(tpl: _Template | None, class_name: str, comment: str,
             and all(tpl.cells[item].fits(cell) for item, cell in cells.items()))
 
 
-def read_table(group: tables.Group) -> dict[str, Any]:
+def read_table(group: tables.Group) -> RunTableData:
     """The run table of ``group`` in the form of :func:`run_table_reader.read_table`."""
     length, info = _runs(group)
     columns: dict[str, tuple[str, Any]] = {
@@ -56,8 +55,9 @@ def read_table(group: tables.Group) -> dict[str, Any]:
     leaves = []
     for kind, node in reader.walk(group, None):
         full_name = reader.full_name(node)
-        if kind == "leaf" and template_of(full_name) is not None:
-            leaves.append((run_index_of(full_name), full_name, node))
+        idx = run_index_of(full_name)
+        if kind == "leaf" and idx is not None and template_of(full_name) is not None:
+            leaves.append((idx, full_name, node))
     templates: dict[str, _Template] = {}
     for idx, full_name, node in sorted(leaves, key=lambda leaf: leaf[0]):
         record = reader.read_leaf(node, with_data=True)
@@ -66,9 +66,11 @@ def read_table(group: tables.Group) -> dict[str, Any]:
             continue
         data = convert(record.class_name, record.data)
         template = template_of(full_name)
-        cells = {item: cell_of(value) for item, value in data.items()}
-        if not data or not _fits(templates.get(template), record.class_name, record.comment,
-                                 cells):
+        assert template is not None  # only run leaves were collected
+        found = {item: cell_of(value) for item, value in data.items()}
+        cells = {item: cell for item, cell in found.items() if cell is not None}
+        if not data or len(cells) < len(found) or \
+                not _fits(templates.get(template), record.class_name, record.comment, cells):
             continue
         tpl = templates.setdefault(template, _Template(record.class_name, record.comment,
                                                         cells, length))

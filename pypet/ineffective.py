@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import sys
 import warnings
+from types import FrameType
 from typing import Any
 
+from pypet.errors import IneffectiveKeywordWarning
+
 __all__ = ["IneffectiveKeywordWarning", "REASONS", "warn_ineffective"]
-
-
-class IneffectiveKeywordWarning(UserWarning):
-    """A keyword was accepted for compatibility but has no effect."""
 
 
 #: (where, keyword) -> why it has no effect
@@ -66,7 +65,7 @@ def warn_ineffective(where: str, keyword: str, value: Any) -> None:
 
 def _user_stacklevel() -> int:
     """The ``stacklevel`` of the first frame outside the pypet package, seen from warn()."""
-    frame = sys._getframe(2)  # the caller of warn_ineffective
+    frame: FrameType | None = sys._getframe(2)  # the caller of warn_ineffective
     level = 2
     while frame is not None and frame.f_globals.get("__name__", "").startswith("pypet"):
         frame = frame.f_back
