@@ -160,7 +160,7 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "re-ran only: [1, 3]",
         "all completed now: True",
     ],
-    "example_30_memory_backend.py": [
+    "example_32_memory_backend.py": [
         "results: [(0, 1.0), (1, 4.0), (2, 9.0)]",
         "stored trajectories: ['in_memory'] in <memory>",
         "loaded back: {'run_00000000': 1.0, 'run_00000001': 4.0, 'run_00000002': 9.0}",
