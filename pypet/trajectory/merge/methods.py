@@ -60,7 +60,7 @@ class MergeMethods:
         slow_merge : bool
             Copy item by item through Python values instead of HDF5 node copies.
         """
-        old = rename_deprecated(old, TRAJECTORY_KWARGS, "f_merge")
+        old = rename_deprecated(old, TRAJECTORY_KWARGS, "f_merge", stacklevel=4)  # user -> guard
         backup = old.pop("backup", backup)
         move_data = old.pop("move_data", move_data)
         if old:

@@ -311,8 +311,12 @@ def test_pypet_keyword_names_still_work(tmp_path):
     path = tmp_path / "both.hdf5"
     a = make_study(path, "a")
     b = make_study(path, "b", {"x": [5.0], "y": [7.0]})
-    with pytest.warns(DeprecationWarning, match="move_nodes"):
+    with pytest.warns(DeprecationWarning) as caught:
         a.f_merge(b, backup_filename=False, move_nodes=True)
+    messages = [str(w.message) for w in caught]
+    assert any("backup_filename" in m for m in messages)
+    assert any("move_nodes" in m for m in messages)
+    assert all(w.filename == __file__ for w in caught)  # they point at the caller's line
     assert not list(tmp_path.glob("backup_*")) and len(a) == 3
 
 
