@@ -5,8 +5,8 @@ attributes of a group. The leaf's name decides where it goes:
 
 * the same name as the attribute -> added right there;
 * an empty name -> renamed to the attribute's name;
-* another name -> the attribute becomes a group holding the leaf;
-* a dotted name assigned to an existing group -> the groups in between are created.
+* a dotted name starting with the attribute's name -> the groups in between are created;
+* any other name -> AttributeError (as in pypet 0.7).
 
 With ``v_lazy_adding`` plain values (or ``value, comment`` tuples) become leaves, and
 assigning a node that is already in the tree creates a link to it.
@@ -19,8 +19,12 @@ traj = Trajectory('adding_demo')
 traj.f_add_parameter('x', 1.5, comment='added with f_add_parameter')
 traj.parameters.y = Parameter('y', 2, comment='name equals the attribute')
 traj.parameters.w = Parameter('', 'hello', comment='empty name, renamed to w')
-traj.parameters.physics = Parameter('mass', 0.5, comment='physics becomes a group')
-traj.parameters = Parameter('physics.springs.stiffness', 3.0, comment='dotted name, groups made on the way')
+traj.parameters.physics = Parameter('physics.mass', 0.5, comment='physics becomes a group')
+traj.parameters.physics = Parameter('physics.springs.stiffness', 3.0, comment='groups made on the way')
+try:
+    traj.parameters.z = Parameter('not_z', 0)
+except AttributeError as error:
+    print('refused:', error)
 traj.results.summary = Result('', comment='an empty result, renamed to summary')
 traj.summary.f_set(mean=1.0, count=3)
 

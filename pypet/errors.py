@@ -1,4 +1,4 @@
-"""Exceptions raised by pypet.
+"""Exceptions raised by pypet: every one is defined here, and only here.
 
 Every error subclasses the builtin it refines, with the names pypet 0.7 users catch, so
 ``except AttributeError`` and ``except pypet.NotUniqueNodeError`` both keep working.
@@ -7,20 +7,31 @@ Every error subclasses the builtin it refines, with the names pypet 0.7 users ca
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
+from typing import Any
 
 __all__ = [
+    "CodecError",
     "ConfigFileError",
     "DataNotInStorageError",
     "FileFormatError",
+    "ForkWithThreadsError",
     "GitDiffError",
+    "IneffectiveKeywordWarning",
+    "LabelError",
     "NoSuchServiceError",
+    "NodeExistsError",
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
+    "ReservedNameError",
+    "RunDiedError",
     "RunFailedError",
     "TooManyGroupsError",
     "UnsafeDataError",
     "VersionMismatchError",
+    "WorkerDiedError",
+    "WorkerInitError",
 ]
 
 
@@ -83,6 +94,92 @@ class UnsafeDataError(ValueError):
     """
 
 
+class IneffectiveKeywordWarning(UserWarning):
+    """A keyword was accepted for compatibility but has no effect."""
+
+
+class CodecError(NoSuchServiceError):
+    """A value has no stored form in HDF5, or a node was not written by pypet's codec.
+
+    Subclasses :class:`NoSuchServiceError` (a ``TypeError``) so that code written for
+    pypet 0.7, which catches that error for unsupported data, keeps working.
+    """
+
+    @classmethod
+    def unsupported(cls, where: str, value: object, why: str = "") -> CodecError:
+        """Build the error for an unstorable ``value`` at node path ``where``."""
+        kind = f"{type(value).__module__}.{type(value).__qualname__}".removeprefix("builtins.")
+        reason = f": {why}" if why else ": the codec has no stored form for this type"
+        return cls(
+            f"Cannot store {where!r} (a value of type {kind}){reason}. Store it in a "
+            "PickleResult/PickleParameter (or pass pickle_protocol= to write_value) to keep "
+            "it pickled."
+        )
+
+
+class NodeExistsError(ValueError):
+    """The codec was asked to write onto an existing node without ``overwrite=True``."""
+
+
+class LabelError(TypeError):
+    """A dict key, column label or index name that has no JSON form."""
+
+
+class ForkWithThreadsError(RuntimeError):
+    """A child would be forked while one of pypet's own threads runs."""
+
+
+class WorkerDiedError(RuntimeError):
+    """A task's worker process died on every attempt; the task was given up.
+
+    ``deaths`` lists every death (``pypet.execution.procs.WorkerDeath``), the last one
+    first in the message.
+    """
+
+    def __init__(self, key: Hashable, deaths: tuple[Any, ...]) -> None:
+        self.key, self.deaths = key, deaths
+        attempts = len(deaths)
+        tries = "once" if attempts == 1 else f"on all {attempts} attempts"
+        super().__init__(
+            f"Task {key!r} was given up: its worker process died {tries}. Last death: "
+            f"{deaths[-1]}. Nothing from the task was returned; run it alone (serially) to "
+            "see what kills it, or give its process more memory."
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.key, self.deaths)
+
+
+class RunDiedError(WorkerDiedError):
+    """A run was given up: the process running it died on every attempt (``max_retries``).
+
+    ``idx`` is the run, ``deaths`` every ``pypet.execution.procs.WorkerDeath`` (pid, exit
+    code, the cause in words, e.g. ``SIGSEGV (-11): segmentation fault``).
+    """
+
+    def __init__(self, idx: int, deaths: tuple[Any, ...], run: str = "") -> None:
+        super().__init__(idx, deaths)
+        self.idx, self.run = idx, run
+        attempts = len(deaths)
+        tries = "once" if attempts == 1 else f"on all {attempts} attempts"
+        causes = "; ".join(sorted({str(death.cause) for death in deaths}))
+        name = f" ({run})" if run else ""
+        self.args = (
+            f"Run {idx}{name} was given up: its process died {tries} "
+            f"(max_retries={attempts - 1}). Cause: {causes}. Nothing from the run was kept; "
+            "run it alone (serially) to see what kills it, or give its process more memory.",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.idx, self.deaths, self.run)
+
+
+class WorkerInitError(RuntimeError):
+    """No worker could be started: initialisation raised, or every new worker died in it."""
+
+
 #: the time ``add_time=True`` appends to a name (``_YYYY_MM_DD_HHhMMmSSs``, maybe ``_2``...)
 _TIME_SUFFIX = re.compile(r"_\d{4}_\d\d_\d\d_\d\dh\d\dm\d\ds(_\d+)?$")
 
@@ -102,3 +199,10 @@ def existing_trajectory_message(filename: str, name: str) -> str:
         f"Environment(trajectory=traj). {separate}; overwrite_file=True replaces the whole "
         "file."
     )
+
+
+class ReservedNameError(ValueError, AttributeError):
+    """A name uses a marker the storage reserves (e.g. ``__spsp__`` in a SparseResult item).
+
+    A ``ValueError`` (a bad argument) that is also the ``AttributeError`` pypet 0.7 raised.
+    """

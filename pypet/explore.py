@@ -11,7 +11,8 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["cartesian_product", "find_unique_points", "latin_hypercube", "random_sample"]
+__all__ = ["cartesian_product", "find_unique_points", "latin_hypercube", "random_sample",
+           "split_exploration"]
 
 
 def cartesian_product(parameter_dict: Mapping[str, Iterable],
@@ -33,6 +34,18 @@ def cartesian_product(parameter_dict: Mapping[str, Iterable],
     >>> cartesian_product({'x': [1, 2], 'y': ['a', 'b']})
     {'x': [1, 1, 2, 2], 'y': ['a', 'b', 'a', 'b']}
     """
+    if not isinstance(parameter_dict, Mapping):
+        raise TypeError(
+            f"cartesian_product takes a dict {{parameter name: list of values}}, got "
+            f"{parameter_dict!r}."
+        )
+    for name, given in parameter_dict.items():
+        if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+            raise TypeError(
+                f"cartesian_product: the values of {name!r} must be a list (or another "
+                f"iterable) of the values to explore, got {given!r}; e.g. {{{name!r}: "
+                f"[{given!r}]}} for a single value."
+            )
     values = {name: list(v) for name, v in parameter_dict.items()}
     if not combined_parameters:
         combined_parameters = list(values)
@@ -133,6 +146,54 @@ def latin_hypercube(bounds: Mapping[str, Sequence[float]], n: int,
         strata = rng.permutation(n) + rng.uniform(size=n)  # one point inside each stratum
         sample[name] = (float(low) + strata / n * (float(high) - float(low))).tolist()
     return sample
+
+
+def split_exploration(build_dict: Mapping[str, Sequence], n_shards: int,
+                      index: int | None = None) -> Any:
+    """Cut an exploration into ``n_shards`` consecutive slices (shards), e.g. one per job.
+
+    Each shard is explored and run on its own (its own process, machine or batch job, its
+    own file); merging the shard files in shard order (``merge_all_in_folder`` over files
+    named ``shard_0000.hdf5``, ``shard_0001.hdf5``, ...) gives the runs in the order of the
+    whole exploration, as if one machine had run it. Shard sizes differ by at most one point.
+
+    Parameters
+    ----------
+    build_dict : mapping
+        ``{parameter name: values}`` of one length, as for ``traj.f_explore``.
+    n_shards : int
+        Number of shards (at most the number of points).
+    index : int, optional
+        Return only shard ``index`` (0-based; e.g. ``SLURM_ARRAY_TASK_ID``).
+
+    Returns
+    -------
+    list of dict, or dict
+        All shards, or shard ``index``.
+
+    Examples
+    --------
+    >>> split_exploration({'x': [1, 2, 3, 4, 5]}, 2)
+    [{'x': [1, 2, 3]}, {'x': [4, 5]}]
+    >>> split_exploration({'x': [1, 2, 3, 4, 5]}, 2, index=1)
+    {'x': [4, 5]}
+    """
+    values = {name: list(v) for name, v in build_dict.items()}
+    lengths = {len(v) for v in values.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"All ranges must have one length to be split, got "
+                         f"{ {n: len(v) for n, v in values.items()} }.")
+    length = lengths.pop()
+    if not isinstance(n_shards, int) or isinstance(n_shards, bool) or not 1 <= n_shards <= length:
+        raise ValueError(f"n_shards must be an int from 1 to the number of points ({length}), "
+                         f"got {n_shards!r}.")
+    size, extra = divmod(length, n_shards)  # the first ``extra`` shards get one more point
+    bounds = [k * size + min(k, extra) for k in range(n_shards + 1)]
+    if index is not None:
+        if not isinstance(index, int) or not 0 <= index < n_shards:
+            raise ValueError(f"index must be an int from 0 to {n_shards - 1}, got {index!r}.")
+        return {n: v[bounds[index]:bounds[index + 1]] for n, v in values.items()}
+    return [{n: v[bounds[k]:bounds[k + 1]] for n, v in values.items()} for k in range(n_shards)]
 
 
 def _both_ints(low: Any, high: Any) -> bool:

@@ -14,9 +14,10 @@ def test_pypet_module_paths_keep_working():
     """The module paths pypet 0.7 users import resolve to our classes."""
     from pypet.environment import Environment
     from pypet.parameter import ArrayParameter, Parameter, PickleResult, Result
-    from pypet.trajectory import Trajectory
+    from pypet.trajectory import Trajectory, load_trajectory
     from pypet.utils.explore import cartesian_product
 
+    assert load_trajectory is pypet.load_trajectory
     assert pypet.Trajectory is Trajectory and pypet.Environment is Environment
     assert pypet.Parameter is Parameter and pypet.Result is Result
     assert pypet.ArrayParameter is ArrayParameter and pypet.PickleResult is PickleResult
@@ -60,3 +61,23 @@ def test_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_namespace_holds_only_exports():
+    """Every class and function in pypet's namespace is in __all__ (pypet 0.7 checks it)."""
+    import inspect
+
+    for name in pypet.__all__:
+        getattr(pypet, name)
+    for value in vars(pypet).values():
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert value.__name__ in pypet.__all__
+
+
+def test_pypet_test_runs_the_self_checks(tmp_path):
+    """pypet.test() runs the bundled self-checks, filtered by a predicate, in a folder."""
+    result = pypet.test(folder=str(tmp_path / "checks"), remove=False,
+                        predicate=lambda cls, name, tags: "hdf5" in tags)
+    assert result.wasSuccessful() and result.testsRun == 1
+    assert (tmp_path / "checks" / "pypet_selftest.hdf5").exists()
+    assert pypet.test(predicate=lambda *_: False).testsRun == 0

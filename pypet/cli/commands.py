@@ -46,7 +46,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, list[str]]:
     left out.
     """
     from pypet import PickleParameter, load_trajectory
-    from pypet import pypetconstants as C
+    from pypet import constants as C
 
     choice = {"name": args.trajectory} if args.trajectory else {"index": -1}
     traj = load_trajectory(**choice, filename=args.file, load_parameters=C.LOAD_SKELETON,

@@ -30,7 +30,9 @@ from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, St
 from pypet.storage.service import Capabilities, LoadSink, StorageService
 
 if TYPE_CHECKING:
-    from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+    from pypet.execution.locks import SharedLock
+    from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
+    from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["MultiprocContext", "QueueService", "ReferenceService", "start_manager",
            "write_queue"]
@@ -54,7 +56,7 @@ class QueueService(StorageService):
         image.records = tuple(image.records)  # a lazy generator cannot travel
         self._send(StoreTrajectory(image, only_init, StoreMode.of(store_data)))
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         self._send(StoreRecords(traj_name, tuple(records), StoreMode.of(store_data),
@@ -119,9 +121,10 @@ class MultiprocContext:
     kernel if a worker dies while holding it.
     """
 
-    def __init__(self, trajectory: Any, wrap_mode: str = C.MULTIPROC_MODE_LOCK,
+    def __init__(self, trajectory: Trajectory, wrap_mode: str = C.MULTIPROC_MODE_LOCK,
                  full_copy: bool | None = None, manager: Any = None, use_manager: bool = True,
-                 lock: Any = None, queue: Any = None, queue_maxsize: int = 0, port: Any = None,
+                 lock: SharedLock | None = None, queue: Any = None, queue_maxsize: int = 0,
+                 port: Any = None,
                  timeout: float | None = None, gc_interval: int | None = None,
                  log_config: Any = None, log_stdout: bool = False,
                  graceful_exit: bool = False) -> None:
@@ -130,6 +133,15 @@ class MultiprocContext:
                         C.MULTIPROC_MODE_LOCAL, C.MULTIPROC_MODE_NONE):
             raise ValueError(f"wrap_mode {wrap_mode!r} is not supported by MultiprocContext.")
         self._traj, self._mode = trajectory, mode
+        from pypet.ineffective import warn_ineffective
+
+        for keyword, value, default in (("port", port, None), ("timeout", timeout, None),
+                                        ("gc_interval", gc_interval, None),
+                                        ("log_config", log_config, None),
+                                        ("log_stdout", log_stdout, False),
+                                        ("graceful_exit", graceful_exit, False)):
+            if value != default:
+                warn_ineffective("MultiprocContext", keyword, value)
         self._full_copy = full_copy
         self._manager, self._own_manager = manager, False
         self._lock, self._queue, self._maxsize = lock, queue, queue_maxsize

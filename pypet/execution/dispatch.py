@@ -26,15 +26,17 @@ from pypet.execution.locks import FileLock
 from pypet.execution.payload import RunOptions, WorkerPayload, dump_payload
 from pypet.execution.progress import ProgressReporter
 from pypet.execution.serial import run_serial
-from pypet.execution.sigint import GracefulExit, graceful_exit
+from pypet.execution.sigint import graceful_exit
 from pypet.execution.sink import OutcomeSink
 from pypet.execution.wrap import LockedService
 from pypet.log.setup import current_worker_spec
 from pypet.storage.run_writer import RunWriter
+from pypet.trajectory.persistence import service_of
 
 if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
-    from pypet.settings.environment import EnvironmentSettings
+    from pypet.execution.sigint import GracefulExit
+    from pypet.settings.options import EnvironmentSettings
     from pypet.storage.service import StorageService
     from pypet.trajectory.trajectory import Trajectory
 
@@ -60,11 +62,11 @@ class Round:
 
 def _lock_mode(settings: EnvironmentSettings, service: StorageService) -> bool:
     """Whether workers use the real service under a shared lock (LOCK, or NONE + a safe service)."""
-    if settings.executor is not None:
+    if settings.parallel.executor is not None:
         return False
-    if settings.wrap_mode == C.MULTIPROC_MODE_LOCK:
+    if settings.parallel.wrap_mode == C.MULTIPROC_MODE_LOCK:
         return True
-    return settings.wrap_mode == C.MULTIPROC_MODE_NONE and \
+    return settings.parallel.wrap_mode == C.MULTIPROC_MODE_NONE and \
         service.capabilities.multiproc_safe
 
 
@@ -75,17 +77,18 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
     Values come in finishing order; failed runs are in ``sink.failures``. Under
     ``on_error='raise'`` the first failure is raised after everything finished is stored.
     """
-    service = traj.v_storage_service
-    store = settings.automatic_storing
-    parallel = settings.multiproc or settings.executor is not None
+    service = service_of(traj)
+    store = settings.run.automatic_storing
+    parallel = settings.parallel.multiproc or settings.parallel.executor is not None
     # LOCK: workers hold the real service under a lock, also without automatic storing, so
     # that a run's own traj.f_store() and loading work. Otherwise workers send their data
     # back and this process writes it: the automatic store, or what a run stored itself.
     locked = parallel and _lock_mode(settings, service)
-    forked = parallel and settings.executor is None and not settings.use_pool
+    p = settings.parallel
+    forked = parallel and p.executor is None and not p.use_pool
     workers_write = locked and not forked
     with _shared_lock(locked) as lock:
-        writer_service = LockedService(service, lock) if locked else service
+        writer_service = LockedService(service, lock) if lock is not None else service
         # LOCK pool: workers store their own runs; this writer stores only what this
         # process learns itself (runs given up after deaths, runs a dead worker journaled),
         # rewriting what a dead worker may have left of them
@@ -96,22 +99,21 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
             # a resumable run keeps everything in its outcome, so the journal holds it all;
             # workers that do not write leave their f_store() to the writer
             defer_stores=job.journal is not None or (parallel and not locked),
-            stop_at_failure=settings.on_error == "raise", worker_writes=workers_write,
+            stop_at_failure=settings.run.on_error == "raise", worker_writes=workers_write,
             replace_stored=job.replace,
-            wrap_mode=None if settings.executor is not None else settings.wrap_mode,
-            gc_interval=settings.gc_interval)
-        sink = OutcomeSink(traj, writer,
-                           ProgressReporter(len(job.indices), settings.report_progress),
-                           stop_on_failure=options.stop_at_failure)
+            wrap_mode=None if p.executor is not None else p.wrap_mode,
+            gc_interval=p.gc_interval)
+        progress = ProgressReporter(len(job.indices), settings.run.report_progress)
+        sink = OutcomeSink(traj, writer, progress, stop_on_failure=options.stop_at_failure)
         # Only a serial run keeps the file open throughout: with worker processes the file
         # is opened per batch, so no worker is ever forked with an open HDF5 handle (which
         # would keep the file locked if the main process died).
         session = service.session(traj.v_name) if not parallel else contextlib.nullcontext()
-        with graceful_exit(settings.graceful_exit) as stop, session:
+        with graceful_exit(settings.run.graceful_exit) as stop, session:
             try:
                 if not parallel:
                     run_serial(traj, job.indices, job.func, job.args_for, sink, job.hexsha,
-                               options, settings.clean_up_runs, stop)
+                               options, settings.run.clean_up_runs, stop)
                 else:
                     _parallel(traj, settings, job, sink, options, lock, stop)
             finally:
@@ -142,38 +144,39 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
     indices = job.indices
     args, kwargs = job.args_for(indices[0]) if job.constant_args and indices else ((), {})
     payload = WorkerPayload(traj, job.func, args, kwargs, job.hexsha, options, len(traj),
-                            service=traj.v_storage_service if lock is not None else None,
+                            service=service_of(traj) if lock is not None else None,
                             journal=job.journal if options.worker_writes else None,
                             log_spec=current_worker_spec())
-    if settings.executor is not None:
+    p = settings.parallel
+    if p.executor is not None:
         from pypet.execution.executors import executor_for, run_on_executor
 
         data = dump_payload(payload, use_pool=True)
-        with executor_for(settings.executor, settings.ncores) as (executor, client):
-            run_on_executor(executor, client, settings.ncores, indices, job.args_for,
+        with executor_for(p.executor, p.ncores) as (executor, client):
+            run_on_executor(executor, client, p.ncores, indices, job.args_for,
                             job.constant_args, sink, data, stop)
-    elif settings.use_pool:
+    elif p.use_pool:
         from pypet.execution.pool import PoolJob, run_pool
 
-        maxsize = settings.queue_maxsize
-        inflight = 2 * settings.ncores if maxsize == -1 else (maxsize or len(indices) or 1)
+        maxsize = p.queue_maxsize
+        inflight = 2 * p.ncores if maxsize == -1 else (maxsize or len(indices) or 1)
         journal = job.journal if options.worker_writes else None
         run_pool(PoolJob(indices, job.args_for, job.constant_args,
-                         dump_payload(payload, use_pool=True), job.hexsha, settings.ncores,
-                         max(1, inflight), settings.max_retries, settings.niceness, lock,
+                         dump_payload(payload, use_pool=True), job.hexsha, p.ncores,
+                         max(1, inflight), p.max_retries, p.niceness, lock,
                          options.worker_writes,
                          journal.folder if journal is not None else None), sink, stop)
     else:
         from pypet.execution.forked import run_forked
 
-        caps = CapMonitor(settings.cpu_cap, settings.memory_cap, settings.swap_cap)
+        caps = CapMonitor(p.cpu_cap, p.memory_cap, p.swap_cap)
         on_idle = None
         if job.on_idle is not None:
             hook = job.on_idle
 
             def on_idle() -> Sequence[int]:
-                return hook(sink, LockedService(traj.v_storage_service, lock)
+                return hook(sink, LockedService(service_of(traj), lock)
                             if lock is not None else None)
 
-        run_forked(indices, job.args_for, sink, payload, settings.ncores, lock, caps, stop,
-                   on_idle, settings.max_retries, settings.niceness)
+        run_forked(indices, job.args_for, sink, payload, p.ncores, lock, caps, stop, on_idle,
+                   p.max_retries, p.niceness)

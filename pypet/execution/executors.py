@@ -27,7 +27,8 @@ def executor_for(executor: Any, ncores: int) -> Iterator[tuple[Any, Any]]:
     """Yield ``(concurrent.futures executor, dask client or None)`` for ``executor``.
 
     ``'dask'`` starts an embedded LocalCluster with ``ncores`` single-threaded workers for
-    the duration of the block.
+    the duration of the block; a Dask cluster object (e.g. dask-jobqueue's ``SLURMCluster``)
+    gets a client for the duration of the block.
     """
     if executor == "dask":
         from pypet._compat import require
@@ -41,10 +42,18 @@ def executor_for(executor: Any, ncores: int) -> Iterator[tuple[Any, Any]]:
     if type(executor).__name__ == "Client" and hasattr(executor, "get_executor"):
         yield executor.get_executor(pure=False), executor
         return
+    if hasattr(executor, "scheduler_address") and hasattr(executor, "scale"):
+        # a Dask cluster object (LocalCluster, dask-jobqueue's SLURMCluster/PBSCluster, ...):
+        # a client connects for the duration of the experiment; the cluster stays the user's
+        from pypet._compat import require
+
+        with require("distributed").Client(executor) as client:
+            yield client.get_executor(pure=False), client
+        return
     if not hasattr(executor, "submit"):
         raise TypeError(
-            f"executor must be 'dask', a dask.distributed Client or a concurrent.futures "
-            f"executor, got {executor!r}."
+            f"executor must be 'dask', a dask.distributed Client or cluster, or a "
+            f"concurrent.futures executor, got {executor!r}."
         )
     yield executor, None
 

@@ -19,12 +19,13 @@ from pypet.execution.dispatch import Round, execute
 from pypet.execution.postproc import Call, parse_postproc_return
 from pypet.execution.run_args import RunArgs
 from pypet.trajectory.experiment_api import pending_runs, prepare_experiment, wildcard_entries
+from pypet.trajectory.persistence import service_of
 
 if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
     from pypet.execution.resume_folder import ResumeFolder, Snapshot
     from pypet.execution.sink import OutcomeSink
-    from pypet.settings.environment import EnvironmentSettings
+    from pypet.settings.options import EnvironmentSettings
     from pypet.storage.service import StorageService
     from pypet.trajectory.trajectory import Trajectory
 
@@ -33,9 +34,10 @@ __all__ = ["ExperimentPlan", "run_experiment"]
 _log = logging.getLogger("pypet.execution.experiment")
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ExperimentPlan:
-    """What the Environment hands to the experiment loop."""
+    """What the Environment hands to the experiment loop: the trajectory, the validated
+    settings and what this call asks for (the loop never sees the Environment)."""
 
     traj: Trajectory
     settings: EnvironmentSettings
@@ -72,7 +74,7 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
         if not traj.f_contains(f"{branch}.runs", shortcuts=False):
             traj.f_add_group(f"{branch}.runs")
     state = _State(plan, run, args, postproc, _folder(plan), [], only_failed=plan.only_failed)
-    service: StorageService = traj.v_storage_service
+    service = service_of(traj)
     start = time.time()
     if plan.resume is not None:
         from pypet.execution.recovery import restore
@@ -84,7 +86,7 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
         snapshot = _snapshot_bytes(state) if state.folder is not None else None
         with service.session(traj.v_name):
             # metadata and run table always; the data only with automatic storing (as pypet)
-            traj.f_store(only_init=not settings.automatic_storing)
+            traj.f_store(only_init=not settings.run.automatic_storing)
         if snapshot is not None:
             state.folder.write_snapshot(snapshot)  # type: ignore[union-attr]
     journal = state.folder.journal() if state.folder is not None else None
@@ -122,12 +124,14 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
 
 
 def _folder(plan: ExperimentPlan) -> ResumeFolder | None:
-    settings = plan.settings
-    if not settings.resumable:
+    resume = plan.settings.resume
+    if not resume.resumable:
         return None
+    from pypet.execution.journal import FsyncPolicy
     from pypet.execution.resume_folder import ResumeFolder
 
-    folder = ResumeFolder(settings.resume_folder, plan.traj.v_name, settings.resume_fsync)
+    folder = ResumeFolder(resume.resume_folder, plan.traj.v_name,
+                          FsyncPolicy.of(resume.resume_fsync))
     if plan.resume is None:
         folder.prepare_new(plan.env_name)
     else:
@@ -147,7 +151,7 @@ def _snapshot_bytes(state: _State) -> bytes:
 
 def _pending(state: _State, next_idx: int) -> list[int]:
     plan = state.plan
-    if state.run is None or not plan.settings.do_single_runs:
+    if state.run is None or not plan.settings.run.do_single_runs:
         return []
     # resuming and re-running failed runs look at every run, not only from current_idx on
     start = 0 if plan.resume is not None or state.only_failed else next_idx
@@ -157,7 +161,7 @@ def _pending(state: _State, next_idx: int) -> list[int]:
 def _round(state: _State, indices: list[int], journal: JournalWriter | None) -> Round:
     plan = state.plan
     on_idle = None
-    if plan.settings.immediate_postproc and state.postproc is not None:
+    if plan.settings.parallel.immediate_postproc and state.postproc is not None:
         def on_idle(sink: OutcomeSink, locked: StorageService | None) -> list[int]:
             return _immediate_post_process(state, sink, locked)
 
@@ -166,7 +170,7 @@ def _round(state: _State, indices: list[int], journal: JournalWriter | None) -> 
                  replace=plan.resume is not None, on_idle=on_idle)
 
 
-def _none(traj: Any) -> None:
+def _none(traj: Trajectory) -> None:
     return None
 
 
@@ -180,7 +184,7 @@ def _post_process(state: _State, results: list[tuple[int, Any]],
     traj, postproc, args = state.plan.traj, state.postproc, state.args
     assert postproc is not None
     traj.f_restore_default()
-    with traj.v_storage_service.session(traj.v_name):
+    with service_of(traj).session(traj.v_name):
         traj.f_store(only_init=True)  # the run table is on disk before post-processing
     length = len(traj)  # before: post-processing may also call traj.f_expand itself
     given = sorted(results, key=lambda pair: pair[0]) if sort else list(results)
@@ -197,7 +201,7 @@ def _post_process(state: _State, results: list[tuple[int, Any]],
             postproc.kwargs = expansion.postproc_kwargs
     if len(traj) == length:
         return False
-    with traj.v_storage_service.session(traj.v_name):
+    with service_of(traj).session(traj.v_name):
         traj.f_store(only_init=True)
     return True
 
@@ -217,7 +221,7 @@ def _immediate_post_process(state: _State, sink: OutcomeSink,
     traj = state.plan.traj
     sink.flush()  # what finished is in the file before post-processing looks
     length = len(traj)
-    service = traj.v_storage_service
+    service = service_of(traj)
     if locked is not None:
         traj.v_storage_service = locked  # run processes write under the lock meanwhile
     try:
@@ -258,10 +262,10 @@ def _finalize(state: _State, start: float) -> None:
             node.f_unlock()
             node.f_set(value)
             changed.append(node)
-    traj.f_store(only_init=not plan.settings.automatic_storing)
+    traj.f_store(only_init=not plan.settings.run.automatic_storing)
     if changed:
         traj.f_store_items(changed, overwrite=True)
-    traj.v_storage_service.finalize()
+    service_of(traj).finalize()
     incomplete = len(pending_runs(traj))
     if incomplete:
         _log.error("%d runs of %s did not complete.", incomplete, traj.v_name)
@@ -277,4 +281,4 @@ def _close_folder(state: _State) -> None:
                      state.folder)
         return
     assert state.folder is not None
-    state.folder.finish(settings.delete_resume)
+    state.folder.finish(settings.resume.delete_resume)

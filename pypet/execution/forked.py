@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from pypet.execution import worker
 from pypet.execution.batching import ArgsFor, RunTask
 from pypet.execution.caps import CapMonitor
 from pypet.execution.deaths import died_outcome
+from pypet.execution.locks import SharedLock
 from pypet.execution.payload import WorkerPayload, dump_payload
 from pypet.execution.procs import ProcessPerTask, TaskOutcome
 from pypet.execution.procs.start import loads_in_fresh_process, other_threads
@@ -48,7 +48,7 @@ def _shipped(payload: WorkerPayload) -> tuple[WorkerPayload | bytes, bool]:
 
 
 def run_forked(indices: Sequence[int], args_for: ArgsFor, sink: OutcomeSink,
-               payload: WorkerPayload, ncores: int, lock: Any, caps: CapMonitor,
+               payload: WorkerPayload, ncores: int, lock: SharedLock | None, caps: CapMonitor,
                stop: GracefulExit, on_idle: Callable[[], Sequence[int]] | None = None,
                max_retries: int = 2, niceness: int | None = None) -> None:
     """Run each index in its own process, at most ``ncores`` at a time.

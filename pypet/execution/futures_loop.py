@@ -66,13 +66,14 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
             if sink.stopping and failed_at is None:
                 failed_at = number
         if halted():
-            only_later = failed_at is not None and error is None and not stop.hit
-            if not only_later:
+            # after a run's failure alone, the batches submitted before its batch go on
+            keep_before = failed_at if error is None and not stop.hit else None
+            if keep_before is None:
                 for event in stop.events:
                     event.set()  # workers start no run of batches already queued to them
             # batches that have not started yet never will
             for future, (number, _) in list(inflight.items()):
-                if (not only_later or number > failed_at) and future.cancel():
+                if (keep_before is None or number > keep_before) and future.cancel():
                     del inflight[future]
         fill()
     if error is not None:

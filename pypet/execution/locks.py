@@ -18,9 +18,22 @@ import threading
 import time
 import weakref
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["FileLock"]
+__all__ = ["FileLock", "SharedLock"]
+
+
+class SharedLock(Protocol):
+    """A lock shared by processes: a :class:`FileLock`, or a ``multiprocessing`` (manager)
+    lock. Workers in LOCK mode hold it around every storage call."""
+
+    def acquire(self, block: bool = ..., timeout: float | None = ...) -> bool: ...
+
+    def release(self) -> None: ...
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(self, *exc: Any) -> Any: ...
 
 #: every FileLock of this process, reset in a forked child (see _forget_after_fork)
 _instances: weakref.WeakSet[FileLock] = weakref.WeakSet()
@@ -91,7 +104,7 @@ class FileLock:
             import fcntl
 
             self._owner = None
-            assert self._fd is not None  # held, so the file is open
+            assert self._fd is not None  # held since acquire() opened it
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._thread_lock.release()
 

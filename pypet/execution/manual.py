@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["manual_run"]
 
@@ -21,7 +24,7 @@ def manual_run(turn_into_run: bool = True, store_meta_data: bool = True,
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
-        def run(traj: Any, *args: Any, **kwargs: Any) -> Any:
+        def run(traj: Trajectory, *args: Any, **kwargs: Any) -> Any:
             if traj.v_is_run:
                 return func(traj, *args, **kwargs)
             traj.f_start_run(turn_into_run=turn_into_run)

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
+    from pypet.log.workers import WorkerLogSpec
     from pypet.storage.service import StorageService
+    from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["RunOptions", "WorkerPayload", "dump_payload", "picklable_or_explain"]
 
@@ -36,7 +38,7 @@ class RunOptions:
 class WorkerPayload:
     """Everything that stays the same across the runs of one experiment."""
 
-    traj: Any
+    traj: Trajectory
     func: Callable[..., Any]
     args: tuple = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
@@ -45,7 +47,7 @@ class WorkerPayload:
     length: int = 0  #: the trajectory's number of runs (for the writer)
     service: StorageService | None = None  #: LOCK: the real service, used under the lock
     journal: JournalWriter | None = None  #: LOCK pool + resumable: this worker's journal
-    log_spec: Any = None  #: pypet.log.workers.WorkerLogSpec: the workers' logging
+    log_spec: WorkerLogSpec | None = None  #: the workers' logging
 
 
 def picklable_or_explain(obj: Any, what: str, hint: str) -> bytes:

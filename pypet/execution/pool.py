@@ -18,11 +18,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from pypet.execution import worker
 from pypet.execution.batching import ArgsFor, RunTask, batch_size, batches, task_of
 from pypet.execution.deaths import died_outcome, journaled_by
+from pypet.execution.locks import SharedLock
 from pypet.execution.procs import TaskOutcome, WorkerDeath, WorkerPool
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
@@ -48,7 +48,7 @@ class PoolJob:
     max_inflight: int  #: batches submitted at a time (queued or running)
     max_retries: int = 2  #: new processes for a run whose process died
     niceness: int | None = None
-    lock: Any = None  #: LOCK mode: the FileLock every process stores under
+    lock: SharedLock | None = None  #: LOCK mode: the FileLock every process stores under
     worker_writes: bool = False  #: LOCK mode: workers store (and journal) their batches
     journal_folder: Path | None = None  #: resumable + worker_writes: where workers journal
 

@@ -24,6 +24,7 @@ from pypet.trajectory.experiment_api import (
     record_outcome,
     run_information,
 )
+from pypet.trajectory.persistence import service_of
 
 if TYPE_CHECKING:
     from pypet.execution.resume_folder import ResumeFolder
@@ -83,7 +84,7 @@ def _stored_state(traj: Trajectory) -> Trajectory | None:
     when it must be stored anew (missing, or set aside because it cannot be read)."""
     from pypet.trajectory import Trajectory
 
-    service = traj.v_storage_service
+    service = service_of(traj)
     stored = Trajectory(traj.v_name, storage_service=service)
     try:
         stored.f_load(name=traj.v_name, load_parameters=C.LOAD_DATA,
@@ -103,7 +104,7 @@ def _stored_state(traj: Trajectory) -> Trajectory | None:
 
 
 def _set_aside(traj: Trajectory, error: BaseException) -> None:
-    where = traj.v_storage_service.set_aside_damaged(traj.v_name)
+    where = service_of(traj).set_aside_damaged(traj.v_name)
     _log.warning("Resuming %s: the stored trajectory cannot be read or written (%s: %s). "
                  "The damaged file is kept as %s; the trajectory is stored anew from the "
                  "resume snapshot and journal.", traj.v_name, type(error).__name__,
@@ -121,12 +122,12 @@ def _replay(traj: Trajectory, refs: list[RecordRef]
             ) -> tuple[list[tuple[int, Any]], list[int], BaseException | None]:
     """Write the journaled outcomes into the file; return ``(results, runs that could not
     be stored, the first storage error)``. Runs not stored stay not completed."""
-    writer = RunWriter(traj.v_storage_service, traj.v_name, len(traj), replace=True)
+    writer = RunWriter(service_of(traj), traj.v_name, len(traj), replace=True)
     unstored: list[int] = []
     writer.on_failure = lambda outcomes: unstored.extend(o.idx for o in outcomes)
     results: list[tuple[int, Any]] = []
     first: BaseException | None = None
-    with traj.v_storage_service.session(traj.v_name):
+    with service_of(traj).session(traj.v_name):
         for start in range(0, len(refs), _REPLAY_BATCH):
             outcomes = load_records(refs[start:start + _REPLAY_BATCH])
             try:
@@ -146,7 +147,7 @@ def _replay(traj: Trajectory, refs: list[RecordRef]
 
 def _verify(traj: Trajectory) -> None:
     """Read the whole run table back: a chunk a killed writer damaged fails here."""
-    service = traj.v_storage_service
+    service = service_of(traj)
     if service.capabilities.run_table:
         service.read_run_table(traj.v_name)
 

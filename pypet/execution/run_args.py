@@ -57,7 +57,7 @@ class RunArgs:
     def args_for(self, idx: int) -> tuple[tuple, dict]:
         """Arguments of run ``idx``."""
         if not self.mapped:
-            return self._args, self._kwargs  # type: ignore[return-value]
+            return self._args, self._kwargs
         pos = self._order.setdefault(idx, len(self._order))
         try:
             return (tuple(a[pos] for a in self._args),

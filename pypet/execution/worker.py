@@ -22,14 +22,15 @@ import pickle
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pypet.execution.batching import RunTask
+from pypet.execution.locks import SharedLock
 from pypet.execution.payload import WorkerPayload
 from pypet.execution.wrap import DeferredService, LockedService
 from pypet.log.workers import configure_worker_logging, run_logging
 from pypet.storage.records import RunOutcome
 from pypet.storage.run_writer import RunWriter
+from pypet.trajectory.persistence import service_of
 from pypet.trajectory.single_run import SingleRun
 
 __all__ = ["FINISHED_ATTR", "PoolTask", "StopFlag", "execute_tasks", "pool_handle",
@@ -91,7 +92,7 @@ class _PoolState:
     stop: StopFlag | None
 
 
-def pool_init(payload_bytes: bytes, lock: Any = None,
+def pool_init(payload_bytes: bytes, lock: SharedLock | None = None,
               stop_flag: StopFlag | None = None) -> _PoolState:
     """Pool initializer: unpickle the payload once, set up logging."""
     payload = prepare(pickle.loads(payload_bytes), lock)
@@ -106,21 +107,22 @@ def pool_handle(state: _PoolState, task: PoolTask) -> list[RunOutcome]:
     return execute_tasks(state.payload, task.tasks, stop, task.replace)
 
 
-def run_alone(shipped: WorkerPayload | bytes, lock: Any, task: RunTask) -> RunOutcome:
+def run_alone(shipped: WorkerPayload | bytes, lock: SharedLock | None,
+              task: RunTask) -> RunOutcome:
     """Body of a run process: one run. ``shipped`` is the inherited payload (fork) or its
     pickle (a fork server, when threads run in the main process)."""
-    payload = pickle.loads(shipped) if isinstance(shipped, bytes) else shipped
-    payload = prepare(payload, lock)
+    given = pickle.loads(shipped) if isinstance(shipped, bytes) else shipped
+    payload = prepare(given, lock)
     configure_worker_logging(payload.log_spec)
     return execute_tasks(payload, [task])[0]
 
 
-def prepare(payload: WorkerPayload, lock: Any) -> WorkerPayload:
+def prepare(payload: WorkerPayload, lock: SharedLock | None) -> WorkerPayload:
     """Give the worker's trajectory the service its wrap mode needs."""
     traj = payload.traj
     traj.v_full_copy = False
     if payload.service is not None and lock is not None:
-        traj.v_storage_service = LockedService(payload.service, lock)
+        traj.v_storage_service = LockedService(payload.service, lock, travels=False)
     else:
         payload.service = None
         traj.v_storage_service = DeferredService(payload.options.wrap_mode)
@@ -167,7 +169,7 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask],
 def _store(payload: WorkerPayload, outcomes: list[RunOutcome], replace: bool) -> None:
     """LOCK mode: journal and store the batch here; on failure name what was stored."""
     traj = payload.traj
-    writer = RunWriter(traj.v_storage_service, traj.v_name, payload.length,
+    writer = RunWriter(service_of(traj), traj.v_name, payload.length,
                        journal=payload.journal, replace=replace)
     stored: list[RunOutcome] = []
     writer.on_stored = stored.extend

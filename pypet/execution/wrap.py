@@ -16,9 +16,14 @@ from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, St
 from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageService
 
 if TYPE_CHECKING:
-    from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+    from pypet.execution.locks import SharedLock
+    from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
 
 __all__ = ["DeferredService", "LockedService"]
+
+
+def _unwrapped(service: StorageService) -> StorageService:
+    return service
 
 
 class LockedService(StorageService):
@@ -26,15 +31,24 @@ class LockedService(StorageService):
     :class:`~pypet.execution.locks.FileLock`, which the kernel releases if its holder dies).
 
     Settings of the wrapped service (``filename``, ``complevel`` ...) read through.
+    ``travels``: whether the wrapper keeps its lock when pickled (a ``MultiprocContext``'s,
+    handed to the user's workers); an Environment's workers get the lock when they start,
+    so their wrapper, pickled later (a run returning its trajectory), goes as the service
+    it wraps.
     """
 
-    def __init__(self, service: StorageService, lock: Any) -> None:
-        self._service, self._lock = service, lock
+    def __init__(self, service: StorageService, lock: SharedLock,
+                 travels: bool = True) -> None:
+        self._service, self._lock, self._travels = service, lock, travels
         # what the wrapped service can do, now safe for several processes
         self.capabilities = Capabilities(  # type: ignore[misc]
             multiproc_safe=True, run_table=service.capabilities.run_table,
             loads=service.capabilities.loads)
         self.config_group = service.config_group  # type: ignore[misc]
+
+    @property
+    def location(self) -> str:
+        return self._service.location
 
     @property
     def wrapped(self) -> StorageService:
@@ -49,12 +63,24 @@ class LockedService(StorageService):
     def session(self, traj_name: str) -> AbstractContextManager[Any]:
         return nullcontext()  # never keep the file open: other processes take turns
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # A lock travels only to a process being started. Pickled otherwise (a run returning
+        # its trajectory, as pypet's own tests do), the wrapper goes as the service it wraps.
+        # (A manager's lock pickles anywhere and stays; a plain one cannot leave.)
+        from multiprocessing.context import get_spawning_popen
+        from multiprocessing.synchronize import SemLock
+
+        if get_spawning_popen() is None and (not self._travels or
+                                             isinstance(self._lock, SemLock)):
+            return _unwrapped, (self._service,)
+        return super().__reduce_ex__(protocol)
+
     def store_trajectory(self, image: TrajectoryImage, only_init: bool = False,
                          store_data: StoreMode = StoreMode.DATA) -> None:
         with self._lock:
             self._service.store_trajectory(image, only_init, store_data)
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         records = list(records)  # made outside the lock: it may take a while
@@ -137,7 +163,7 @@ class DeferredService(StorageService):
                          store_data: StoreMode = StoreMode.DATA) -> None:
         """Deferred to the writer."""
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Deferred to the writer."""

@@ -86,9 +86,9 @@ def _build_all(kind: str, entries: Any, build: Any) -> None:
                 errors.setdefault(name, error)
                 failed.append(name)
         if len(failed) == len(pending):
-            error = errors[failed[0]]
+            first = errors[failed[0]]
             raise ValueError(f"Logging config: cannot build {kind[:-1]} {failed[0]!r}: "
-                             f"{error}") from error
+                             f"{first}") from first
         pending = failed
 
 

@@ -14,9 +14,12 @@ import re
 import socket
 import tempfile
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pypet import constants as C
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["LOG_TEMP", "RUN_WILDCARDS", "WildcardNames", "current_host_name",
            "current_process_name", "has_wildcard", "looks_like_log_file", "make_folder",
@@ -78,8 +81,9 @@ class WildcardNames:
                                run_name=run, set_name=run_set)
 
 
-def rename_log_file(filename: str, trajectory: Any = None, env_name: str | None = None,
-                    traj_name: str | None = None, set_name: str | None = None,
+def rename_log_file(filename: str, trajectory: Trajectory | None = None,
+                    env_name: str | None = None, traj_name: str | None = None,
+                    set_name: str | None = None,
                     run_name: str | None = None, process_name: str | None = None,
                     host_name: str | None = None) -> str:
     """Replace the wildcards in ``filename`` (pypet's ``rename_log_file``).
@@ -104,6 +108,7 @@ def rename_log_file(filename: str, trajectory: Any = None, env_name: str | None 
         filename = os.path.normpath(filename.replace(LOG_TEMP, temp_log_folder() + os.sep))
     # longest first: "$set" must not be read as "$s" + "et" of another wildcard
     for wildcard in sorted(values, key=len, reverse=True):
-        if wildcard in filename and values[wildcard] is not None:
-            filename = filename.replace(wildcard, values[wildcard])
+        value = values[wildcard]
+        if wildcard in filename and value is not None:
+            filename = filename.replace(wildcard, value)
     return filename

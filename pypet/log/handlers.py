@@ -84,12 +84,14 @@ class RunFileHandler(logging.Handler):
 
     def end_run(self, key: tuple[str, str]) -> None:
         """Close the file of a finished run."""
+        assert self.lock is not None  # logging.Handler.__init__ created it
         with self.lock:
             stream = self._streams.pop(key, None)
         if stream is not None:
             stream.close()
 
     def close(self) -> None:
+        assert self.lock is not None
         with self.lock:
             streams, self._streams = list(self._streams.values()), {}
             if self in _registry:

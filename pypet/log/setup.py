@@ -105,7 +105,7 @@ class LoggingSetup:
         self._applied = applied
         if self._stdout:
             self._redirect = StdoutToLogger(*self._stdout)
-            sys.stdout = self._redirect  # type: ignore[assignment]
+            sys.stdout = self._redirect
         if applied.handlers or applied.levels or self._redirect is not None:
             _active.append(self)  # only a setup that changed something needs undoing
 

@@ -14,10 +14,13 @@ import contextlib
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypet.log.filenames import WildcardNames
 from pypet.log.handlers import StdoutToLogger, run_file_handlers, set_current_run
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["WorkerLogSpec", "configure_worker_logging", "run_logging"]
 
@@ -74,7 +77,7 @@ def configure_worker_logging(spec: WorkerLogSpec | None) -> None:
     _WorkerState.spec, _WorkerState.applied = spec, applied
     if spec.stdout and not isinstance(sys.stdout, StdoutToLogger):
         _WorkerState.redirect = StdoutToLogger(*spec.stdout)
-        sys.stdout = _WorkerState.redirect  # type: ignore[assignment]
+        sys.stdout = _WorkerState.redirect
 
 
 class _RunScope:
@@ -96,14 +99,14 @@ class _RunScope:
             handler.end_run(self._names)
 
 
-def run_logging(idx: int, traj: Any = None) -> Any:
+def run_logging(idx: int, traj: Trajectory | None = None) -> Any:
     """A context manager around run ``idx``: its log records go to its own files.
 
     Costs nothing when no log file name holds ``$run``/``$set``.
     """
     if not run_file_handlers():
         return _NO_LOGGING
-    from pypet.tree.names import run_name, set_name
+    from pypet.runnames import run_name, set_name
 
     if traj is not None:
         names = (traj.f_wildcard("$", idx), traj.f_wildcard("$set", idx))

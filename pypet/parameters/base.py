@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import reprlib
+import sys
 from typing import Any
 
 import numpy as np
 
 from pypet.tree.node import NNLeafNode
+from pypet.tree.printing import node_str
 from pypet.utils.slots import HasSlots
 
 __all__ = ["BaseParameter"]
@@ -110,6 +112,10 @@ def values_equal(a: Any, b: Any) -> bool:
         return bool(a == b) or (_is_nan(a) and _is_nan(b))
     if hasattr(a, "equals"):  # pandas objects: == compares element-wise
         return bool(a.equals(b))
+    sparse = sys.modules.get("scipy.sparse")
+    if sparse is not None and sparse.issparse(a):  # == gives a sparse matrix of booleans
+        return (a.format == b.format and a.shape == b.shape and a.dtype == b.dtype
+                and (a != b).nnz == 0)
     try:
         return bool(a == b)
     except (TypeError, ValueError):  # an element-wise result without a truth value
@@ -203,11 +209,14 @@ class BaseParameter(HasSlots, NNLeafNode):
         return not self.f_is_empty()
 
     def __str__(self) -> str:
-        comment = f", `{self.v_comment}`" if self.v_comment else ""
-        value = self.f_val_to_str()
-        return f"<{type(self).__name__}> {self.v_full_name} (len:{len(self)}{comment})" + (
-            f": {value}" if value else ""
-        )
+        """pypet's form: ``Parameter parameters.x (len:3, `comment`): 1``."""
+        details = [f"len:{self.f_get_range_length()}" if self.f_has_range() else "",
+                   f"`{self.v_comment}`" if self.v_comment else ""]
+        value = "" if self.f_is_empty() else self.f_val_to_str()
+        return node_str(self.f_get_class_name(), self.v_full_name, details, value)
+
+    def __repr__(self) -> str:
+        return f"<{self}>"
 
     # --- abstract API -----------------------------------------------------------------------
     def f_set(self, data: Any) -> None:  # pragma: no cover - abstract

@@ -22,7 +22,10 @@ from pypet.parameters.base import (
 )
 from pypet.utils.slots import HasSlots
 
-__all__ = ["Parameter"]
+__all__ = ["NO_VALUE", "Parameter"]
+
+#: what ``f_val_to_str`` says for an empty parameter (pypet 0.7's wording)
+NO_VALUE = "No Evaluation possible (yet)!"
 
 _ARRAY_TYPES = (np.ndarray, np.matrix)
 
@@ -85,7 +88,16 @@ class Parameter(BaseParameter):
         return False
 
     def _values_of_same_type(self, val1: Any, val2: Any) -> bool:
-        """Tell whether two values count as one type for exploration."""
+        """Tell whether two values count as one type for exploration.
+
+        Raises ``TypeError`` if neither value is one the parameter supports (pypet 0.7).
+        """
+        if not self.f_supports(val1) and not self.f_supports(val2):
+            raise TypeError(
+                f"Parameter `{self.v_full_name}` supports neither {short_repr(val1)} "
+                f"({type_label(val1)}) nor {short_repr(val2)} ({type_label(val2)}); it "
+                f"holds {self._SUPPORTS}."
+            )
         kind = type(val1)
         if kind is not type(val2):
             return False
@@ -163,8 +175,8 @@ class Parameter(BaseParameter):
         return list(self._explored_range) if copy else self._explored_range
 
     def f_val_to_str(self) -> str:
-        """Return the repr of the current value ('' if empty) without locking."""
-        return "" if self._default is _EMPTY else repr(self._data)
+        """Return the repr of the current value without locking (a note if empty)."""
+        return NO_VALUE if self._default is _EMPTY else repr(self._data)
 
     def f_empty(self) -> None:
         """Remove value and range (ParameterLockedException if locked)."""
@@ -183,6 +195,14 @@ class Parameter(BaseParameter):
         if self._explored:
             raise TypeError(
                 f"Parameter `{self.v_full_name}` is already explored; extend it with _expand()."
+            )
+        if self._data is not self._default:
+            # Before exploring, the current value is the default. pypet's own tests replace
+            # the value behind the parameter's back (``_data = None``: "no value") and
+            # expect exploring to be refused, as for an empty parameter.
+            raise TypeError(
+                f"Parameter `{self.v_full_name}` has a current value other than its default; "
+                "set it with f_set() before exploring."
             )
         values = self._checked_range(iterable, self._default)
         if not values:
@@ -299,6 +319,11 @@ class Parameter(BaseParameter):
         if not self._full_copy:  # a worker needs only its point, not the whole range
             state["_explored_range"] = None
         return state
+
+    def _drop_range(self) -> None:
+        """Forget the range but keep the current point (what a pickle without
+        ``v_full_copy`` carries; a trajectory copy does the same, as in pypet)."""
+        self._explored_range = None
 
     # copies are taken in-process, so unlike a pickle they keep the range whatever
     # ``v_full_copy`` says

@@ -36,6 +36,9 @@ class SparseParameter(ArrayParameter):
 
     __slots__ = ()
 
+    #: pypet 0.7's name of the marker the storage appends to sparse item names
+    IDENTIFIER = "__spsp__"
+
     _SUPPORTS = ArrayParameter._SUPPORTS + ", plus csr/csc/bsr/dia scipy sparse matrices"
 
     def f_supports(self, data: Any) -> bool:

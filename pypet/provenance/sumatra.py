@@ -13,7 +13,10 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["SumatraRecord", "main_script", "open_project", "parameter_values", "reason_text"]
 
@@ -64,7 +67,7 @@ def _plain(value: Any) -> Any:
     return repr(value)
 
 
-def parameter_values(traj: Any) -> dict[str, Any]:
+def parameter_values(traj: Trajectory) -> dict[str, Any]:
     """Every parameter's value by full name; explored parameters with their whole range."""
     if not traj.f_contains("parameters", shortcuts=False):
         return {}
@@ -75,7 +78,7 @@ def parameter_values(traj: Any) -> dict[str, Any]:
     return values
 
 
-def reason_text(user_reason: str, traj: Any) -> str:
+def reason_text(user_reason: str, traj: Trajectory) -> str:
     """pypet's reason: ``<reason> -- Trajectory <name> (`comment`) -- Explored Parameters: [...]``."""
     reason = f"{user_reason} -- " if user_reason else ""
     comment = f" (`{traj.v_comment}`)" if traj.v_comment else ""
@@ -129,7 +132,7 @@ class SumatraRecord:
         _, _, parameters = _sumatra()
         return parameters.SimpleParameterSet(values)
 
-    def finish(self, traj: Any, reason: str, outcome: str, status: str,
+    def finish(self, traj: Trajectory, reason: str, outcome: str, status: str,
                output_files: Iterable[str]) -> None:
         """Complete and save the record (``reason`` from :func:`reason_text`).
 

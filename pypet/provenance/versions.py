@@ -44,18 +44,16 @@ def _versions() -> tuple[tuple[str, str], ...]:
     for name, distribution in _PACKAGES.items():
         found[name] = _version_of(distribution)
     found["platform"] = ", ".join(platform.uname())
-    try:
-        from pypet.storage.hdf5.library import hdf5_version
-
-        found["HDF5"] = hdf5_version()
-    except ImportError:  # pragma: no cover - tables is a hard dependency
-        found["HDF5"] = "N/A"
     return tuple(found.items())
 
 
-def versions() -> dict[str, str]:
-    """``{name: version}`` as pypet records them; ``'N/A'`` for missing packages."""
-    return dict(_versions())
+def versions(**libraries: str) -> dict[str, str]:
+    """``{name: version}`` as pypet records them; ``'N/A'`` for missing packages.
+
+    ``libraries`` adds versions only the caller knows (the Environment adds the HDF5
+    library of its storage: provenance does not import a storage backend).
+    """
+    return {**dict(_versions()), **libraries}
 
 
 @functools.cache

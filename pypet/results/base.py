@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from pypet.tree.node import NNLeafNode
+from pypet.tree.printing import node_str
 from pypet.utils.slots import HasSlots
 
 __all__ = ["BaseResult", "find_unsupported"]
@@ -16,6 +17,8 @@ __all__ = ["BaseResult", "find_unsupported"]
 #: Python scalars a result holds (exact types, so that the type survives storage).
 PYTHON_SCALARS = frozenset({bool, int, float, complex, str, bytes, type(None)})
 _ARRAYS = frozenset({np.ndarray, np.matrix})
+#: scipy sparse formats a result holds (as pypet's SparseResult); the storage keeps them exact
+SPARSE_FORMATS = frozenset({"csr", "csc", "bsr", "dia"})
 
 # Short reprs for f_val_to_str: the text is cut to 64 characters anyway, so never build the
 # full repr of a long list.
@@ -33,7 +36,8 @@ def find_unsupported(value: Any, where: str = "") -> tuple[str, str] | None:
     """Return ``(path, problem)`` for the first part of ``value`` a result cannot hold, else None.
 
     Accepted: None, Python scalars, numpy scalars, numpy arrays of any dtype (also 0-d and
-    empty), pandas DataFrame/Series, and lists, tuples and dicts with string keys, nested
+    empty), pandas DataFrame/Series, scipy csr/csc/bsr/dia sparse matrices (and arrays),
+    and lists, tuples and dicts with string keys, nested
     arbitrarily, of accepted values. ``path`` locates the part, e.g. ``"[2]['a']"``, and
     ``problem`` says what is wrong with it.
     """
@@ -60,6 +64,9 @@ def find_unsupported(value: Any, where: str = "") -> tuple[str, str] | None:
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(value, (pandas.DataFrame, pandas.Series)):
         return None
+    sparse = sys.modules.get("scipy.sparse")  # as for pandas: no matrix without scipy
+    if sparse is not None and sparse.issparse(value) and value.format in SPARSE_FORMATS:
+        return None
     module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
     return where, f"is of type {module}{kind.__qualname__}{_hint(value)}"
 
@@ -73,7 +80,8 @@ def _hint(value: Any) -> str:
             return f", a {base.__name__} subclass; store {base.__name__}(value) instead"
     sparse = sys.modules.get("scipy.sparse")
     if sparse is not None and sparse.issparse(value):
-        return ", a sparse matrix; a SparseResult holds those"
+        return (f", a {value.format} sparse matrix; results hold csr, csc, bsr and dia "
+                "matrices (convert it, e.g. with .tocsr())")
     return ""
 
 
@@ -93,8 +101,9 @@ class BaseResult(HasSlots, NNLeafNode):
         super().__init__(full_name, comment, is_parameter=False)
 
     def __str__(self) -> str:
-        comment = f" (`{self.v_comment}`)" if self.v_comment else ""
-        value = self.f_val_to_str()
-        return f"<{type(self).__name__}> {self.v_full_name}{comment}" + (
-            f": {value}" if value else ""
-        )
+        """pypet's form: ``Result results.z (`comment`): z=1, w=2``."""
+        return node_str(self.f_get_class_name(), self.v_full_name,
+                        [f"`{self.v_comment}`" if self.v_comment else ""], self.f_val_to_str())
+
+    def __repr__(self) -> str:
+        return f"<{self}>"

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from pypet.results.base import BaseResult, find_unsupported, short_repr
+from pypet.results.base import BaseResult, find_unsupported
 from pypet.tree.names import check_name
+from pypet.tree.printing import items_str
 
 __all__ = ["Result"]
 
-_MAX_VAL_STR = 64
 
-
-@cache
-def _api_names(cls: type) -> frozenset[str]:
+def _api_names_of(cls: type) -> frozenset[str]:
     """Attribute names of the class: they are the API, not items."""
     return frozenset(dir(cls))
+
+
+#: cached per class (typed as a plain function: mypy takes class objects for unhashable)
+_api_names: Callable[[type], frozenset[str]] = cache(_api_names_of)
 
 
 class Result(BaseResult):
@@ -59,9 +61,17 @@ class Result(BaseResult):
         return find_unsupported(item) is None
 
     def _check_name(self, name: str) -> None:
-        """Raise TypeError for a non-string and ValueError for an invalid item name."""
+        """Raise TypeError for a non-string and ValueError for an invalid item name.
+
+        A dotted name (``'a.b.c'``, as pypet allows) is checked component by component;
+        such an item is reachable only by ``res['a.b.c']`` and ``f_get('a.b.c')``.
+        """
         if not isinstance(name, str):
             raise TypeError(f"An item name must be a string, not {name!r}.")
+        if "." in name:
+            for component in name.split("."):
+                check_name(component)
+            return
         check_name(name, _api_names(type(self)))
 
     def _check_item(self, name: str, item: Any) -> None:
@@ -94,6 +104,11 @@ class Result(BaseResult):
     def f_translate_key(self, key: int | str) -> str:
         """Translate a position into an item name (``0`` → ``<name>``, ``i`` → ``<name>_i``)."""
         if isinstance(key, int):
+            if not self.v_name:
+                raise AttributeError(
+                    "A result without a name cannot name positional items (they are called "
+                    "like the result); name the result or pass the items by keyword."
+                )
             return self.v_name if key == 0 else f"{self.v_name}_{key}"
         return key
 
@@ -160,9 +175,8 @@ class Result(BaseResult):
         return len(self._items) == 1 and self.v_name in self._items
 
     def f_val_to_str(self) -> str:
-        """Return ``name=repr(value), ...`` cut to 64 characters."""
-        text = ", ".join(f"{key}={short_repr(value)}" for key, value in self._items.items())
-        return text if len(text) <= _MAX_VAL_STR else text[: _MAX_VAL_STR - 3] + "..."
+        """Return ``name=repr(value), ...`` cut to 64 characters (as pypet 0.7 cuts it)."""
+        return items_str(self._items)
 
     # --- storage ----------------------------------------------------------------------------
     def _store(self) -> dict[str, Any]:
@@ -203,14 +217,21 @@ class Result(BaseResult):
     def __getitem__(self, name: str | int) -> Any:
         return self._item(name)
 
-    def __setitem__(self, name: str, value: Any) -> None:
-        self.f_set_single(name, value)
+    def __setitem__(self, name: str | int, value: Any) -> None:
+        self.f_set_single(self.f_translate_key(name), value)
 
     def __delitem__(self, name: str | int) -> None:
         self.f_remove(name)
 
     def __contains__(self, name: object) -> bool:
+        if isinstance(name, int) and not isinstance(name, bool) and self.v_name:
+            name = self.f_translate_key(name)
         return name in self._items
+
+    @property
+    def _data(self) -> dict[str, Any]:
+        """pypet 0.7's name of the item dict (read by some scripts and pypet's own tests)."""
+        return self._items
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)

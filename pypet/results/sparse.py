@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from pypet.errors import ReservedNameError
 from pypet.results.result import Result
 
 __all__ = ["SparseResult"]
@@ -31,6 +32,9 @@ class SparseResult(Result):
 
     __slots__ = ()
 
+    #: pypet 0.7's name of the marker the storage appends to sparse item names
+    IDENTIFIER = "__spsp__"
+
     def f_supports(self, item: Any) -> bool:
         """Tell whether ``item`` is a supported sparse matrix or a :class:`Result` value."""
         return _is_supported_sparse(item) or super().f_supports(item)
@@ -38,7 +42,7 @@ class SparseResult(Result):
     def _check_name(self, name: str) -> None:
         super()._check_name(name)
         if SPARSE_MARKER in name:
-            raise ValueError(
+            raise ReservedNameError(
                 f"Item name {name!r} of SparseResult `{self.v_full_name}` must not contain "
                 f"{SPARSE_MARKER!r} (the storage layer uses it as a marker)."
             )

@@ -1,7 +1,9 @@
-"""The Environment's keywords: defaults, validation and what is not available yet.
+"""The Environment's keywords: declared once, validated once, grouped into frozen options.
 
-pypet's constructor takes ~40 keywords; they are declared once here as a dataclass, checked
-in one place, and recorded in the trajectory's config by the Environment.
+pypet's constructor takes ~45 flat keywords. :data:`KEYWORDS` lists them in pypet's
+positional order with the option group each belongs to; :func:`split_kwargs` checks them
+all (errors name the keyword, the value and what to pass instead) and builds one frozen
+:class:`~pypet.settings.options.EnvironmentSettings`.
 """
 
 from __future__ import annotations
@@ -10,15 +12,27 @@ import dataclasses
 import logging
 import os
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from pypet import constants as C
-from pypet.trajectory.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
+from pypet.ineffective import warn_ineffective
+from pypet.settings.deprecations import ENVIRONMENT_KWARGS, rename_deprecated
+from pypet.settings.multiproc import validate_multiproc
+from pypet.settings.options import (
+    EnvironmentSettings,
+    LoggingSettings,
+    ParallelSettings,
+    ProvenanceSettings,
+    ResumeSettings,
+    RunSettings,
+    StorageSettings,
+    StudySettings,
+    TrajectorySettings,
+)
 
-__all__ = ["LOG_CONFIG_NOT_GIVEN", "EnvironmentSettings", "positional_settings", "split_kwargs"]
+__all__ = ["KEYWORDS", "LOG_CONFIG_NOT_GIVEN", "EnvironmentSettings", "check_flag",
+           "positional_settings", "split_kwargs"]
 
-_DEFAULT_PROGRESS = (5, "pypet", logging.INFO)
+_DEFAULT_PROGRESS = (5.0, "pypet", logging.INFO)
 #: a Sumatra label becomes part of a config name (``config.sumatra.record_<label>``)
 _SUMATRA_LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -43,136 +57,68 @@ class _NotGiven:
 
 LOG_CONFIG_NOT_GIVEN = _NotGiven()
 
+#: every keyword in pypet's positional order -> the option group it belongs to ('' for the
+#: keywords that are only checked: ``use_scoop`` and ``port`` belong to removed features)
+KEYWORDS: dict[str, str] = {
+    "trajectory": "trajectory", "add_time": "trajectory", "comment": "trajectory",
+    "dynamic_imports": "trajectory", "wildcard_functions": "trajectory",
+    "automatic_storing": "run", "log_config": "logging", "log_stdout": "logging",
+    "report_progress": "run", "multiproc": "parallel", "ncores": "parallel", "use_scoop": "",
+    "use_pool": "parallel", "freeze_input": "parallel", "timeout": "parallel",
+    "cpu_cap": "parallel", "memory_cap": "parallel", "swap_cap": "parallel",
+    "niceness": "parallel", "wrap_mode": "parallel", "queue_maxsize": "parallel", "port": "",
+    "gc_interval": "parallel", "clean_up_runs": "run", "immediate_postproc": "parallel",
+    "resumable": "resume", "resume_folder": "resume", "delete_resume": "resume",
+    "storage_service": "storage", "git_repository": "provenance", "git_message": "provenance",
+    "git_fail": "provenance", "sumatra_project": "provenance", "sumatra_reason": "provenance",
+    "sumatra_label": "provenance", "do_single_runs": "run", "graceful_exit": "run",
+    "lazy_debug": "run", "executor": "parallel", "log_folder": "logging",
+    "logger_names": "logging", "log_levels": "logging", "log_multiproc": "logging",
+    "if_exists": "study", "dry_run": "study", "on_error": "run", "resume_fsync": "resume",
+    "max_retries": "parallel",
+}
 
-@dataclass
-class EnvironmentSettings:
-    """All Environment keywords except the trajectory, storage and trajectory properties."""
+_GROUPS: dict[str, type] = {
+    "trajectory": TrajectorySettings, "run": RunSettings, "parallel": ParallelSettings,
+    "storage": StorageSettings, "logging": LoggingSettings, "provenance": ProvenanceSettings,
+    "resume": ResumeSettings, "study": StudySettings,
+}
 
-    trajectory: Any = "trajectory"
-    add_time: bool = False
-    comment: str = ""
-    dynamic_imports: Any = None
-    wildcard_functions: Any = None
-    automatic_storing: bool = True
-    log_config: Any = LOG_CONFIG_NOT_GIVEN
-    log_stdout: Any = False
-    report_progress: Any = _DEFAULT_PROGRESS
-    multiproc: bool = False
-    ncores: int = 1
-    use_scoop: bool = False
-    use_pool: bool = False
-    freeze_input: bool = False
-    timeout: float | None = None
-    cpu_cap: float = 100.0
-    memory_cap: Any = 100.0
-    swap_cap: float = 100.0
-    niceness: int | None = None
-    wrap_mode: str = C.MULTIPROC_MODE_LOCK
-    queue_maxsize: int = -1
-    port: Any = None
-    gc_interval: int | None = None
-    clean_up_runs: bool = True
-    immediate_postproc: bool = False
-    resumable: bool = False
-    resume_folder: str | None = None
-    delete_resume: bool = True
-    storage_service: Any = None
-    git_repository: str | None = None
-    git_message: str = ""
-    git_fail: bool = False
-    sumatra_project: str | None = None
-    sumatra_reason: str = ""
-    sumatra_label: str | None = None
-    do_single_runs: bool = True
-    graceful_exit: bool = False
-    lazy_debug: bool = False
-    executor: Any = None
-    log_folder: str | None = None
-    logger_names: Any = None
-    log_levels: Any = None
-    log_multiproc: bool | None = None
-    #: 'fail' (a stored trajectory of the same name is an error) or 'extend' (continue it)
-    if_exists: str = "fail"
-    #: True: run() returns the table of runs that would run and computes/writes nothing;
-    #: 'print' also prints it
-    dry_run: Any = False
-    on_error: str = "raise"
-    resume_fsync: str = "batch"
-    #: how often a run whose process died (SIGKILL, OOM kill, segfault) runs again on a new
-    #: process before it is recorded as failed (a run that raises is not retried)
-    max_retries: int = 2
-
-    def __post_init__(self) -> None:
-        self.report_progress = _normalise_progress(self.report_progress)
-        if self.if_exists not in ("fail", "extend"):
-            raise ValueError(
-                f"if_exists must be 'fail' or 'extend' (continue the stored study), got "
-                f"{self.if_exists!r}."
-            )
-        if self.dry_run not in (False, True, "print"):
-            raise ValueError(f"dry_run must be False, True or 'print', got {self.dry_run!r}.")
-        if self.if_exists == "extend" and self.add_time:
-            raise ValueError(
-                "if_exists='extend' continues the study stored under the same name, but "
-                "add_time=True gives every run of the script a new name; use one of them."
-            )
-        self._check_provenance()
-        from pypet.settings.multiproc import validate_multiproc
-
-        validate_multiproc(self)
-        self._check_resume()
-
-    def _check_resume(self) -> None:
-        """Normalise and check ``on_error`` and the resume settings."""
-        if self.on_error not in ("raise", "continue"):
-            raise ValueError(
-                f"on_error must be 'raise' (stop at the first failing run, as pypet) or "
-                f"'continue' (record the failure and go on), got {self.on_error!r}."
-            )
-        fsync = self.resume_fsync.lower() if isinstance(self.resume_fsync, str) else None
-        if fsync not in ("always", "batch", "never"):
-            raise ValueError(
-                f"resume_fsync must be 'always', 'batch' or 'never', got {self.resume_fsync!r}."
-            )
-        self.resume_fsync = fsync
-        if self.resume_folder is not None and not isinstance(self.resume_folder,
-                                                             (str, os.PathLike)):
-            raise TypeError(f"resume_folder must be a path, got {self.resume_folder!r}.")
-        if not self.resumable:
-            return
-        from pypet._compat import require
-
-        require("dill")  # the snapshot of the run function and its arguments
-        if not self.automatic_storing:
-            raise ValueError(
-                "resumable=True needs automatic_storing=True (as in pypet): the journal "
-                "replays what the runs add, which only automatic storing collects."
-            )
-
-    def _check_provenance(self) -> None:
-        """Types of the git and Sumatra keywords (whether the paths are a repository or a
-        project is checked when the Environment opens them)."""
-        for name in ("git_repository", "sumatra_project"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, (str, os.PathLike)):
-                raise TypeError(f"{name} must be a path (str) or None, got {value!r}.")
-        for name in ("git_message", "sumatra_reason"):
-            if not isinstance(getattr(self, name), str):
-                raise TypeError(f"{name} must be a str, got {getattr(self, name)!r}.")
-        label = self.sumatra_label
-        if label is not None and (not isinstance(label, str) or not _SUMATRA_LABEL.match(label)):
-            raise ValueError(
-                f"sumatra_label={label!r}: use letters, digits, '_' and '-' only (no '.'), or "
-                "None to let Sumatra choose a timestamp label."
-            )
-
-    @classmethod
-    def names(cls) -> set[str]:
-        """All keyword names this dataclass takes."""
-        return {f.name for f in dataclasses.fields(cls)}
+_FLAGS = ("add_time", "automatic_storing", "multiproc", "use_scoop", "use_pool",
+          "freeze_input", "clean_up_runs", "immediate_postproc", "resumable", "delete_resume",
+          "git_fail", "do_single_runs", "graceful_exit", "lazy_debug")
 
 
-def _normalise_progress(value: Any) -> tuple[float, str, int] | None:
+def _defaults() -> dict[str, Any]:
+    values: dict[str, Any] = {"use_scoop": False, "port": None,
+                              "log_config": LOG_CONFIG_NOT_GIVEN, "wrap_mode": "LOCK",
+                              "memory_cap": 100.0}
+    for group in _GROUPS.values():
+        for field in dataclasses.fields(group):
+            values.setdefault(field.name, field.default)
+    return values
+
+
+#: the value of every keyword not given (computed once: an Environment is cheap to create)
+_DEFAULTS = _defaults()
+#: the keywords of each option group, in field order
+_GROUP_FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls))
+                 for name, cls in _GROUPS.items()}
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """``value`` as a bool; anything but True/False (or 1/0) names the keyword and the fix."""
+    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
+        return bool(value)  # numpy's bool too
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    raise TypeError(
+        f"{name} must be True or False, got {value!r} ({type(value).__name__}); pass "
+        f"{name}=True or {name}=False."
+    )
+
+
+def _progress(value: Any) -> tuple[float, str, int] | None:
     """pypet accepts True, a number, a logger name, a 2- or 3-tuple; normalise to a 3-tuple."""
     if value is False or value is None:
         return None
@@ -183,9 +129,9 @@ def _normalise_progress(value: Any) -> tuple[float, str, int] | None:
             raise ValueError(f"report_progress step must be in (0, 100], got {value!r}.")
         return (float(value), "pypet", logging.INFO)
     if isinstance(value, str):
-        return (5, value, logging.INFO)
+        return (5.0, value, logging.INFO)
     if isinstance(value, tuple) and 1 <= len(value) <= 3:
-        step, logger, level = (*value, *_DEFAULT_PROGRESS[len(value):])
+        step, logger, level = (*value, *_DEFAULT_PROGRESS[len(value):])  # type: ignore[misc]
         if not 0 < float(step) <= 100:
             raise ValueError(f"report_progress step must be in (0, 100], got {step!r}.")
         return (float(step), str(logger), int(level))
@@ -195,9 +141,93 @@ def _normalise_progress(value: Any) -> tuple[float, str, int] | None:
     )
 
 
+def _check_study(v: dict[str, Any]) -> None:
+    if v["if_exists"] not in ("fail", "extend"):
+        raise ValueError(
+            f"if_exists must be 'fail' or 'extend' (continue the stored study), got "
+            f"{v['if_exists']!r}."
+        )
+    if v["dry_run"] is not False and v["dry_run"] is not True and v["dry_run"] != "print":
+        raise ValueError(f"dry_run must be False, True or 'print', got {v['dry_run']!r}.")
+    if v["if_exists"] == "extend" and v["add_time"]:
+        raise ValueError(
+            "if_exists='extend' continues the study stored under the same name, but "
+            "add_time=True gives every run of the script a new name; use one of them."
+        )
+
+
+def _check_text(v: dict[str, Any]) -> None:
+    """Types of the text and path keywords (whether a path is a repository or a project is
+    checked when the Environment opens it)."""
+    if not isinstance(v["comment"], str):
+        raise TypeError(f"comment must be a str, got {v['comment']!r}.")
+    for name in ("git_repository", "sumatra_project", "resume_folder", "log_folder"):
+        value = v[name]
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise TypeError(f"{name} must be a path (str) or None, got {value!r}.")
+    for name in ("git_message", "sumatra_reason"):
+        if not isinstance(v[name], str):
+            raise TypeError(f"{name} must be a str, got {v[name]!r}.")
+    label = v["sumatra_label"]
+    if label is not None and (not isinstance(label, str) or not _SUMATRA_LABEL.match(label)):
+        raise ValueError(
+            f"sumatra_label={label!r}: use letters, digits, '_' and '-' only (no '.'), or "
+            "None to let Sumatra choose a timestamp label."
+        )
+
+
+def _check_resume(v: dict[str, Any]) -> None:
+    """Normalise and check ``on_error`` and the resume settings."""
+    if v["on_error"] not in ("raise", "continue"):
+        raise ValueError(
+            f"on_error must be 'raise' (stop at the first failing run, as pypet) or "
+            f"'continue' (record the failure and go on), got {v['on_error']!r}."
+        )
+    fsync = v["resume_fsync"].lower() if isinstance(v["resume_fsync"], str) else None
+    if fsync not in ("always", "batch", "never"):
+        raise ValueError(
+            f"resume_fsync must be 'always', 'batch' or 'never', got {v['resume_fsync']!r}."
+        )
+    v["resume_fsync"] = fsync
+    if v["resume_folder"] is not None:
+        v["resume_folder"] = os.fspath(v["resume_folder"])
+    if not v["resumable"]:
+        return
+    from pypet._compat import require
+
+    require("dill")  # the snapshot of the run function and its arguments
+    if not v["automatic_storing"]:
+        raise ValueError(
+            "resumable=True needs automatic_storing=True (as in pypet): the journal "
+            "replays what the runs add, which only automatic storing collects."
+        )
+
+
+def build_settings(given: dict[str, Any]) -> EnvironmentSettings:
+    """Validate the Environment keywords in ``given`` (names of :data:`KEYWORDS` only)."""
+    values = {**_DEFAULTS, **given}
+    for name in _FLAGS:
+        values[name] = check_flag(name, values[name])
+    if values["log_multiproc"] is not None:
+        values["log_multiproc"] = check_flag("log_multiproc", values["log_multiproc"])
+    values["report_progress"] = _progress(values["report_progress"])
+    _check_study(values)
+    _check_text(values)
+    values.update(validate_multiproc(values))
+    _check_resume(values)
+    if values["timeout"] is not None:
+        warn_ineffective("Environment", "timeout", values["timeout"])
+    forked = values["multiproc"] and not values["use_pool"] and values["executor"] is None
+    if values["immediate_postproc"] and not forked:
+        warn_ineffective("Environment", "immediate_postproc", True)
+    groups = {name: cls(*[values[field] for field in _GROUP_FIELDS[name]])
+              for name, cls in _GROUPS.items()}
+    return EnvironmentSettings(**groups)
+
+
 def positional_settings(args: tuple) -> dict[str, Any]:
     """Map positional Environment arguments onto pypet 0.7's keyword order."""
-    names = [f.name for f in dataclasses.fields(EnvironmentSettings)]
+    names = list(KEYWORDS)
     if len(args) > len(names):
         raise TypeError(f"Environment takes at most {len(names)} positional arguments.")
     return dict(zip(names, args, strict=False))
@@ -207,7 +237,6 @@ def split_kwargs(kwargs: dict[str, Any]) -> tuple[EnvironmentSettings, dict[str,
     """Return the settings and the keywords left for storage and trajectory properties."""
     # the warning points at the user's Environment(...) line: split_kwargs <- __init__ <- user
     kwargs = rename_deprecated(kwargs, ENVIRONMENT_KWARGS, "Environment", stacklevel=4)
-    names = EnvironmentSettings.names()
-    mine = {k: v for k, v in kwargs.items() if k in names}
-    rest = {k: v for k, v in kwargs.items() if k not in names}
-    return EnvironmentSettings(**mine), rest
+    mine = {k: v for k, v in kwargs.items() if k in KEYWORDS}
+    rest = {k: v for k, v in kwargs.items() if k not in KEYWORDS}
+    return build_settings(mine), rest

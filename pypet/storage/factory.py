@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from pypet.constants import HDF5_EXTENSIONS
-from pypet.storage.service import StorageService
+from pypet.storage.service import AttachedTrajectory, StorageService
 
 __all__ = ["BACKENDS", "make_service"]
 
@@ -19,6 +19,7 @@ __all__ = ["BACKENDS", "make_service"]
 BACKENDS = {
     "hdf5": "pypet.storage.hdf5.service:HDF5StorageService",
     "lazy": "pypet.storage.null:LazyStorageService",
+    "memory": "pypet.storage.memory:MemoryStorageService",
 }
 
 
@@ -27,7 +28,12 @@ def _load(path: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
-def make_service(storage_service: Any = None, trajectory: Any = None,
+#: what ``storage_service=`` may be: an instance, a class, a name or dotted path, True/None
+ServiceChoice = StorageService | type[StorageService] | str | bool | None
+
+
+def make_service(storage_service: ServiceChoice = None,
+                 trajectory: AttachedTrajectory | None = None,
                  **kwargs: Any) -> tuple[StorageService | None, dict[str, Any]]:
     """Return ``(service, unused keywords)``.
 
@@ -40,6 +46,11 @@ def make_service(storage_service: Any = None, trajectory: Any = None,
         return None, kwargs
     if storage_service is None or storage_service is True:
         filename = kwargs.get("filename")
+        if filename is not None and not isinstance(filename, (str, os.PathLike)):
+            raise TypeError(
+                f"filename must be a path (a str or os.PathLike), got {filename!r}; e.g. "
+                "filename='hdf5/experiment.hdf5'."
+            )
         if filename is not None:
             ext = os.path.splitext(os.fspath(filename))[1].lower()
             if ext and ext not in HDF5_EXTENSIONS:

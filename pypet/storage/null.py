@@ -9,7 +9,7 @@ from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, St
 from pypet.storage.service import Capabilities, LoadSink, StorageService
 
 if TYPE_CHECKING:
-    from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
+    from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
 
 __all__ = ["LazyStorageService"]
 
@@ -29,7 +29,7 @@ class LazyStorageService(StorageService):
                          store_data: StoreMode = StoreMode.DATA) -> None:
         """Do nothing."""
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Do nothing."""

@@ -1,14 +1,15 @@
 """Small, picklable records that cross the boundary between the tree and a storage backend.
 
 A backend never sees tree objects while writing: the trajectory turns nodes into records
-(:func:`leaf_record`, :func:`group_record`), so a record can also travel from a worker
-process to the one writer.
+(:mod:`pypet.trajectory.to_records`), so a record can also travel from a worker process to
+the one writer.
 """
 
 from __future__ import annotations
 
 import pickle
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,10 +21,9 @@ __all__ = [
     "LinkRecord",
     "RunFailure",
     "RunInfo",
+    "Record",
     "RunOutcome",
     "TrajectoryImage",
-    "group_record",
-    "leaf_record",
 ]
 
 
@@ -42,7 +42,11 @@ class LeafRecord:
 
 @dataclass(frozen=True, slots=True)
 class GroupRecord:
-    """One group: its place, class name, comment and annotations."""
+    """One group: its place, class name, comment and annotations.
+
+    ``class_name`` is empty for the standard group of the branch (loading recreates it from
+    the branch); it names the class of any other group.
+    """
 
     full_name: str
     class_name: str
@@ -61,6 +65,10 @@ class LinkRecord:
     @property
     def full_name(self) -> str:
         return f"{self.group_full_name}.{self.name}" if self.group_full_name else self.name
+
+
+#: what a store takes: groups, leaves and links (parents before children, links last)
+Record = GroupRecord | LeafRecord | LinkRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,29 +151,6 @@ class RunInfo:
     errors: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
-def _annotations(node: Any) -> dict[str, Any] | None:
-    ann = node._annotations
-    return None if ann is None or not len(ann) else ann.f_to_dict(copy=True)
-
-
-def leaf_record(leaf: Any) -> LeafRecord:
-    """Turn a leaf into a :class:`LeafRecord` (calls its ``_store()``)."""
-    return LeafRecord(
-        leaf._full_name,
-        type(leaf).__name__,
-        leaf._comment,
-        _annotations(leaf),
-        leaf._store(),
-        leaf._is_parameter,
-        leaf._store_flags() or {},
-    )
-
-
-def group_record(group: Any) -> GroupRecord:
-    """Turn a group into a :class:`GroupRecord`."""
-    return GroupRecord(group._full_name, type(group).__name__, group._comment, _annotations(group))
-
-
 @dataclass(slots=True)
 class TrajectoryImage:
     """Everything a backend needs to store a trajectory, without the tree objects.
@@ -182,7 +167,7 @@ class TrajectoryImage:
     length: int
     explored: dict[str, list]
     run_info: RunInfo | None
-    records: Any = ()
+    records: Iterable[Record] = ()
     is_new: bool = False
     explored_names: list[str] = field(default_factory=list)
     changed: list[LeafRecord] = field(default_factory=list)

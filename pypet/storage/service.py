@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict
 
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
 
@@ -28,16 +28,23 @@ if TYPE_CHECKING:
         GroupRecord,
         LeafRecord,
         LinkRecord,
+        Record,
         RunInfo,
         RunOutcome,
         TrajectoryImage,
     )
 
-__all__ = ["Capabilities", "LoadModes", "LoadSink", "RunTableData", "StorageService"]
+__all__ = ["AttachedTrajectory", "Capabilities", "LoadModes", "LoadSink", "RunTableData",
+           "StorageService"]
 
-#: what :meth:`StorageService.read_run_table` returns: ``{'length': n, 'columns': {name:
-#: (role, values)}, 'present': {template: mask}, 'explored': [names]}`` (see the HDF5 backend)
-RunTableData = dict[str, Any]
+class RunTableData(TypedDict):
+    """What :meth:`StorageService.read_run_table` returns (one entry per run in each column)."""
+
+    length: int  #: the number of runs
+    #: column name -> (role: 'info', 'explored' or 'result', values)
+    columns: dict[str, tuple[str, Any]]
+    present: dict[str, Any]  #: run-result template -> bool mask of the runs that have it
+    explored: list[str]  #: explored parameters in exploration order
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,21 @@ class Capabilities:
     run_table: bool = False
     #: loading and deleting work (False for services that forward stores to a writer)
     loads: bool = True
+    #: trajectories can be merged (``merge_session`` and the merge helpers below work)
+    merges: bool = False
+
+
+class AttachedTrajectory(Protocol):
+    """What a backend may ask of the trajectory it serves: its name and its service slot."""
+
+    @property
+    def v_name(self) -> str: ...
+
+    @property
+    def v_storage_service(self) -> StorageService | None: ...
+
+    @v_storage_service.setter
+    def v_storage_service(self, service: StorageService | None) -> None: ...
 
 
 class LoadSink(Protocol):
@@ -86,6 +108,11 @@ class StorageService(ABC):
         return frozenset()
 
     @property
+    def location(self) -> str:
+        """Where the data lives, for messages (a file name; the class name by default)."""
+        return type(self).__name__
+
+    @property
     def is_open(self) -> bool:
         """Whether the service holds an open file/connection."""
         return False
@@ -104,7 +131,7 @@ class StorageService(ABC):
         """Store metadata, run table and (unless ``only_init``) the records of the image."""
 
     @abstractmethod
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store group/leaf/link records of an already stored trajectory."""
@@ -116,7 +143,9 @@ class StorageService(ABC):
 
         ``length`` is the trajectory's number of runs now (it grows with expansion).
         ``replace=True`` rewrites items the runs already have in storage (resume replays
-        outcomes that may be half-written there); otherwise stored items stay.
+        outcomes that may be half-written there). Without it the runs are new to storage:
+        the one writer stores each run once, so a backend need not look for items stored
+        before (what it does with them is unspecified).
         """
 
     # --- loading and deleting -----------------------------------------------------------------
@@ -167,6 +196,26 @@ class StorageService(ABC):
 
     def adopt_config(self, entries: dict[str, Any]) -> None:  # noqa: B027 - optional hook
         """Take over settings found under :attr:`config_group` in the trajectory."""
+
+    # --- merging (only if ``capabilities.merges``; see :mod:`pypet.storage.merging`) -----------
+    def merge_session(self, traj_name: str) -> AbstractContextManager[Any]:
+        """A transaction that merges other trajectories into ``traj_name``: yields an object
+        with ``merge(MergeRequest) -> MergeStats``; this service's stores inside the block
+        are part of it; nothing is kept unless the block ends without an exception."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def load_trajectory_level(self, sink: LoadSink, name: str | None, modes: LoadModes,
+                              index: int | None = None, force: bool = False) -> str:
+        """Load a trajectory without what lies inside its runs; return its name."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def copy_trajectory_to(self, traj_name: str, filename: str) -> str:
+        """Copy the stored trajectory into another file (a merge's backup); return it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
+
+    def delete_trajectory(self, traj_name: str) -> None:
+        """Remove a whole stored trajectory."""
+        raise NotImplementedError(f"{type(self).__name__} cannot merge trajectories.")
 
     def finalize(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Release resources at the end of an experiment (optional)."""

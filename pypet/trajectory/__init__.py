@@ -6,6 +6,8 @@ from pypet.trajectory.groups import (
     ParameterGroup,
     ResultGroup,
 )
+from pypet.trajectory.storage_api import load_trajectory
 from pypet.trajectory.trajectory import Trajectory
 
-__all__ = ["ConfigGroup", "DerivedParameterGroup", "ParameterGroup", "ResultGroup", "Trajectory"]
+__all__ = ["ConfigGroup", "DerivedParameterGroup", "ParameterGroup", "ResultGroup", "Trajectory",
+           "load_trajectory"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
+from pypet.errors import DataNotInStorageError
+from pypet.trajectory import persistence
 from pypet.tree import search
 
 if TYPE_CHECKING:
@@ -21,15 +23,29 @@ def get_with_auto_load(traj: Trajectory, group: NNGroupNode, name: str | int,
 
     Shortcuts cannot be resolved on disk, so a miss needs the real path below ``group``.
     """
-    components = traj._translate(name)
     try:
-        node = search.find(group, components, with_links, shortcuts, max_depth)
+        node = traj._find(group, name, with_links, shortcuts, max_depth)
     except AttributeError as missing:
-        full_name = ".".join([group.v_full_name, *components] if group.v_full_name
-                             else components)
-        if not traj._stored or not traj._load_node(full_name, False, C.LOAD_DATA, None):
-            raise missing
-        node = search.find(group, components, with_links, False, max_depth)
+        node = None
+        if traj._stored:
+            # the current run's path first, then (for wildcards) the dummy run's, as pypet
+            components = traj._translate(name)
+            for candidate in (components, traj._dummy_translation(name, components)):
+                if candidate is None:
+                    continue
+                full_name = ".".join([group.v_full_name, *candidate] if group.v_full_name
+                                     else candidate)
+                if persistence.load_items(traj, [full_name], C.LOAD_DATA, warn_missing=False):
+                    node = search.find(group, candidate, with_links, False, max_depth)
+                    break
+        if node is None:
+            if not traj._stored:
+                raise missing
+            # as pypet: auto-loading asked the file, and the file does not have it either
+            raise DataNotInStorageError(
+                f"{name!r} is neither in the trajectory below {group.v_full_name or 'the root'!r} "
+                f"nor in its storage ({missing})."
+            ) from missing
     if node._is_leaf and node.f_is_empty():
         traj.f_load_item(node)
         if node.v_is_parameter and traj._idx >= 0 and node.f_has_range():

@@ -46,6 +46,8 @@ def copy_trajectory(traj: Trajectory, copy_leaves: bool | str = True,
                 twin = copy.copy(node)
                 if node._annotations is not None:
                     twin._annotations = copy.deepcopy(node._annotations)
+                if explored and not traj._full_copy:
+                    twin._drop_range()  # as pypet: ranges travel only with v_full_copy
             else:
                 twin = node
         else:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
+    from pypet.storage.service import RunTableData
     from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["RETURNED", "short_names", "to_dataframe"]
@@ -192,7 +193,7 @@ def _result_label(column: str, n_items: int = 1) -> str:
     return f"{label}:{item}" if item and n_items > 1 else label
 
 
-def _table_from_memory(traj: Trajectory) -> dict[str, Any]:
+def _table_from_memory(traj: Trajectory) -> RunTableData:
     """The same table built from an in-memory trajectory (never stored)."""
     length = len(traj)
     rt = traj._run_table

@@ -23,7 +23,12 @@ def _resolve(traj: Trajectory, build_dict: Mapping[str, Iterable]) -> list[tuple
         )
     pairs = []
     for key, values in build_dict.items():
-        param = traj.f_get(key, fast_access=False, shortcuts=True)
+        param = traj.f_get_default(key, None, fast_access=False, shortcuts=True)
+        if param is None:
+            raise AttributeError(
+                f"Cannot explore {key!r}: the trajectory has no parameter of that name. Add it "
+                f"first with traj.f_add_parameter({key!r}, <default value>), then explore it."
+            )
         if param.v_is_group or not param.v_is_parameter or param.v_branch != "parameters":
             raise TypeError(
                 f"{key!r} resolves to {param.v_full_name!r}, which is not a parameter; "
@@ -149,6 +154,8 @@ def shrink(traj: Trajectory, force: bool = False) -> None:
             "The trajectory is already stored; shrinking it would make the file inconsistent. "
             "Pass force=True if you really want to."
         )
+    if len(traj) > 1:
+        _drop_runs(traj)
     for param in traj._explored.values():
         param.f_unlock()
         param._shrink()
@@ -156,3 +163,19 @@ def shrink(traj: Trajectory, force: bool = False) -> None:
     traj._explored.clear()
     traj._explored_names = []
     traj._run_table.resize(1)
+
+
+def _drop_runs(traj: Trajectory) -> None:
+    """Remove what runs 1, 2, ... hold in RAM; in the file it goes at the next store."""
+    import logging
+
+    from pypet.trajectory.copying import remove_nodes
+    from pypet.tree.names import run_name
+
+    dropped = [node for idx in range(1, len(traj))
+               for node in (traj._index.get(run_name(idx)) or {}).values()]
+    remove_nodes(traj, dropped)
+    if traj._stored:
+        logging.getLogger("pypet.trajectory").warning(
+            "%s is stored with %d runs; after f_shrink(force=True) the next f_store removes "
+            "the stored data of runs 1 to %d.", traj.v_name, len(traj), len(traj) - 1)

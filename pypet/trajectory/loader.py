@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord, RunInfo
+from pypet.trajectory.legacy_items import is_pypet07_items, our_load_dict
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.tree import edit
 
@@ -21,9 +22,10 @@ _log = logging.getLogger("pypet.trajectory.loader")
 class TreeLoader:
     """Receives records while loading and applies pypet's load modes to the tree."""
 
-    def __init__(self, traj: Trajectory, as_new: bool = False) -> None:
+    def __init__(self, traj: Trajectory, as_new: bool = False, with_links: bool = True) -> None:
         self.traj = traj
         self.as_new = as_new
+        self.with_links = with_links  # False: link records are skipped (pypet's with_links)
         self.explored_names: list[str] = []
         self.loaded = 0
 
@@ -42,11 +44,17 @@ class TreeLoader:
             self._annotate(traj, GroupRecord("", "", "", meta["annotations"]))
 
     def runs(self, length: int, info: RunInfo | None) -> None:
-        self.traj._run_info_loaded = info is not None or self.as_new
+        traj = self.traj
+        if info is None and not self.as_new and traj._stored and \
+                len(traj._run_table) == length and traj._run_info_loaded:
+            # Reloading (e.g. f_load_skeleton) without run information keeps what the
+            # trajectory already knows about its runs, as pypet does.
+            return
+        traj._run_info_loaded = info is not None or self.as_new
         if info is not None and not self.as_new:
-            self.traj._run_table = RunTable.from_info(length, info)
+            traj._run_table = RunTable.from_info(length, info)
         else:
-            self.traj._run_table = RunTable(length)
+            traj._run_table = RunTable(length)
 
     def explored(self, names: list[str]) -> None:
         self.explored_names = list(names)
@@ -64,7 +72,7 @@ class TreeLoader:
                 cls = (traj._dynamic_imports.resolve(record.class_name) if record.class_name
                        else traj._group_factory_class(record.full_name.partition(".")[0]))
                 existing = edit.insert_child(parent, name, cls(""))
-            self._annotate(existing, record)
+            self._annotate(existing, record, mode == C.OVERWRITE_DATA)
             existing._stored = True
             return
         self.loaded += 1
@@ -75,13 +83,13 @@ class TreeLoader:
                 else cls(record.full_name)
             self._annotate(leaf, record)
             if record.data and mode >= C.LOAD_DATA:
-                leaf._load(dict(record.data))
+                leaf._load(self._load_dict(leaf, record.data))
             leaf._stored = True
             edit.insert_child(parent, name, leaf)
             return
         if not existing._is_leaf:
             raise TypeError(f"{record.full_name!r} is a group in RAM but a leaf in storage.")
-        self._annotate(existing, record)
+        self._annotate(existing, record, mode == C.OVERWRITE_DATA)
         existing._stored = True
         if not record.data or mode < C.LOAD_DATA:
             return
@@ -90,13 +98,21 @@ class TreeLoader:
                 _log.debug("%s is locked and was not overwritten.", record.full_name)
                 return
             existing.f_empty()
+        data = self._load_dict(existing, record.data)
         if existing.f_is_empty():
-            existing._load(dict(record.data))
+            existing._load(data)
         elif not existing.v_is_parameter:
             # DATA on a non-empty result: add the items it does not hold yet
-            missing = {k: v for k, v in record.data.items() if k not in existing._store()}
+            missing = {k: v for k, v in data.items() if k not in existing._store()}
             if missing:
                 existing._load(missing)
+
+    @staticmethod
+    def _load_dict(leaf: Any, data: Any) -> dict[str, Any]:
+        """What ``leaf._load`` takes: the record's items, converted if pypet 0.7 stored them."""
+        if is_pypet07_items(data):
+            return our_load_dict(type(leaf), data)
+        return dict(data)
 
     def _parent(self, full_name: str) -> tuple[Any, str]:
         location, _, name = full_name.rpartition(".")
@@ -108,16 +124,20 @@ class TreeLoader:
         return edit.ensure_groups(traj, parts, factory, frozenset()), name
 
     @staticmethod
-    def _annotate(node: Any, record: GroupRecord | LeafRecord) -> None:
-        if record.comment and not node._comment:
+    def _annotate(node: Any, record: GroupRecord | LeafRecord, overwrite: bool = False) -> None:
+        """Comment and annotations from storage: missing ones are added; with
+        ``overwrite`` (OVERWRITE_DATA) the stored ones replace what is in memory."""
+        if record.comment and (overwrite or not node._comment):
             node._comment = record.comment
         if record.annotations:
             ann = node.v_annotations
             for key, value in record.annotations.items():
-                if key not in ann:
+                if overwrite or key not in ann:
                     ann.f_set_single(key, value)
 
     def link(self, record: LinkRecord) -> None:
+        if not self.with_links:
+            return
         traj = self.traj
         group = edit._lookup_exact(traj, record.group_full_name)
         target = edit._lookup_exact(traj, record.target_full_name)
@@ -136,3 +156,5 @@ class TreeLoader:
             node = edit._lookup_exact(traj, name)
             if node is not None and node._is_leaf and node.f_has_range():
                 traj._explored[name] = node
+                if traj._idx >= 0:  # loaded while a run is current: show that run's point
+                    node._set_parameter_access(traj._idx)

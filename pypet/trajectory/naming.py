@@ -26,7 +26,7 @@ def make_unique(traj: Trajectory) -> None:
         return
     service = traj.v_storage_service
     filename = getattr(service, "filename", None)
-    listed = getattr(service, "trajectory_names", None)  # what the backend can tell
+    listed = getattr(service, "top_level_names", None)  # what the backend can tell
     taken = set(listed()) if listed is not None else set()
     taken |= {name for where, name in _CLAIMED if where == filename}
     base = name = traj._traj_name

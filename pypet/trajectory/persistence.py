@@ -7,6 +7,7 @@ turned into records (:mod:`pypet.storage.records`) on the way out and rebuilt by
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -17,10 +18,9 @@ from pypet.storage.modes import LoadMode, LoadModes, Overwrite, StoreMode
 from pypet.storage.records import (
     LinkRecord,
     TrajectoryImage,
-    group_record,
-    leaf_record,
 )
 from pypet.trajectory.loader import TreeLoader
+from pypet.trajectory.to_records import group_record, leaf_record
 from pypet.tree import edit, walk
 
 if TYPE_CHECKING:
@@ -44,16 +44,17 @@ def service_of(traj: Trajectory) -> StorageService:
 
 
 def records_of(nodes: Iterable[Any], recursive: bool = False,
-               max_depth: int | None = None) -> Iterator[Any]:
+               max_depth: int | None = None, with_links: bool = True) -> Iterator[Any]:
     """Records of ``nodes`` (and, if recursive, everything below them), parents first."""
     for node in nodes:
         yield leaf_record(node) if node._is_leaf else group_record(node)
         if recursive and not node._is_leaf:
-            for name, target in node._links.items():
-                yield LinkRecord(node._full_name, name, target._full_name)
+            if with_links:
+                for name, target in node._links.items():
+                    yield LinkRecord(node._full_name, name, target._full_name)
             for child in walk.iter_nodes(node, with_links=False, max_depth=max_depth):
                 yield leaf_record(child) if child._is_leaf else group_record(child)
-                if not child._is_leaf:
+                if with_links and not child._is_leaf:
                     for name, target in child._links.items():
                         yield LinkRecord(child._full_name, name, target._full_name)
 
@@ -120,13 +121,51 @@ def sync_storage_config(traj: Trajectory, service: StorageService) -> None:
     if group_name is None:
         return
     group = edit._lookup_exact(traj, group_name)
-    leaves = {} if group is None else {leaf.v_name: leaf for leaf in group.f_iter_leaves()}
-    present = {name: leaf.f_get() for name, leaf in leaves.items() if not leaf.f_is_empty()}
+    prefix = len(group_name) + 1
+    leaves = {} if group is None else {leaf.v_full_name[prefix:]: leaf
+                                       for leaf in group.f_iter_leaves(with_links=False)}
+    present = {name: _peek(leaf) for name, leaf in leaves.items() if not leaf.f_is_empty()}
     if present:
         service.adopt_config(present)
     for key, value in service.config_entries().items():
         if key not in leaves:
-            traj.f_add_config(f"{group_name}.{key}", value, comment="storage setting")
+            traj.f_add_config(f"{group_name}.{key}", value,
+                              comment=_CONFIG_COMMENTS.get(key.rpartition(".")[0] or key, ""))
+
+
+def _peek(leaf: Any) -> Any:
+    """A config value read without locking it (the user may still change the setting)."""
+    locked = leaf.v_locked
+    value = leaf.f_get()
+    if not locked:
+        leaf.f_unlock()
+    return value
+
+
+#: comments of the storage settings in the config (a setting's name says the rest)
+_CONFIG_COMMENTS = {
+    "overview": "Whether or not to have an overview table with that name",
+    "complevel": "Compression level (0 no compression to 9 highest compression)",
+    "complib": "Compression library",
+    "encoding": "Encoding for unicode characters",
+    "fletcher32": "Whether to use the fletcher32 checksum",
+    "shuffle": "Whether to use the shuffle filter",
+    "pandas_format": "How to store pandas data frames ('fixed' or 'table')",
+    "purge_duplicate_comments": "Whether comments of results and derived parameters are "
+                                "stored only for the very first instance",
+    "results_per_run": "Expected number of results per run",
+    "derived_parameters_per_run": "Expected number of derived parameters per run",
+}
+
+
+def _from_message(item: tuple) -> Any:
+    """The node of pypet's ``(msg, item[, args[, kwargs]])`` item form."""
+    if not 2 <= len(item) <= 4:
+        raise ValueError(
+            f"An item tuple must be (msg, item[, args[, kwargs]]), got {len(item)} entries: "
+            f"{item!r}."
+        )
+    return item[1]
 
 
 def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
@@ -134,8 +173,8 @@ def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
     for item in items:
         if isinstance(item, str):
             nodes.append(traj.f_get(item, shortcuts=True))
-        elif isinstance(item, tuple):  # pypet's (msg, item, args, kwargs) form
-            nodes.append(item[1])
+        elif isinstance(item, tuple):  # pypet's (msg, item[, args[, kwargs]]) form
+            nodes.append(_from_message(item))
         else:
             nodes.append(item)
     return nodes
@@ -143,7 +182,7 @@ def _resolve(traj: Trajectory, items: Iterable[Any]) -> list[Any]:
 
 def store_items(traj: Trajectory, items: Iterable[Any], store_data: Any = C.STORE_DATA,
                 overwrite: Any = None, recursive: bool = False,
-                max_depth: int | None = None) -> None:
+                max_depth: int | None = None, with_links: bool = True) -> None:
     """``f_store_items``: store chosen nodes of an already stored trajectory."""
     store_data, overwrite = StoreMode.of(store_data), Overwrite.of(overwrite)
     if not traj._stored:
@@ -151,9 +190,30 @@ def store_items(traj: Trajectory, items: Iterable[Any], store_data: Any = C.STOR
     nodes = _resolve(traj, items)
     if not nodes:
         raise ValueError("f_store_items got no items to store.")
-    service_of(traj).store_records(traj.v_name, records_of(nodes, recursive, max_depth),
-                                   store_data, overwrite)
+    path = _unstored_ancestors(traj, nodes)
+    service_of(traj).store_records(
+        traj.v_name, itertools.chain(map(group_record, path),
+                                     records_of(nodes, recursive, max_depth, with_links)),
+        store_data, overwrite)
     _mark_stored(nodes)
+    _mark_stored(path)
+
+
+def _unstored_ancestors(traj: Trajectory, nodes: list[Any]) -> list[Any]:
+    """Groups above ``nodes`` that were never stored, parents first: as in pypet, storing an
+    item stores the groups on its path with their comments and annotations."""
+    found: dict[str, Any] = {}
+    for node in nodes:
+        location = node.v_location
+        chain = []
+        while location and location not in found:
+            group = edit._lookup_exact(traj, location)
+            if group is None or group._stored:
+                break
+            chain.append((location, group))
+            location = location.rpartition(".")[0]
+        found.update(reversed(chain))
+    return sorted(found.values(), key=lambda g: g.v_depth)
 
 
 def load(traj: Trajectory, name: str | None = None, index: int | None = None,
@@ -163,6 +223,9 @@ def load(traj: Trajectory, name: str | None = None, index: int | None = None,
          load_data: int | None = None, max_depth: int | None = None, force: bool = False,
          with_run_information: bool = True, with_meta_data: bool = True) -> None:
     """``f_load``: load a trajectory by name or index into ``traj``."""
+    if as_new:  # as pypet: a new trajectory from the file's parameters only
+        load_parameters, load_derived_parameters = C.LOAD_DATA, C.LOAD_NOTHING
+        load_results = load_other_data = C.LOAD_NOTHING
     if load_data is not None:
         load_parameters = load_derived_parameters = load_results = load_other_data = load_data
     modes = LoadModes.of(load_parameters, load_derived_parameters, load_results,
@@ -177,8 +240,15 @@ def load(traj: Trajectory, name: str | None = None, index: int | None = None,
         name = traj.v_name
     if not recursive:
         max_depth = 1
+    service = service_of(traj)
+    if not as_new and not traj._stored:
+        # The storage settings of a never stored trajectory are its service's defaults;
+        # the file's own settings replace them (and the service adopts them below).
+        group = edit._lookup_exact(traj, getattr(service, "config_group", None) or "")
+        if group is not None and group is not traj:
+            group.f_remove(recursive=True)
     loader = TreeLoader(traj, as_new=as_new)
-    service_of(traj).load_trajectory(loader, name, index, modes, max_depth,
+    service.load_trajectory(loader, name, index, modes, max_depth,
                                      with_run_information, with_meta_data, force)
     loader.finish()
     if as_new:
@@ -202,8 +272,12 @@ def _make_new(traj: Trajectory) -> None:
 
 def load_items(traj: Trajectory, items: Iterable[Any], load_data: Any = C.LOAD_DATA,
                load_only: Any = None, load_except: Any = None, only_empties: bool = False,
-               recursive: bool = False, max_depth: int | None = None) -> int:
-    """``f_load_items`` / ``f_load_child``: (re)load chosen nodes; return how many."""
+               recursive: bool = False, max_depth: int | None = None,
+               warn_missing: bool = True, with_links: bool = True) -> int:
+    """``f_load_items`` / ``f_load_child``: (re)load chosen nodes; return how many.
+
+    ``warn_missing=False`` is for callers that probe (auto-loading tries several paths).
+    """
     load_data = LoadMode.of(load_data)
     if not traj._stored:
         raise TypeError("The trajectory was never stored or loaded; nothing to load items from.")
@@ -221,7 +295,7 @@ def load_items(traj: Trajectory, items: Iterable[Any], load_data: Any = C.LOAD_D
                 names.append(".".join(traj._translate(item)))
                 continue
         else:
-            node = item[1] if isinstance(item, tuple) else item
+            node = _from_message(item) if isinstance(item, tuple) else item
         if only_empties and node._is_leaf and not node.f_is_empty():
             continue
         if load_only is not None and node._is_leaf and node.v_is_parameter and node.v_locked:
@@ -232,10 +306,10 @@ def load_items(traj: Trajectory, items: Iterable[Any], load_data: Any = C.LOAD_D
         names.append(node.v_full_name)
     if not names:  # everything was skipped (only_empties)
         return 0
-    loader = TreeLoader(traj)
+    loader = TreeLoader(traj, with_links=with_links)
     found = service_of(traj).load_records(loader, traj.v_name, names, load_data, recursive,
                                           max_depth, load_only, load_except)
-    if not found:
+    if not found and warn_missing:
         _log.warning("None of %s was found in the storage.", names)
     loader.finish()
     return found
@@ -250,6 +324,7 @@ def delete_items(traj: Trajectory, items: Iterable[Any], remove_from_trajectory:
         delete_only = [delete_only]
     service_of(traj).delete_nodes(traj.v_name, [n.v_full_name for n in nodes], recursive,
                                   delete_only)
+    explored = set(traj._explored_names)
     for node in nodes:
         if delete_only and remove_from_item and node._is_leaf:
             node.f_remove(*delete_only)
@@ -258,6 +333,10 @@ def delete_items(traj: Trajectory, items: Iterable[Any], remove_from_trajectory:
             if remove_from_trajectory:
                 parent = edit._lookup_exact(traj, node.v_location)
                 parent.f_remove_child(node.v_name, recursive=True)
+    if remove_from_trajectory and not delete_only and explored - set(traj._explored_names):
+        # an explored parameter left disk and RAM: the file's list of explored parameters
+        # and its run-table columns follow (the runs and their results stay)
+        service_of(traj).store_trajectory(image_of(traj), only_init=True)
 
 
 def delete_links(traj: Trajectory, links: Iterable[Any],

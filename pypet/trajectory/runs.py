@@ -115,6 +115,21 @@ def parameter_summary(traj: Trajectory, idx: int) -> str:
     return ", ".join(parts)
 
 
+def _named(traj: Trajectory, name: str, with_links: bool) -> list[tuple[str, Any]]:
+    """``(full name, node)`` of every node called ``name``, and of links called so."""
+    found = list((traj._index.get(name) or {}).items())
+    if with_links and traj._link_count:
+        for target_name, sources in traj._links_to.items():
+            target = None
+            for parent_name, link_name in sources:
+                if link_name == name:
+                    if target is None:
+                        target = traj.f_get(target_name, shortcuts=False)
+                    found.append((f"{parent_name}.{link_name}" if parent_name else link_name,
+                                  target))
+    return found
+
+
 def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
                   use_indices: bool = False, fast_access: bool = False, with_links: bool = True,
                   shortcuts: bool = True, max_depth: int | None = None,
@@ -125,7 +140,7 @@ def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
     """
     components = traj._translate(name)
     hits: dict[str, Any] = {}
-    for full_name, node in (traj._index.get(components[-1]) or {}).items():
+    for full_name, node in _named(traj, components[-1], with_links):
         parts = full_name.split(".")
         run_pos = next((i for i, p in enumerate(parts) if is_run_name(p)), None)
         if run_pos is None:
@@ -148,12 +163,18 @@ def get_from_runs(traj: Trajectory, name: str, include_default_run: bool = True,
         empty = [node for node in hits.values() if node.v_is_leaf and node.f_is_empty()]
         if empty:
             traj.f_load_items(empty)
+    default = hits.pop(C.RUN_NAME_DUMMY, None)
+    if default is not None:
+        # as pypet: a run without its own item gets the default run's (run_ALL) item
+        runs_in_order = [run_name(i) for i in range(len(traj))]
+    else:
+        runs_in_order = sorted(hits)
     result: OrderedDict = OrderedDict()
-    for run in sorted(hits, key=lambda r: (r == C.RUN_NAME_DUMMY, r)):
-        node = hits[run]
+    for run in runs_in_order:
+        node = hits.get(run, default)
+        if node is None:
+            continue
         if fast_access and node.v_is_leaf and node.f_supports_fast_access():
             node = node.f_get()
-        key = (-1 if run == C.RUN_NAME_DUMMY else int(run[len(C.RUN_NAME):])) if use_indices \
-            else run
-        result[key] = node
+        result[int(run[len(C.RUN_NAME):]) if use_indices else run] = node
     return result

@@ -26,11 +26,10 @@ from pypet.storage.records import (
     LinkRecord,
     RunFailure,
     RunOutcome,
-    group_record,
-    leaf_record,
 )
 from pypet.trajectory.copying import remove_nodes
 from pypet.trajectory.runs import set_crun
+from pypet.trajectory.to_records import group_record, leaf_record
 from pypet.tree.names import run_name
 
 if TYPE_CHECKING:

@@ -6,14 +6,24 @@ from collections.abc import Iterable
 from typing import Any
 
 from pypet import constants as C
+from pypet.settings.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory import persistence
-from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 
 __all__ = ["StorageMethods", "load_trajectory"]
 
 
 def _as_list(items: Any) -> list[Any]:
-    return list(items) if isinstance(items, (list, tuple, set)) else [items]
+    """One item (a name or a node) or any iterable of items (``dict_keys`` too) as a list."""
+    from pypet.tree.node import NNTreeNode
+
+    if isinstance(items, (str, NNTreeNode)) or not hasattr(items, "__iter__"):
+        return [items]
+    return list(items)
+
+
+def _has_own_options(item: Any) -> bool:
+    """Whether ``item`` is pypet's ``(msg, item, args, kwargs)`` form with options of its own."""
+    return isinstance(item, tuple) and len(item) == 4 and bool(item[3])
 
 
 class StorageMethods:
@@ -28,6 +38,11 @@ class StorageMethods:
         """
         old = rename_deprecated(old, TRAJECTORY_KWARGS, "f_store")
         if "recursive" in old:
+            if only_init:
+                raise ValueError(
+                    "f_store got both only_init and its old name's opposite recursive; pass "
+                    "only only_init."
+                )
             only_init = not old.pop("recursive")
         if old:
             raise ValueError(f"Unknown keyword arguments for f_store: {sorted(old)}.")
@@ -39,15 +54,28 @@ class StorageMethods:
 
     def f_store_items(self, iterator: Any, *args: Any, non_empties: bool = False,
                       overwrite: Any = None, store_data: int = C.STORE_DATA,
-                      store_flags: Any = None, **kwargs: Any) -> None:
-        """Store several items; ``overwrite`` may be True or a list of item names."""
-        nodes = [n for n in _as_list(iterator)
-                 if not non_empties or getattr(n, "f_is_empty", lambda: False)() is False]
+                      store_flags: Any = None, recursive: bool = False,
+                      max_depth: int | None = None, with_links: bool = True,
+                      **kwargs: Any) -> None:
+        """Store several items; ``overwrite`` may be True or a list of item names.
+
+        ``recursive`` also stores everything below group items (down to ``max_depth``).
+        """
+        items = _as_list(iterator)
+        nodes = []
+        for item in items:
+            if _has_own_options(item):
+                self.f_store_items([item[1]], **{"store_data": store_data, **item[3]})
+            elif not non_empties or getattr(item, "f_is_empty", lambda: False)() is False:
+                nodes.append(item)
+        if items and all(_has_own_options(item) for item in items):
+            return
         if isinstance(overwrite, str):  # one item name
             overwrite = [overwrite]
         if overwrite is True:
             store_data = C.OVERWRITE_DATA
-        persistence.store_items(self, nodes, store_data, overwrite)  # type: ignore[arg-type]
+        persistence.store_items(self, nodes, store_data, overwrite,  # type: ignore[arg-type]
+                                recursive, max_depth, with_links)
 
     def f_load(self, name: str | None = None, index: int | None = None, as_new: bool = False,
                load_parameters: int = C.LOAD_DATA,
@@ -85,11 +113,24 @@ class StorageMethods:
     def f_load_items(self, iterator: Any, *args: Any, only_empties: bool = False,
                      load_only: Any = None, load_except: Any = None,
                      load_data: int = C.LOAD_DATA, load_flags: Any = None,
-                     **kwargs: Any) -> None:
-        """(Re)load several items; ``load_only``/``load_except`` pick items of a leaf."""
+                     recursive: bool = False, max_depth: int | None = None,
+                     with_links: bool = True, **kwargs: Any) -> None:
+        """(Re)load several items; ``load_only``/``load_except`` pick items of a leaf;
+        ``recursive`` also loads everything below group items (down to ``max_depth``)."""
         items = _as_list(iterator)
+        plain = []
+        for item in items:
+            if _has_own_options(item):
+                self.f_load_items([item[1]], **{"only_empties": only_empties,
+                                                "load_data": load_data, **item[3]})
+            else:
+                plain.append(item)
+        if not plain:
+            return
+        items = plain
         persistence.load_items(self, items, load_data, load_only,  # type: ignore[arg-type]
-                               load_except, only_empties)
+                               load_except, only_empties, recursive, max_depth,
+                               with_links=with_links)
 
     def f_delete_item(self, item: Any, *args: Any, **kwargs: Any) -> None:
         """Delete one item from storage (see :meth:`f_delete_items`)."""
@@ -161,10 +202,12 @@ class StorageMethods:
         persistence.store_items(self, [node], store_data, None,  # type: ignore[arg-type]
                                 recursive, max_depth)
 
-    def _load_node(self, full_name: str, recursive: bool, load_data: int,
+    def _load_node(self, full_name: str | list[str], recursive: bool, load_data: int,
                    max_depth: int | None) -> int:
-        return persistence.load_items(self, [full_name], load_data,  # type: ignore[arg-type]
-                                      recursive=recursive, max_depth=max_depth)
+        names = [full_name] if isinstance(full_name, str) else full_name
+        return persistence.load_items(self, names, load_data,  # type: ignore[arg-type]
+                                      recursive=recursive, max_depth=max_depth,
+                                      warn_missing=isinstance(full_name, str))
 
 
 def load_trajectory(name: str | None = None, index: int | None = None, as_new: bool = False,

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pypet.trajectory.persistence import service_of
+
+if TYPE_CHECKING:
+    from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["StorageContextManager"]
 
@@ -14,7 +19,7 @@ class StorageContextManager:
     Also usable by hand: :meth:`open_store`, :meth:`flush_store`, :meth:`close_store`.
     """
 
-    def __init__(self, trajectory: Any) -> None:
+    def __init__(self, trajectory: Trajectory) -> None:
         self._traj = trajectory
         self._stack: contextlib.ExitStack | None = None
 
@@ -34,12 +39,12 @@ class StorageContextManager:
         """Open the trajectory's storage (a no-op if it is already open)."""
         if self._stack is None:
             stack = contextlib.ExitStack()
-            stack.enter_context(self._traj.v_storage_service.session(self._traj.v_name))
+            stack.enter_context(service_of(self._traj).session(self._traj.v_name))
             self._stack = stack
 
     def flush_store(self) -> None:
         """Write buffered data to disk without closing."""
-        self._traj.v_storage_service.flush()
+        service_of(self._traj).flush()
 
     def close_store(self) -> None:
         """Close the storage opened by :meth:`open_store`."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pypet import constants as C
 from pypet.errors import DataNotInStorageError, FileFormatError, existing_trajectory_message
 from pypet.hashing import hash_points
+from pypet.trajectory.persistence import service_of
 
 if TYPE_CHECKING:
     from pypet.trajectory.trajectory import Trajectory
@@ -121,8 +122,7 @@ def plan_runs(traj: Trajectory, extend: bool, ignore_file: bool = False) -> RunP
     """
     stored = None if ignore_file else _load_stored(traj)
     if stored is not None and not extend:
-        raise RuntimeError(existing_trajectory_message(traj.v_storage_service.filename,
-                                                       traj.v_name))
+        raise RuntimeError(existing_trajectory_message(service_of(traj).location, traj.v_name))
     names = list(stored._explored_names) if stored is not None else list(traj._explored)
     mine = {name: traj._explored[name].f_get_range(copy=False) for name in traj._explored}
     plan = RunPlan(traj.v_name, stored)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypet._version import __version__
+from pypet.settings.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory import copying, exploration, presetting
-from pypet.trajectory.deprecations import TRAJECTORY_KWARGS, rename_deprecated
 from pypet.trajectory.dynamic_imports import DynamicImports
 from pypet.trajectory.groups import (
     BRANCH_GROUP_CLASSES,
@@ -24,16 +24,25 @@ from pypet.trajectory.groups import (
     ResultGroup,
 )
 from pypet.trajectory.guards import not_in_run
+from pypet.trajectory.internals07 import Pypet07Internals
+from pypet.trajectory.merge.methods import MergeMethods
 from pypet.trajectory.run_api import RunMethods
 from pypet.trajectory.run_table import RunTable, format_time
 from pypet.trajectory.single_run import SingleRun
 from pypet.trajectory.storage_api import StorageMethods
+from pypet.tree import printing
 from pypet.tree.group import NNGroupNode
 from pypet.tree.node import NNTreeNode
 from pypet.tree.prefixed import install_aliases
 from pypet.tree.root import TreeRoot
 
+if TYPE_CHECKING:
+    from pypet.storage.service import StorageService
+
 __all__ = ["Trajectory"]
+
+#: the group classes pypet places by branch (custom group classes may go anywhere)
+_STANDARD_GROUPS = frozenset({NNGroupNode, *BRANCH_GROUP_CLASSES.values()})
 
 #: every ``@not_in_run`` method shares the guard's code object; ``dir()`` uses it to hide them
 _GUARDED_CODE = not_in_run(lambda self: None).__code__
@@ -45,8 +54,9 @@ _CHECKED_NOT_IN_RUN = frozenset({
 
 
 @install_aliases
-class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedParameterGroup,
-                 ConfigGroup, ResultGroup):
+class Trajectory(StorageMethods, RunMethods, MergeMethods, Pypet07Internals, TreeRoot,
+                 ParameterGroup,
+                 DerivedParameterGroup, ConfigGroup, ResultGroup):
     """A tree of config, parameters, derived parameters and results plus explored ranges.
 
     Parameters
@@ -105,8 +115,6 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         self.v_standard_parameter = Parameter
         self.v_standard_result = Result
         self.v_standard_leaf = Result
-        for branch in self._branch_names:  # the four branches always exist, as users expect
-            self.f_add_group(branch)
         self._set_storage(storage_service, storage_kwargs)
         from pypet.trajectory.naming import make_unique
 
@@ -123,7 +131,7 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
                 "service; check the spelling."
             )
         if service is not None:
-            self._storage_service = service
+            self.v_storage_service = service
 
     def _get(self, group: NNGroupNode, name: str | int, fast_access: bool, with_links: bool,
              shortcuts: bool, max_depth: int | None, auto_load: bool) -> Any:
@@ -148,6 +156,12 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
 
     def _group_factory_class(self, branch: str) -> type:
         return BRANCH_GROUP_CLASSES.get(branch, NNGroupNode)
+
+    def _fits_branch(self, group: Any, expected: type) -> bool:
+        """A standard group class goes only where it belongs (a ResultGroup below results,
+        a plain NNGroupNode outside the four branches, ...); custom group classes go
+        anywhere (pypet 0.7's rule)."""
+        return type(group) is expected or type(group) not in _STANDARD_GROUPS
 
     def _leaf_class(self, branch: str) -> type:
         if branch in ("parameters", "derived_parameters", "config"):
@@ -214,13 +228,18 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
         NNTreeNode.v_comment.fset(self, comment)  # type: ignore[attr-defined]
 
     @property
-    def v_storage_service(self) -> Any:
+    def v_storage_service(self) -> StorageService | None:
         """The storage service (None until the Environment or the user sets one)."""
         return self._storage_service
 
     @v_storage_service.setter
-    def v_storage_service(self, service: Any) -> None:
+    def v_storage_service(self, service: StorageService | None) -> None:
         self._storage_service = service
+        if service is not None and not self._stored and not self.v_is_run:
+            # as pypet: a new trajectory shows its storage settings (config.hdf5.*) at once
+            from pypet.trajectory.persistence import sync_storage_config
+
+            sync_storage_config(self, service)
 
     @property
     def v_is_run(self) -> bool:
@@ -302,11 +321,12 @@ class Trajectory(StorageMethods, RunMethods, TreeRoot, ParameterGroup, DerivedPa
                      and getattr(getattr(cls, n, None), "__code__", None) is not _GUARDED_CODE]
         return names
 
-    def __repr__(self) -> str:
-        return f"<Trajectory {self._traj_name!r} (len {len(self)})>"
-
     def __str__(self) -> str:
-        return f"Trajectory {self._traj_name} ({len(self)} runs)"
+        """pypet's form: ``Trajectory name (`comment`, len:3): (parameters: <class ...>), ...``."""
+        comment = f"`{self._comment}`, " if self._comment else ""
+        during = " (during single run)" if self.v_is_run else ""
+        return (f"{self.f_get_class_name()}{during} {self._traj_name} "
+                f"({comment}len:{len(self)}): {printing.children_str(self)}")
 
     # --- exploration -------------------------------------------------------------------------
     @not_in_run

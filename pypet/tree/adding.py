@@ -70,8 +70,8 @@ def _split_args(args: tuple, kwargs: dict) -> tuple[Any, Any, str, tuple, dict]:
         name = kwargs.pop("name")
     elif "full_name" in kwargs:
         name = kwargs.pop("full_name")
-    else:
-        raise TypeError("Adding an item needs a name (first argument, or name=...).")
+    else:  # a ValueError as in pypet 0.7: the arguments lack something
+        raise ValueError("Adding an item needs a name (first argument, or name=...).")
     if not isinstance(name, str):
         raise TypeError(f"The name of a new item must be a string, not {type(name).__name__}.")
     return None, cls, name, args, kwargs
@@ -131,7 +131,7 @@ def add_group(start: NNGroupNode, args: tuple, kwargs: dict, branch: str | None)
     parent, child_name = _place(start, components, branch)
     check_name(child_name, root._reserved_names)
     expected = root._group_factory_class(parent.v_branch or components[0])
-    if instance is not None and not isinstance(instance, expected):
+    if instance is not None and not root._fits_branch(instance, expected):
         raise TypeError(
             f"A {type(instance).__name__} cannot be added to the "
             f"{parent.v_branch or components[0]!r} branch; it needs a {expected.__name__}."
@@ -150,8 +150,8 @@ def assign(group: NNGroupNode, key: str, value: Any) -> None:
     """Natural-naming assignment ``group.key = value``.
 
     * a node already in the tree → a link named ``key``;
-    * a new leaf or group → added as ``key`` (an empty name is renamed to ``key``; a
-      different name puts it below a group ``key``);
+    * a new leaf or group → added as ``key`` (an empty name is renamed to ``key``; a name
+      ``key.sub.name`` adds it below a group ``key``; any other name is an error);
     * a plain value → ``f_set`` on the existing parameter, or on a result that supports
       fast access; with ``v_lazy_adding``, a new leaf ``key`` built from the value.
     """
@@ -164,7 +164,11 @@ def assign(group: NNGroupNode, key: str, value: Any) -> None:
         if not name:
             value._set_full_name(key)
         elif name != key and not name.startswith(key + "."):
-            value._set_full_name(f"{key}.{name}")
+            raise AttributeError(
+                f"The name of the new item {name!r} does not match the key {key!r}: give it "
+                f"the name {key!r} (or '' to take the key's), or a name starting with "
+                f"'{key}.'."
+            )
         if value._is_leaf:
             add_leaf(group, (value,), {}, branch=None)
         else:

@@ -7,6 +7,13 @@ from typing import Any
 __all__ = ["Annotations"]
 
 
+def _name_of(name: str | int) -> str:
+    """The entry name: ``0`` → ``annotation``, ``i`` → ``annotation_i`` (as ``f_set`` names)."""
+    if isinstance(name, int) and not isinstance(name, bool):
+        return "annotation" if name == 0 else f"annotation_{name}"
+    return name
+
+
 class Annotations:
     """Small key/value store; keys are reachable as attributes and items.
 
@@ -31,11 +38,14 @@ class Annotations:
     def __delattr__(self, name: str) -> None:
         self.f_remove(name)
 
-    def __getitem__(self, name: str) -> Any:
-        return self.__getattr__(name)
+    def __getitem__(self, name: str | int) -> Any:
+        return self._dict[self._key(name)]
 
-    def __setitem__(self, name: str, value: Any) -> None:
-        self._dict[name] = value
+    def __setitem__(self, name: str | int, value: Any) -> None:
+        self._dict[_name_of(name)] = value
+
+    def __delitem__(self, name: str | int) -> None:
+        self.f_remove(name)
 
     def __contains__(self, name: object) -> bool:
         return name in self._dict
@@ -55,6 +65,9 @@ class Annotations:
     def __setstate__(self, state: dict) -> None:
         object.__setattr__(self, "_dict", dict(state))
 
+    def __str__(self) -> str:
+        return self.f_ann_to_str()
+
     def __repr__(self) -> str:
         return f"Annotations({self.f_ann_to_str()})"
 
@@ -70,22 +83,28 @@ class Annotations:
         self._dict[name] = value
 
     def f_get(self, *names: str | int) -> Any:
-        """Return one annotation, a list of several, or the only one when no name is given."""
+        """Return one annotation, a tuple of several, or the only one when no name is given.
+
+        Raises ``AttributeError`` for an unknown name (or no name and no annotations) and
+        ``ValueError`` for no name and several annotations, as pypet 0.7.
+        """
         if not names:
-            if len(self._dict) != 1:
+            if not self._dict:
+                raise AttributeError("There are no annotations to get.")
+            if len(self._dict) > 1:
                 raise ValueError(
-                    f"f_get() without names needs exactly one annotation, there are {len(self._dict)}."
+                    f"f_get() without names needs exactly one annotation, there are "
+                    f"{len(self._dict)}: {sorted(self._dict)}."
                 )
             return next(iter(self._dict.values()))
-        values = [self._dict[self._key(name)] for name in names]
+        values = tuple(self._dict[self._key(name)] for name in names)
         return values[0] if len(values) == 1 else values
 
     def _key(self, name: str | int) -> str:
-        if isinstance(name, int):
-            return "annotation" if name == 0 else f"annotation_{name}"
-        if name not in self._dict:
-            raise AttributeError(f"The annotations have no entry {name!r}.")
-        return name
+        key = _name_of(name)
+        if key not in self._dict:
+            raise AttributeError(f"The annotations have no entry {key!r}.")
+        return key
 
     def f_remove(self, key: str) -> None:
         """Remove one annotation."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pypet.tree.names import check_name
+from pypet.tree.names import RESERVED_ROOT_NAMES, check_name
 
 if TYPE_CHECKING:
     from pypet.tree.group import NNGroupNode
@@ -77,8 +77,8 @@ def add_link(parent: NNGroupNode, name: str, target: NNTreeNode, reserved: froze
     check_name(name, reserved)
     if target is root or target.v_is_root:
         raise ValueError("A link must not point to the trajectory root.")
-    if parent.v_is_root and name in root._branch_names:
-        raise ValueError(f"{name!r} is a standard branch and cannot be a link name at the root.")
+    if parent.v_is_root and (name in root._branch_names or name in RESERVED_ROOT_NAMES):
+        raise ValueError(f"{name!r} is reserved at the root and cannot be a link name there.")
     if _lookup_exact(root, target._full_name) is not target:
         raise ValueError(f"The link target {target.v_full_name!r} is not part of this trajectory.")
     if name in parent._children or name in parent._links:
@@ -97,7 +97,7 @@ def remove_link(parent: NNGroupNode, name: str) -> None:
     try:
         target = parent._links.pop(name)
     except KeyError:
-        raise AttributeError(
+        raise ValueError(
             f"{parent.v_full_name or 'the root'!r} has no link named {name!r}."
         ) from None
     root._link_count -= 1
@@ -120,7 +120,8 @@ def remove_child(parent: NNGroupNode, name: str, recursive: bool = False,
         return
     node = parent._children.get(name)
     if node is None:
-        raise AttributeError(f"{parent.v_full_name or 'the root'!r} has no child {name!r}.")
+        # ValueError as in pypet 0.7 (a wrong argument, not a missing attribute)
+        raise ValueError(f"{parent.v_full_name or 'the root'!r} has no child {name!r}.")
     if not node._is_leaf and (node._children or node._links) and not recursive:
         raise TypeError(
             f"{node.v_full_name!r} is a group with children; use recursive=True to remove it."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pypet.tree import adding, edit, search, walk
+from pypet.tree import adding, edit, printing, search, walk
 from pypet.tree.node import NNTreeNode
 from pypet.tree.prefixed import KidsProxy
 
@@ -52,7 +52,17 @@ class NNGroupNode(NNTreeNode):
         return self._root._natural_get(self, key)
 
     def __setitem__(self, key: str, value: Any) -> None:
-        adding.assign(self, key, value)
+        # ``group['a.b.c'] = v`` is ``group['a.b'].c = v`` (as in pypet): the path is looked
+        # up with the usual natural-naming settings, then the last component is assigned.
+        location, _, last = key.rpartition(".") if isinstance(key, str) else ("", "", key)
+        parent = self
+        if location:
+            root = self._root
+            parent = root._get(self, location, False, root.v_with_links, root.v_shortcuts,
+                               root.v_max_depth, root.v_auto_load)
+            if parent._is_leaf:
+                raise AttributeError(f"{parent.v_full_name!r} is a leaf; it has no child {last!r}.")
+        adding.assign(parent, last, value)
 
     def __contains__(self, item: Any) -> bool:
         root = self._root
@@ -66,11 +76,26 @@ class NNGroupNode(NNTreeNode):
         return sorted({*super().__dir__(), *self._children, *self._links})
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self._full_name or '(root)'}>"
+        return f"<{self}>"
 
     def __str__(self) -> str:
-        kids = ", ".join(list(self._children)[:20])
-        return f"<{type(self).__name__}> {self._full_name or '(root)'} [{kids}]"
+        """pypet's form: ``ParameterGroup parameters (`comment`): (x: <class ...>), ...``."""
+        comment = f" (`{self._comment}`)" if self._comment else ""
+        return (f"{self.f_get_class_name()} {self._full_name}{comment}: "
+                f"{printing.children_str(self)}")
+
+    # pypet 0.7's private names of the child views (read by scripts and its own tests)
+    @property
+    def _groups(self) -> dict[str, NNTreeNode]:
+        return self.f_get_groups()
+
+    @property
+    def _leaves(self) -> dict[str, NNTreeNode]:
+        return self.f_get_leaves()
+
+    @property
+    def _kids(self) -> KidsProxy:
+        return self.kids
 
     @property
     def kids(self) -> KidsProxy:
@@ -246,15 +271,35 @@ class NNGroupNode(NNTreeNode):
         return adding.add_leaf(self, args, kwargs, branch=None)
 
     def f_add_link(self, name_or_item: Any, full_name_or_item: Any = None) -> Any:
-        """Add a link: ``(node)`` (named like the node) or ``(name, node_or_full_name)``."""
+        """Add a link: ``(node)`` (named like the node) or ``(name, node_or_full_name)``.
+
+        A dotted name creates the groups in between (``'grp.sub.link'``); wildcards such
+        as ``$`` are translated. Returns the target.
+        """
+        root = self._root
         if full_name_or_item is None:
+            if not isinstance(name_or_item, NNTreeNode):
+                raise ValueError(
+                    f"f_add_link({name_or_item!r}) needs a node to link to: pass a node, or "
+                    "(link name, node or full name of a node)."
+                )
             target = name_or_item
             name = target.v_name
         else:
             name, target = name_or_item, full_name_or_item
         if isinstance(target, str):
-            target = self._root.f_get(target)  # a full name, or a shortcut as in pypet
-        edit.add_link(self, name, target, self._root._reserved_names)
+            target = root.f_get(target)  # a full name, or a shortcut as in pypet
+        if not isinstance(target, NNTreeNode):
+            raise ValueError(f"A link must point to a node of the trajectory, not {target!r}.")
+        components = root._translate(name)
+        if not components:
+            raise ValueError("A link needs a name; got an empty name.")
+        parent = self
+        if len(components) > 1:
+            branch = components[0] if self is root else self.v_branch
+            parent = edit.ensure_groups(self, components[:-1], root._group_factory(branch),
+                                        root._reserved_names)
+        edit.add_link(parent, components[-1], target, root._reserved_names)
         return target
 
     def f_remove_link(self, name: str) -> None:
@@ -273,13 +318,20 @@ class NNGroupNode(NNTreeNode):
     # --- storage (delegated to the root's storage service) --------------------------------
     def f_store_child(self, name: str, recursive: bool = False, store_data: int = 2,
                       max_depth: int | None = None) -> None:
-        """Store the child ``name`` (exact path, no shortcuts) and, if recursive, below it."""
+        """Store the child ``name`` (exact path, no shortcuts) and, if recursive, below it.
+
+        ``max_depth`` counts from this group, as in pypet.
+        """
         try:
             node = self.f_get(name, shortcuts=False)
         except AttributeError:
             raise ValueError(
                 f"{name!r} is not a child of {self.v_full_name or 'the root'!r}."
             ) from None
+        if max_depth is not None:
+            max_depth -= node.v_depth - self.v_depth
+            if max_depth < 0:
+                return
         self._root._store_node(node, recursive, store_data, max_depth)
 
     def f_store(self, recursive: bool = True, store_data: int = 2,
@@ -289,10 +341,27 @@ class NNGroupNode(NNTreeNode):
 
     def f_load_child(self, name: str, recursive: bool = False, load_data: int = 2,
                      max_depth: int | None = None) -> Any:
-        """Load the child ``name`` (exact path, no shortcuts) from storage and return it."""
+        """Load the child ``name`` (exact path, no shortcuts) from storage and return it.
+
+        ``max_depth`` counts from this group, as in pypet.
+        """
         components = self._root._translate(name)
         full_name = ".".join([self._full_name, *components] if self._full_name else components)
-        self._root._load_node(full_name, recursive, load_data, max_depth)
+        if max_depth is not None:
+            max_depth = max(max_depth - len(components), 0)
+        # as in pypet, the groups on the way come along (with comments and annotations)
+        missing = []
+        for end in range(1, len(components)):
+            path = ".".join([self._full_name, *components[:end]] if self._full_name
+                            else components[:end])
+            if path not in self._root._index.get(components[end - 1], {}):
+                missing.append(path)
+        if missing:
+            self._root._load_node(missing, False, load_data, None)
+        if not self._root._load_node(full_name, recursive, load_data, max_depth):
+            from pypet.errors import DataNotInStorageError
+
+            raise DataNotInStorageError(f"{full_name!r} is not in the storage.")
         return self.f_get(".".join(components), shortcuts=False)
 
     def f_load(self, recursive: bool = True, load_data: int = 2,

@@ -19,6 +19,14 @@ __all__ = ["KnowsTrajectory", "NNLeafNode", "NNTreeNode"]
 class NNTreeNode:
     """Base of groups and leaves: name, full name, comment and annotations."""
 
+    # instance attributes, written to __dict__ in __init__ (declared for type checkers)
+    _full_name: str
+    _name: str
+    _comment: str
+    _annotations: Annotations | None
+    _stored: bool
+    _is_leaf: bool
+
     def __init__(self, full_name: str = "", comment: str = "", is_leaf: bool = False) -> None:
         if not isinstance(comment, str):
             raise TypeError(f"A comment must be a string, not {type(comment).__name__}.")
@@ -32,6 +40,9 @@ class NNTreeNode:
         state = self.__dict__
         state["_full_name"] = full_name
         state["_name"] = full_name.rpartition(".")[2]
+
+    #: pypet 0.7's name of the same method (custom leaves and scripts call it)
+    _rename = _set_full_name
 
     # --- prefix-free API views -------------------------------------------------------------
     @property

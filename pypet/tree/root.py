@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pypet.errors import NotUniqueNodeError
 from pypet.tree import search
 from pypet.tree.group import NNGroupNode
 from pypet.tree.names import BRANCHES, run_name, split_name, translate_component
@@ -64,41 +65,93 @@ class TreeRoot(NNGroupNode):
     def _run_name(self) -> str:
         return run_name(self._idx)
 
-    def _translate(self, name: str | int) -> list[str]:
-        """Split ``name`` and translate shortcuts, run abbreviations and wildcards."""
+    def _translate(self, name: str | int | list | tuple, idx: int | None = None) -> list[str]:
+        """Split ``name`` and translate shortcuts, run abbreviations and wildcards.
+
+        ``name`` may also be a list or tuple of components (as in pypet). Wildcards resolve
+        at run ``idx`` (default: the current run).
+        """
         if isinstance(name, int) and not isinstance(name, bool):
             return [run_name(name)]
-        cached = self._translated.get(name)  # natural naming repeats the same few names
-        if cached is not None:
-            return list(cached)
+        if isinstance(name, (list, tuple)):
+            return [part for component in name for part in self._translate(component, idx)]
+        if idx is None:
+            cached = self._translated.get(name)  # natural naming repeats the same few names
+            if cached is not None:
+                return list(cached)
         components = split_name(name)
         wildcards = self._wildcards
         cacheable = True
         for pos, component in enumerate(components):
             if wildcards.is_wildcard(component):
-                components[pos] = wildcards.translate(component, self._idx)
+                components[pos] = wildcards.translate(component,
+                                                      self._idx if idx is None else idx)
                 cacheable = False  # depends on the current run
             else:
                 components[pos] = translate_component(component)
-        if cacheable:
+        if cacheable and idx is None:
             if len(self._translated) > 4096:
                 self._translated.clear()
             self._translated[name] = tuple(components)
         return components
+
+    def _dummy_translation(self, name: Any, components: list[str]) -> list[str] | None:
+        """The components of ``name`` with wildcards at index -1, if that differs.
+
+        A lookup with a wildcard that misses in the current run is retried in the dummy
+        run (``run_ALL``), as pypet does: data added outside any run stays reachable.
+        """
+        if self._idx < 0:
+            return None
+        dummy = self._translate(name, -1)
+        return dummy if dummy != components else None
 
     # --- lookup -------------------------------------------------------------------------------
     def _natural_get(self, group: NNGroupNode, name: str | int) -> Any:
         return self._get(group, name, self.v_fast_access, self.v_with_links, self.v_shortcuts,
                          self.v_max_depth, self.v_auto_load)
 
+    def _find(self, group: NNGroupNode, name: Any, with_links: bool, shortcuts: bool,
+              max_depth: int | None) -> NNTreeNode:
+        """Translate ``name`` and find its node below ``group`` (see :func:`search.find`)."""
+        components = self._translate(name)
+        if group is self and components and components[0] not in self._children:
+            self._materialize_branch(components[0])
+        try:
+            return search.find(group, components, with_links, shortcuts, max_depth)
+        except NotUniqueNodeError:
+            raise
+        except AttributeError as missing:
+            dummy = self._dummy_translation(name, components)
+            if dummy is None:
+                raise
+            first_miss = missing
+        try:
+            return search.find(group, dummy, with_links, shortcuts, max_depth)
+        except NotUniqueNodeError:
+            raise
+        except AttributeError:
+            raise first_miss from None
+
     def _get(self, group: NNGroupNode, name: str | int, fast_access: bool, with_links: bool,
              shortcuts: bool, max_depth: int | None, auto_load: bool) -> Any:
         """Resolve ``name`` below ``group``; see :func:`pypet.tree.search.find`."""
-        components = self._translate(name)
-        node = search.find(group, components, with_links, shortcuts, max_depth)
+        node = self._find(group, name, with_links, shortcuts, max_depth)
         if fast_access and node._is_leaf and node.f_supports_fast_access():
             return node.f_get()
         return node
+
+    def _materialize_branch(self, name: str) -> None:
+        """Create a standard branch the first time it is looked up.
+
+        As in pypet, ``config``, ``parameters``, ``derived_parameters`` and ``results`` are
+        created on first use, so ``traj.parameters.x = Parameter('x', 1)`` works on a fresh
+        trajectory while an unused branch never shows up in walks or files.
+        """
+        if name in self._branch_names:
+            from pypet.tree import edit
+
+            edit.insert_child(self, name, self._group_factory_class(name)(""))
 
     # --- what the tree asks of the root (overridden by the trajectory) ----------------------
     def _retired_kwargs(self, kwargs: dict[str, Any], where: str) -> None:
@@ -108,6 +161,10 @@ class TreeRoot(NNGroupNode):
     def _group_factory_class(self, branch: str) -> type:
         """The group class used in ``branch``."""
         return NNGroupNode
+
+    def _fits_branch(self, group: Any, expected: type) -> bool:
+        """Whether a group instance may be added where groups of class ``expected`` live."""
+        return isinstance(group, expected)
 
     def _group_factory(self, branch: str) -> Any:
         cls = self._group_factory_class(branch)
@@ -134,7 +191,7 @@ class TreeRoot(NNGroupNode):
         """Store ``node`` (the trajectory provides storage)."""
         raise TypeError("This tree has no storage.")
 
-    def _load_node(self, full_name: str, recursive: bool, load_data: int,
+    def _load_node(self, full_name: str | list[str], recursive: bool, load_data: int,
                    max_depth: int | None) -> int:
-        """Load ``full_name`` from storage (the trajectory provides storage)."""
+        """Load ``full_name`` (or several names) from storage (the trajectory provides it)."""
         raise TypeError("This tree has no storage.")

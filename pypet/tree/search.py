@@ -161,9 +161,10 @@ def _bfs(
             children.extend(current._links.items())
         for name, child in children:
             if name == key:
+                # a link and its target at the same depth are two hits (as in pypet): the
+                # name is ambiguous even though both lead to one node
                 if not found or found_depth == depth + 1:
-                    if all(child is not f for f in found):
-                        found.append(child)
+                    found.append(child)
                     found_depth = depth + 1
             if not child._is_leaf and id(child) not in seen:
                 seen.add(id(child))

@@ -90,6 +90,8 @@ def to_dict(
             return leaf.f_get()
         return leaf
 
+    if nested and short_names:
+        raise ValueError("f_to_dict: nested=True and short_names=True exclude each other.")
     leaves = [n for n in iter_nodes(group, with_links=with_links) if n._is_leaf]
     if nested:
         result: dict[str, Any] = {}

@@ -29,4 +29,5 @@ class HasLogger:
 
     @property
     def _logger(self) -> logging.Logger:
-        return logging.getLogger(logger_name(type(self)))
+        cls: type = type(self)
+        return logging.getLogger(logger_name(cls))

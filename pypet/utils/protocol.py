@@ -29,4 +29,5 @@ class HasProtocol:
 
     @v_protocol.setter
     def v_protocol(self, protocol: int) -> None:
-        self._protocol = check_protocol(protocol)
+        # the slot is declared by the leaf classes this mixin goes into
+        self._protocol = check_protocol(protocol)  # type: ignore[misc]

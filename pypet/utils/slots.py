@@ -42,11 +42,18 @@ class HasSlots:
     (results map attributes to items) restore correctly.
     """
 
-    __slots__ = ()
+    __slots__ = ("__weakref__",)  # weak references work, as with pypet 0.7's HasSlots
+
+    @property
+    def __all_slots__(self) -> set[str]:
+        """Names of all slots declared along the class hierarchy (pypet 0.7's attribute)."""
+        cls: type = type(self)
+        return {*slot_names(cls), "__weakref__"}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(getattr(self, "__dict__", ()))
-        for name in slot_names(type(self)):
+        cls: type = type(self)
+        for name in slot_names(cls):
             try:
                 state[name] = getattr(self, name)
             except AttributeError:  # an unset slot stays unset

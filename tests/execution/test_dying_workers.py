@@ -12,7 +12,7 @@ import logging
 import pytest
 
 from pypet import Environment
-from pypet.execution.deaths import RunDiedError
+from pypet.errors import RunDiedError
 from tests.execution.dying_runs import (
     dies_always,
     dies_holding_the_lock,

@@ -129,16 +129,18 @@ def test_f_val_to_str_does_not_lock():
     param = Parameter("p", "abc")
     assert param.f_val_to_str() == "'abc'"
     assert not param.v_locked
-    assert Parameter("e").f_val_to_str() == ""
+    assert Parameter("e").f_val_to_str() == "No Evaluation possible (yet)!"  # pypet 0.7's text
 
 
 def test_str_shows_class_name_length_comment_and_value():
-    """str() reads `<Parameter> full.name (len:N, `comment`): value`."""
+    """str() reads as in pypet 0.7: `Parameter full.name (len:N, `comment`): value`."""
     param = Parameter("g.p", 1.5, comment="a comment")
-    assert str(param) == "<Parameter> g.p (len:1, `a comment`): 1.5"
-    assert str(Parameter("g.q", 2)) == "<Parameter> g.q (len:1): 2"
-    assert str(Parameter("g.e")) == "<Parameter> g.e (len:0)"
-    assert repr(param) == "<Parameter g.p>"
+    assert str(param) == "Parameter g.p (`a comment`): 1.5"  # len only when explored
+    assert str(Parameter("g.q", 2)) == "Parameter g.q: 2"
+    assert str(Parameter("g.e")) == "Parameter g.e"
+    assert repr(param) == "<Parameter g.p (`a comment`): 1.5>"
+    param._explore([1.0, 2.0])
+    assert str(param) == "Parameter g.p (len:2, `a comment`): 1.5"
 
 
 def test_full_copy_flag_is_read_write():

@@ -158,12 +158,22 @@ def test_f_val_to_str_is_cut_to_64_characters():
 
 
 def test_str_shows_class_name_comment_and_items():
-    """str() reads `<Result> full.name (`comment`): items`."""
-    assert str(Result("g.r", a=1, comment="c")) == "<Result> g.r (`c`): a=1"
-    assert str(Result("g.r")) == "<Result> g.r"
+    """str() reads as in pypet 0.7: `Result full.name (`comment`): items`."""
+    assert str(Result("g.r", a=1, comment="c")) == "Result g.r (`c`): a=1"
+    assert str(Result("g.r")) == "Result g.r"
+    assert repr(Result("g.r", a=1)) == "<Result g.r: a=1>"
 
 
-@pytest.mark.parametrize("name", ["_x", "a b", "a.b", "", "x$"])
+def test_val_to_str_cuts_as_pypet_does():
+    """f_val_to_str joins `name=repr` and cuts to 64 characters with '...' (pypet 0.7)."""
+    res = Result("g.r", a=list(range(10**6)), b="x")
+    text = res.f_val_to_str()
+    assert len(text) == 64 and text.endswith("...")
+    assert text[:-3] == ("a=" + repr(list(range(40))))[:61]
+    assert Result("g.s", a="x" * 57).f_val_to_str() == "a=" + repr("x" * 57)  # 61 characters: not cut
+
+
+@pytest.mark.parametrize("name", ["_x", "a b", "a..b", ".a", "a._b", "", "x$"])
 def test_invalid_item_names_raise_value_error(name):
     """Item names must be valid node names."""
     with pytest.raises(ValueError, match="name"):
@@ -226,3 +236,25 @@ def test_store_and_partial_load():
 def test_dir_lists_items():
     """dir() offers item names for tab completion."""
     assert {"alpha", "f_get"} <= set(dir(Result("r", alpha=1)))
+
+
+def test_dotted_item_names_as_in_pypet(tmp_path):
+    """Dotted item names (pypet's nested items) are held, reached by [] and stored."""
+    from pypet import Trajectory, load_trajectory
+
+    traj = Trajectory("t", filename=str(tmp_path / "t.hdf5"))
+    res = traj.f_add_result("r", 1)
+    res["a.b.c"] = 44
+    res.f_set(**{"a.d": [1, 2]})
+    assert res["a.b.c"] == 44 and res.f_get("a.d") == [1, 2]
+    with pytest.raises(AttributeError):
+        res.a  # noqa: B018 - only the full dotted name is an item
+    traj.f_store()
+    loaded = load_trajectory("t", filename=str(tmp_path / "t.hdf5"), load_data=2)
+    assert loaded.r.f_to_dict() == {"r": 1, "a.b.c": 44, "a.d": [1, 2]}
+
+
+def test_positional_item_needs_a_named_result():
+    """A positional item of a result without a name raises AttributeError (pypet 0.7)."""
+    with pytest.raises(AttributeError, match="without a name"):
+        Result("", 5)

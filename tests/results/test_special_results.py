@@ -35,12 +35,28 @@ def test_sparse_result_holds_supported_formats(fmt):
     assert res._store()["m"] is matrix
 
 
-def test_sparse_result_refuses_other_formats_and_plain_result_refuses_sparse():
-    """coo matrices are refused; a plain Result refuses any sparse matrix."""
+def test_sparse_results_refuse_other_formats_and_plain_result_holds_sparse():
+    """coo matrices are refused; a plain Result holds csr/csc/bsr/dia matrices (issue #8)."""
     with pytest.raises(TypeError, match="PickleResult"):
         SparseResult("r", m=sp.coo_matrix(np.eye(2)))
-    with pytest.raises(TypeError, match="csr_matrix"):
-        Result("r", m=sp.csr_matrix(np.eye(2)))
+    with pytest.raises(TypeError, match="tocsr"):
+        Result("r", m=sp.coo_matrix(np.eye(2)))
+    matrix = sp.csr_matrix(np.eye(2))
+    assert Result("r", m=matrix, nested=[matrix]).m is matrix
+
+
+def test_plain_result_stores_sparse_matrices_exactly(tmp_path):
+    """A sparse matrix in a plain Result round-trips with format, dtype and values."""
+    from pypet import Trajectory, load_trajectory
+
+    traj = Trajectory("t", filename=str(tmp_path / "t.hdf5"))
+    matrices = {fmt: sp.random(20, 10, density=0.2, format=fmt, random_state=1)
+                for fmt in ("csr", "csc", "bsr", "dia")}
+    traj.f_add_result("r", **matrices)
+    traj.f_store()
+    back = load_trajectory("t", filename=str(tmp_path / "t.hdf5"), load_data=2).r
+    for fmt, matrix in matrices.items():
+        assert type(back[fmt]) is type(matrix) and (back[fmt] != matrix).nnz == 0
 
 
 def test_sparse_result_names_must_not_contain_marker():

@@ -60,7 +60,7 @@ def test_ini_experiment_runs_end_to_end(tmp_path, monkeypatch):
     env = Environment(config=str(path), log_config=None)
     traj = env.trajectory
     assert traj.v_name == "from_ini" and traj.v_comment == "configured in a file"
-    assert traj.v_auto_load is True and env._settings.ncores == 3
+    assert traj.v_auto_load is True and env.settings.parallel.ncores == 3
     assert traj.v_storage_service.complevel == 7
     assert traj.f_get("parameters.x").v_comment == "first factor"
     assert traj.sim.steps == [1, 2, 3] and traj.sim.method == "euler"
@@ -80,7 +80,7 @@ def test_keywords_passed_win_and_the_file_is_not_modified(tmp_path, monkeypatch)
     path = write(tmp_path)
     before, mtime = path.read_bytes(), path.stat().st_mtime_ns
     env = Environment("explicit", config=str(path), ncores=1, complevel=1, log_config=None)
-    assert env.trajectory.v_name == "explicit" and env._settings.ncores == 1
+    assert env.trajectory.v_name == "explicit" and env.settings.parallel.ncores == 1
     assert env.trajectory.v_storage_service.complevel == 1
     env.trajectory.f_explore({"x": [1.0]})
     env.run(multiply)
@@ -142,7 +142,7 @@ def test_old_keyword_names_in_the_file_warn_naming_it(tmp_path, monkeypatch):
     messages = [str(w.message) for w in caught if w.category is DeprecationWarning]
     assert any("exp.ini" in m and "'continuable'" in m and "'resumable'" in m
                for m in messages)
-    assert env._settings.resumable is False
+    assert env.settings.resume.resumable is False
 
 
 def test_logging_sections_configure_logging_unless_something_else_does(tmp_path,

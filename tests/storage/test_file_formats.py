@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from pypet import (
 from pypet.storage.hdf5.formats import FileKind, inspect_file
 
 PYPET_07 = Path("/tmp/pypet-orig/bin/python")
+#: a file written by pypet 0.7 (tests/data/make_pypet07_fixtures.py)
+PYPET07_FIXTURE = Path(__file__).resolve().parents[1] / "data" / "pypet07" / "fixture.hdf5"
 
 
 def _ours(path: Path, name: str = "t") -> None:
@@ -28,15 +31,6 @@ def _ours(path: Path, name: str = "t") -> None:
     traj.f_add_parameter("x", 1.0)
     traj.f_add_result("big", np.random.default_rng(0).random(50_000))
     traj.f_store()
-
-
-def _pypet07_like(path: Path) -> None:
-    """The part of pypet 0.7's layout the detection relies on: ``/<traj>/overview/info``."""
-    info = np.array([(b"old", b"0.7.0", 3)],
-                    dtype=[("name", "S10"), ("version", "S10"), ("length", "i4")])
-    with h5py.File(path, "w") as h5:
-        h5.create_group("old/overview").create_dataset("info", data=info)
-        h5.create_group("old/parameters")
 
 
 def _refused(path: Path, match: str) -> None:
@@ -86,23 +80,21 @@ def test_a_foreign_hdf5_file_holds_no_trajectory(tmp_path):
 
 
 def test_a_pypet07_file_is_named_as_such(tmp_path):
-    """A pypet 0.7 trajectory is recognised and refused as one, by name and by index; listing
-    shows it with its format."""
+    """A file written by pypet 0.7 (the test fixture) is recognised as one; listing shows its
+    trajectories with their format."""
     path = tmp_path / "old.hdf5"
-    _pypet07_like(path)
+    shutil.copyfile(PYPET07_FIXTURE, path)
     info = inspect_file(path)
-    assert info.kind is FileKind.PYPET_07 and info.trajectories == {"old": FileKind.PYPET_07}
-    for attempt in (lambda: load_trajectory(index=-1, filename=str(path)),
-                    lambda: load_trajectory(name="old", filename=str(path))):
-        with pytest.raises(FileFormatError, match="pypet 0.7"):
-            attempt()
+    assert info.kind is FileKind.PYPET_07
+    assert set(info.trajectories.values()) == {FileKind.PYPET_07}
     listed = list_trajectories(path)
-    assert listed["name"].tolist() == ["old"] and listed["format"].tolist() == ["pypet 0.7"]
+    assert listed["name"].tolist() == list(info.trajectories)
+    assert set(listed["format"]) == {"pypet 0.7"}
 
 
 @pytest.mark.skipif(not PYPET_07.exists(), reason="pypet 0.7 is not installed in /tmp/pypet-orig")
 def test_a_real_pypet07_file_is_recognised(tmp_path):
-    """A file written by pypet 0.7 itself is detected as pypet 0.7 and refused as such."""
+    """A file written by pypet 0.7 itself is detected as pypet 0.7, listed and loaded."""
     script = (
         "from pypet import Environment\n"
         "env = Environment(trajectory='legacy', filename='legacy.hdf5', log_config=None)\n"
@@ -114,8 +106,8 @@ def test_a_real_pypet07_file_is_recognised(tmp_path):
                    capture_output=True)
     path = tmp_path / "legacy.hdf5"
     assert inspect_file(path).trajectories == {"legacy": FileKind.PYPET_07}
-    with pytest.raises(FileFormatError, match="pypet 0.7 trajectories \\['legacy'\\]"):
-        load_trajectory(name="legacy", filename=str(path))
+    loaded = load_trajectory(name="legacy", filename=str(path), load_all=2)
+    assert loaded.f_get_from_runs("z", fast_access=True, use_indices=True) == {0: 1.0, 1: 2.0}
     assert list_trajectories(path).loc[0, "runs"] == 2
 
 
@@ -127,14 +119,19 @@ def test_a_missing_file_is_reported(tmp_path):
 
 
 def test_compact_never_grows_and_leaves_no_temporary_copy(tmp_path):
-    """Compacting a file without holes keeps it as it is (never larger); nothing else stays
-    in the folder."""
+    """Compacting a freshly written file never makes it larger, twice in a row (the second
+    time there is nothing left to gain: the file stays byte for byte); nothing else stays in
+    the folder."""
     path = tmp_path / "tight.hdf5"
     _ours(path)
+    size = path.stat().st_size
+    assert compact_hdf5_file(str(path), keep_backup=False) == 0
+    assert path.stat().st_size <= size
     before = path.read_bytes()
     assert compact_hdf5_file(str(path), keep_backup=False) == 0
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["tight.hdf5"]
+    assert load_trajectory(index=-1, filename=str(path)).f_get("x").f_get() == 1.0
 
 
 def test_compact_keeps_the_backup_only_when_asked(tmp_path):

@@ -71,6 +71,18 @@ def test_planted_pickled_attribute_is_refused_without_running_it(tmp_path, where
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("inert", [None, ("axis", 0, 1.5), {"a": [1, "b"]}, True])
+@pytest.mark.parametrize("protocol", [0, 2, 4])
+def test_a_pickle_of_plain_constants_is_let_through(tmp_path, inert, protocol):
+    """A pickled attribute that holds only plain constants (as pandas writes for an unnamed
+    axis) imports and calls nothing: the file opens and loads."""
+    path = tmp_path / "inert.hdf5"
+    _study(path)
+    with h5py.File(path, "a") as h5:
+        h5["study"].attrs["inert"] = np.bytes_(pickle.dumps(inert, protocol=protocol))
+    assert load_trajectory(index=-1, filename=str(path), load_all=2).f_get("x").f_get() == 1.0
+
+
 def test_the_refusal_names_the_file_and_the_attribute(tmp_path):
     """The error says which file, which node and which attribute."""
     path, marker = tmp_path / "study.hdf5", tmp_path / "MARKER"

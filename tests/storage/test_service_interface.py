@@ -14,8 +14,9 @@ from pypet.storage.hdf5.service import HDF5StorageService
 from pypet.storage.messages import StoreRecords, StoreRuns, deliver
 from pypet.storage.modes import LoadMode, LoadModes, Overwrite, StoreMode
 from pypet.storage.null import LazyStorageService
-from pypet.storage.records import RunFailure, RunOutcome, leaf_record
+from pypet.storage.records import RunFailure, RunOutcome
 from pypet.storage.service import StorageService
+from pypet.trajectory.to_records import leaf_record
 
 
 def test_modes_accept_pypets_constants_and_compare_equal_to_them():

@@ -177,10 +177,14 @@ def test_as_new_loads_parameters_for_a_new_run(stored: str) -> None:
     assert _state(traj, "results.grp.res") is None
 
 
-def test_as_new_refuses_other_branches(stored: str) -> None:
-    """``as_new`` with results (or derived parameters) to load raises ValueError."""
+def test_as_new_sets_the_branch_modes_itself(stored: str) -> None:
+    """``as_new`` loads parameters only whatever the branch modes say (pypet 0.7), but a
+    ``load_data`` for every branch is refused with ValueError."""
+    traj = Trajectory(filename=stored)
+    traj.f_load(name="t", as_new=True, load_results=C.LOAD_DATA)
+    assert _state(traj, "results.grp.res") is None
     with pytest.raises(ValueError, match="as_new"):
-        Trajectory(filename=stored).f_load(name="t", as_new=True, load_results=C.LOAD_DATA)
+        Trajectory(filename=stored).f_load(name="t", as_new=True, load_data=C.LOAD_DATA)
 
 
 def test_as_new_trajectory_stores_under_its_new_name(stored: str, tmp_path: Any) -> None:
@@ -369,10 +373,16 @@ def test_auto_load_one_run_among_many(stored: str) -> None:
     assert _state(traj, "results.runs.run_00000000.big") is None
 
 
-def test_auto_load_miss_raises_attribute_error(stored: str) -> None:
-    """Auto-load of a name that is neither in RAM nor in the file raises AttributeError."""
+def test_auto_load_miss_raises_data_not_in_storage(stored: str) -> None:
+    """Auto-load of a name that is neither in RAM nor in the file raises
+    DataNotInStorageError (pypet 0.7: the file was asked and does not have it)."""
+    from pypet import DataNotInStorageError
+
     traj = _load(stored)
     traj.v_auto_load = True
+    with pytest.raises(DataNotInStorageError, match="nowhere"):
+        traj.results.nowhere  # noqa: B018
+    traj.v_auto_load = False
     with pytest.raises(AttributeError):
         traj.results.nowhere  # noqa: B018
 

@@ -181,6 +181,11 @@ def test_find_unique_points(traj):
 def test_copy_is_independent(traj):
     """f_copy copies the tree; changes to the copy do not touch the original."""
     traj.f_add_link("xl", traj.f_get("x"))
+    traj.v_idx = 1
+    point = traj.f_copy()  # without v_full_copy only the current point comes along (pypet)
+    traj.f_restore_default()
+    assert not point.f_get("x").f_has_range() and point.x == traj.f_get("x").f_get_range()[1]
+    traj.v_full_copy = True
     other = traj.f_copy()
     other.f_add_parameter("new", 1)
     other.f_get("sim.name").f_unlock()

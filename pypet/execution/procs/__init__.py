@@ -33,16 +33,11 @@ Start methods: see :mod:`pypet.execution.procs.start`; no child is forked while 
 thread runs.
 """
 
+from pypet.errors import ForkWithThreadsError, WorkerDiedError, WorkerInitError
 from pypet.execution.procs.oneshot import ProcessPerTask
-from pypet.execution.procs.outcome import (
-    TaskOutcome,
-    WorkerDeath,
-    WorkerDiedError,
-    WorkerInitError,
-    describe_exit,
-)
+from pypet.execution.procs.outcome import TaskOutcome, WorkerDeath, describe_exit
 from pypet.execution.procs.pool import WorkerPool
-from pypet.execution.procs.start import ForkWithThreadsError, resolve_start_method
+from pypet.execution.procs.start import resolve_start_method
 
 __all__ = [
     "ForkWithThreadsError",

@@ -12,8 +12,8 @@ import pickle
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from pypet.errors import ForkWithThreadsError
 from pypet.execution.procs.child import run_once
-from pypet.execution.procs.start import ForkWithThreadsError
 from pypet.execution.procs.supervisor import Supervisor
 
 __all__ = ["ProcessPerTask"]
@@ -83,9 +83,9 @@ class ProcessPerTask(Supervisor):
             if self._may_start is not None and not self._may_start(self.busy):
                 self._blocked = True
                 return
-            taken = self._book.take()
-            assert taken is not None  # the book has waiting tasks
-            key, (func, args, kwargs) = taken
+            task = self._book.take()
+            assert task is not None  # the book has waiting tasks
+            key, (func, args, kwargs) = task
             try:
                 child = self._start_child(run_once, (func, args, kwargs, self._niceness))
             except ForkWithThreadsError:

@@ -13,11 +13,11 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from pypet.errors import WorkerDiedError
+
 __all__ = [
     "TaskOutcome",
     "WorkerDeath",
-    "WorkerDiedError",
-    "WorkerInitError",
     "describe_exit",
 ]
 
@@ -82,30 +82,6 @@ class WorkerDeath:
         when = {"init": "while starting", "task": "while running a task",
                 "idle": "while idle"}.get(self.during, self.during)
         return f"process {self.pid} died {when}: {self.cause}"
-
-
-class WorkerDiedError(RuntimeError):
-    """A task's worker process died on every attempt; the task was given up.
-
-    ``deaths`` lists every death (``WorkerDeath``), the last one first in the message.
-    """
-
-    def __init__(self, key: Hashable, deaths: tuple[WorkerDeath, ...]) -> None:
-        self.key, self.deaths = key, deaths
-        attempts = len(deaths)
-        tries = "once" if attempts == 1 else f"on all {attempts} attempts"
-        super().__init__(
-            f"Task {key!r} was given up: its worker process died {tries}. Last death: "
-            f"{deaths[-1]}. Nothing from the task was returned; run it alone (serially) to "
-            "see what kills it, or give its process more memory."
-        )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.key, self.deaths)
-
-
-class WorkerInitError(RuntimeError):
-    """No worker could be started: initialisation raised, or every new worker died in it."""
 
 
 @dataclass(frozen=True, slots=True)

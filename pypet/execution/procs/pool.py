@@ -13,9 +13,10 @@ from collections.abc import Callable, Hashable
 from multiprocessing.connection import wait as wait_for
 from typing import Any
 
+from pypet.errors import WorkerInitError
 from pypet.execution.procs.child import serve
 from pypet.execution.procs.handle import ChildHandle
-from pypet.execution.procs.outcome import WorkerDeath, WorkerInitError
+from pypet.execution.procs.outcome import WorkerDeath
 from pypet.execution.procs.start import loads_in_fresh_process
 from pypet.execution.procs.supervisor import Supervisor
 

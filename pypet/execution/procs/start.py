@@ -21,9 +21,10 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+from pypet.errors import ForkWithThreadsError
+
 __all__ = [
     "FORKSERVER_PRELOAD",
-    "ForkWithThreadsError",
     "check_fork_is_safe",
     "fork_warning_silenced",
     "get_context",
@@ -43,10 +44,6 @@ FORKSERVER_PRELOAD = ["numpy", "tables", "pandas", "pypet.execution.procs.child"
                       "pypet.storage.hdf5.service"]
 #: threads whose name starts with this are pypet's own
 OUR_THREAD_PREFIX = "pypet"
-
-
-class ForkWithThreadsError(RuntimeError):
-    """A child would be forked while one of pypet's own threads runs."""
 
 
 def other_threads() -> list[threading.Thread]:

@@ -7,7 +7,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypet.execution.procs.outcome import TaskOutcome, WorkerDeath, WorkerDiedError
+from pypet.errors import WorkerDiedError
+from pypet.execution.procs.outcome import TaskOutcome, WorkerDeath
 
 __all__ = ["TaskBook"]
 

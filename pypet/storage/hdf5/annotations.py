@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from pypet.storage.hdf5.codec.errors import CodecError
+from pypet.errors import CodecError
 from pypet.storage.hdf5.codec.spec import MAX_ATTR_CHARS
 from pypet.storage.hdf5.layout import NODE
 

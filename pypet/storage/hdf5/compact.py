@@ -9,7 +9,35 @@ import sys
 import tempfile
 from typing import Any
 
+from pypet.storage.modes import LoadMode, LoadModes
+from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord, RunInfo
+
 __all__ = ["compact_hdf5_file"]
+
+_NOTHING = LoadModes(LoadMode.NOTHING, LoadMode.NOTHING, LoadMode.NOTHING, LoadMode.NOTHING)
+
+
+class _SettingsSink:
+    """A load sink that keeps only the storage settings (``config.hdf5.*``) it is fed."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Any] = {}
+
+    def meta(self, meta: dict[str, Any]) -> None:
+        pass
+
+    def runs(self, length: int, info: RunInfo | None) -> None:
+        pass
+
+    def explored(self, names: list[str]) -> None:
+        pass
+
+    def node(self, record: GroupRecord | LeafRecord, mode: LoadMode) -> None:
+        if isinstance(record, LeafRecord) and "data" in record.data:
+            self.entries[record.full_name.rpartition(".")[2]] = record.data["data"]
+
+    def link(self, record: LinkRecord) -> None:
+        pass
 
 
 def _ptrepack() -> str:
@@ -32,13 +60,17 @@ def compact_hdf5_file(filename: str, name: str | None = None, index: int | None 
     ``keep_backup`` (pypet's default) the original is kept as ``<file>_backup.hdf5`` when it
     was replaced. Returns ptrepack's exit code (0 on success).
     """
-    from pypet.trajectory import Trajectory
+    from pypet.storage.hdf5.service import HDF5StorageService
 
     filename = os.path.abspath(filename)
-    traj = Trajectory(filename=filename)  # checks the file before anything reads it
-    traj.f_load(name=name, index=-1 if name is None and index is None else index,
-                load_data=0)
-    settings: Any = traj.v_storage_service
+    settings: Any = HDF5StorageService(filename)  # checks the file before anything reads it
+    sink = _SettingsSink()
+    found = settings.load_trajectory(sink, name, -1 if name is None and index is None else index,
+                                     _NOTHING, max_depth=0, with_run_information=False,
+                                     with_meta_data=False)
+    group = settings.config_group
+    settings.load_records(sink, found, [group], recursive=True)
+    settings.adopt_config(sink.entries)
     folder = tempfile.mkdtemp(prefix=".pypet_compact_", dir=os.path.dirname(filename))
     try:
         compacted = os.path.join(folder, os.path.basename(filename))

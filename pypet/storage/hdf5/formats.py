@@ -4,8 +4,8 @@
 :func:`check_file` turns what it found into our errors. Every file pypet opens passes through
 :func:`check_file` first (see :func:`pypet.storage.hdf5.files.open_file`).
 
-A reader for pypet 0.7 files plugs in behind :data:`FileKind.PYPET_07`: today such a file is
-refused with a message that names it as one.
+Trajectories of :data:`FileKind.PYPET_07` are read by :mod:`.legacy` (loading and migrating;
+never written to).
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from pypet.errors import DataNotInStorageError, FileFormatError, UnsafeDataError
 from pypet.storage.hdf5 import safety
 from pypet.storage.hdf5.layout import FORMAT_NAME, TRAJ
 
-__all__ = ["FileInfo", "FileKind", "check_file", "inspect_file", "is_pypet07_group",
-           "pypet07_message"]
+__all__ = ["FileInfo", "FileKind", "check_file", "inspect_file"]
 
 #: pypet 0.7 keeps a trajectory's metadata in this table below its group
 _PYPET07_INFO = ("overview", "info")
@@ -145,23 +144,3 @@ def _is_pypet07_h5py(group: Any) -> bool:
     table = group.get("/".join(_PYPET07_INFO))
     names = getattr(getattr(table, "dtype", None), "names", None) or ()
     return "name" in names and "version" in names
-
-
-def is_pypet07_group(group: Any) -> bool:
-    """Whether a PyTables top-level group is a pypet 0.7 trajectory (no attribute is read).
-
-    Ours never has an ``overview/info`` node (our overview holds ``runs`` and ``explored``).
-    """
-    children = group._v_children
-    if _PYPET07_INFO[0] not in children:
-        return False
-    overview = children[_PYPET07_INFO[0]]
-    return hasattr(overview, "_v_children") and _PYPET07_INFO[1] in overview._v_children
-
-
-def pypet07_message(path: str, names: list[str]) -> str:
-    """The refusal of a pypet 0.7 trajectory (until a reader for them is plugged in)."""
-    return (
-        f"{path!r} holds pypet 0.7 trajectories {names}, whose file layout this pypet does not "
-        "read. Open the file with pypet 0.7, or convert it into the new format first."
-    )

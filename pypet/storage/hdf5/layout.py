@@ -6,7 +6,7 @@ the groups and attributes around it and maps tree names to HDF5 paths.
 
 from __future__ import annotations
 
-from pypet.tree.names import is_run_name, is_set_name, set_name
+from pypet.runnames import is_run_name, is_set_name, set_name
 
 __all__ = [
     "BUCKET_PREFIX",

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import tables
 
-from pypet.storage.hdf5 import codec, files, formats
+from pypet.storage.hdf5 import codec, files, formats, legacy
 from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.ptutil import get_child
 
@@ -64,7 +64,7 @@ def trajectory_rows(filename: str) -> list[dict[str, Any]]:
                 continue
             if TRAJ.FORMAT in group._v_attrs:
                 rows.append(_ours(name, group))
-            elif formats.is_pypet07_group(group):
+            elif legacy.is_pypet07(group):
                 rows.append(_pypet07(name, group))
         return sorted(rows, key=lambda row: row["time"])
     finally:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import tables
 
+from pypet.runnames import run_index_of
 from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.node_reader import NodeReader
@@ -17,7 +18,6 @@ from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
 from pypet.storage.modes import LoadMode, LoadModes
 from pypet.storage.records import GroupRecord, LeafRecord, RunInfo
 from pypet.storage.service import LoadSink
-from pypet.tree.names import run_index_of
 
 __all__ = ["load_parts", "load_trajectory", "mode_of"]
 
@@ -76,8 +76,10 @@ def explored_names(group: tables.Group) -> list[str]:
 
 def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes: LoadModes,
                     max_depth: int | None, with_run_information: bool,
-                    with_meta_data: bool, allow_pickle: bool = True) -> None:
-    """Feed the whole trajectory in ``group`` to ``sink``."""
+                    with_meta_data: bool, allow_pickle: bool = True,
+                    skip_runs: bool = False) -> None:
+    """Feed the whole trajectory in ``group`` to ``sink`` (``skip_runs``: all but what lies
+    inside numbered runs)."""
     attrs = group._v_attrs
     if with_meta_data:
         meta = {key: attrs[key] for key in _META_KEYS if key in attrs}
@@ -88,7 +90,7 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
     sink.explored(explored_names(group))
     reader = NodeReader(group, allow_pickle)
     links = []
-    for kind, node in reader.walk(group, max_depth):
+    for kind, node in reader.walk(group, max_depth, skip_runs=skip_runs):
         if kind == "link":
             links.append(node)
             continue
@@ -102,6 +104,8 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
             sink.node(reader.read_leaf(node, with_data=mode >= LoadMode.DATA), mode)
     columns = RunColumns.reader(h5, group)
     for template, (class_name, comment, _items) in columns.templates.items():
+        if skip_runs:
+            break
         mode = mode_of(template, modes)
         if mode == LoadMode.NOTHING:
             continue

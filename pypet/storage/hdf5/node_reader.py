@@ -9,6 +9,7 @@ from typing import Any
 import tables
 
 from pypet.errors import UnsafeDataError
+from pypet.runnames import is_run_name, is_set_name
 from pypet.storage.hdf5 import codec
 from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree_name
@@ -84,8 +85,11 @@ class NodeReader:
                            read_annotations(attrs))
 
     def walk(self, start: tables.Group, max_depth: int | None = None,
-             depth: int = 0) -> Iterator[tuple[str, tables.Node]]:
-        """Yield ``('group' | 'leaf' | 'link', node)`` below ``start``, parents first."""
+             depth: int = 0, skip_runs: bool = False) -> Iterator[tuple[str, tables.Node]]:
+        """Yield ``('group' | 'leaf' | 'link', node)`` below ``start``, parents first.
+
+        ``skip_runs`` leaves out everything inside a numbered run or run set.
+        """
         # ``depth`` is the tree depth of ``start``'s children minus one; buckets are not
         # tree nodes, so they neither count as a level nor get yielded.
         too_deep = max_depth is not None and depth >= max_depth
@@ -93,6 +97,8 @@ class NodeReader:
             if start is self._root and name == RUNS.OVERVIEW:
                 continue
             is_bucket = name.startswith(BUCKET_PREFIX)
+            if skip_runs and (is_bucket or _numbered_run(name)):
+                continue
             if (too_deep and not is_bucket) or (name.startswith("_") and not is_bucket):
                 continue  # a leading underscore is never a tree name (e.g. an interrupted rewrite)
             if isinstance(child, tables.link.SoftLink):
@@ -107,13 +113,19 @@ class NodeReader:
                 continue
             if not is_bucket:
                 yield "group", child
-            yield from self.walk(child, max_depth, depth if is_bucket else depth + 1)
+            yield from self.walk(child, max_depth, depth if is_bucket else depth + 1, skip_runs)
 
     def read_link(self, link: tables.link.SoftLink) -> LinkRecord:
         """Read a soft link as a record."""
         group = self.full_name(link._v_parent)
         target = tree_name(str(link.target)[self._prefix:].split("/"))
         return LinkRecord(group, link._v_name, target)
+
+
+def _numbered_run(name: str) -> bool:
+    """A run or run-set name other than the dummies ``run_ALL``/``run_set_ALL``."""
+    return name.startswith("run_") and not name.endswith("_ALL") and (
+        is_run_name(name) or is_set_name(name))
 
 
 def _wanted(item: str, load_only: Any, load_except: Any) -> bool:

@@ -7,8 +7,9 @@ Values are encoded by :mod:`.codec`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import warnings
+from collections.abc import Callable
 from typing import Any
 
 import tables
@@ -24,15 +25,10 @@ from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord
 
 __all__ = ["NodeWriter", "PICKLE_KEY", "is_compact", "item_order"]
 
-warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
-
 #: item of Pickle* leaves that carries the pickle protocol (not stored as an item)
 PICKLE_KEY = C.PICKLE_PROTOCOL_KEY
 #: prefix of a leaf being rewritten; a leading underscore is never a tree name
 _TMP = "_pypet_tmp_"
-
-_DEFAULT_GROUP_CLASSES = {"NNGroupNode", "Trajectory", "ParameterGroup", "DerivedParameterGroup",
-                          "ConfigGroup", "ResultGroup"}
 
 
 def is_compact(node: tables.Node) -> bool:
@@ -55,6 +51,9 @@ class NodeWriter:
     def __init__(self, h5: tables.File, traj_group: tables.Group, filters: tables.Filters):
         self._h5, self._root, self._filters = h5, traj_group, filters
         self._groups: dict[tuple[str, ...], tables.Group] = {(): traj_group}
+        #: called with every leaf written for the first time; False drops its comment
+        #: (pypet's purge_duplicate_comments, decided by the overview tables)
+        self.on_new_leaf: Callable[[LeafRecord], bool] | None = None
 
     def group_at(self, components: list[str]) -> tables.Group:
         """Return the HDF5 group at ``components`` (creating missing ones)."""
@@ -95,7 +94,7 @@ class NodeWriter:
         attrs = group._v_attrs
         if record.comment and (overwrite or NODE.COMMENT not in attrs):
             attrs[NODE.COMMENT] = record.comment
-        if record.class_name not in _DEFAULT_GROUP_CLASSES and NODE.GROUP not in attrs:
+        if record.class_name and NODE.GROUP not in attrs:
             attrs[NODE.GROUP] = record.class_name
         write_annotations(attrs, record.annotations, overwrite)
 
@@ -126,6 +125,8 @@ class NodeWriter:
                 "Delete it first (f_delete_item) or use another name."
             )
         if existing is None:
+            if self.on_new_leaf is not None and not self.on_new_leaf(record):
+                record = dataclasses.replace(record, comment="")
             self._write_new(parent, name, record, items, protocol)
         elif store_data == StoreMode.DATA_SKIPPING and not overwrite:
             return
@@ -222,8 +223,7 @@ class NodeWriter:
         """STORE_DATA on a stored leaf: write only items that are not in the file yet."""
         if is_compact(node):
             present = str(node._v_attrs[NODE.ITEM]) if NODE.ITEM in node._v_attrs else name
-            new = {k: v for k, v in items.items() if k != present}
-            if not new:
+            if not any(k != present for k in items):
                 return
             node = self._expand_compact(parent, node, name, present)
         new = [item for item in items if item not in node._v_children]

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import tables
 
-__all__ = ["get_child", "write_rows"]
+__all__ = ["get_child", "names_as_given", "write_rows"]
+
+
+@contextlib.contextmanager
+def names_as_given() -> Iterator[None]:
+    """Create nodes without PyTables' ``NaturalNameWarning``.
+
+    Tree names such as ``a-b`` or ``class`` are valid HDF5 names that PyTables' natural
+    naming (``h5.root.a``) cannot reach; we never use natural naming, so the warning says
+    nothing. It is silenced only while we write, never for the whole process.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tables.NaturalNameWarning)
+        yield
 
 
 def get_child(group: tables.Group, name: str) -> Any:

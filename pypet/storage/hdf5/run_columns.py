@@ -9,17 +9,17 @@ fit a cell (:mod:`.cells`) are buffered here and written in bulk by :meth:`RunCo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
+from pypet.runnames import is_run_name, is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, write_rows
 from pypet.storage.records import LeafRecord
-from pypet.tree.names import is_run_name, is_set_name, run_index_of, run_name, set_name
 
 __all__ = ["RunColumns", "name_from_template", "template_of"]
 
@@ -29,7 +29,7 @@ _TMP = "_tmp_"
 #: up to this many requested rows are read one by one instead of reading whole columns
 _FEW_ROWS = 64
 
-_INFO = {
+_INFO: dict[str, np.dtype[Any]] = {
     RUNS.IDX: np.dtype("i8"),
     RUNS.COMPLETED: np.dtype("i1"),
     RUNS.START: np.dtype("f8"),
@@ -69,7 +69,7 @@ class _Template:
     __slots__ = ("class_name", "comment", "items", "present")
 
     def __init__(self, class_name: str, comment: str, items: dict[str, str],
-                 present: tables.EArray | None) -> None:
+                 present: Any) -> None:  # the presence mask (tables.EArray), once created
         self.class_name, self.comment, self.items, self.present = class_name, comment, items, present
 
 
@@ -84,7 +84,8 @@ class RunColumns:
         self._templates: dict[str, _Template] = {}
         self._buffer: dict[str, list[tuple[int, Any]]] = {}
         self._present_buffer: dict[str, list[int]] = {}
-        self._table = self._present_group = None
+        self._table: Any = None  # tables.Group, once found or created
+        self._present_group: Any = None
         overview = get_child(traj_group, RUNS.OVERVIEW)
         if overview is None and not readonly:
             overview = h5.create_group(traj_group, RUNS.OVERVIEW)
@@ -173,16 +174,22 @@ class RunColumns:
 
     def write_explored(self, name: str, values: list) -> bool:
         """Write an explored parameter's range as a column (if its values fit cells)."""
-        cells = [cell_of(v) for v in values]
-        if not cells or any(c is None or not cells[0].fits(c) for c in cells):
-            stale = get_child(self._table, name)
-            if stale is not None:  # the range changed to values that fit no column
-                self._h5.remove_node(stale)
-            return False
-        cell = cells[0]
-        dtype = _widest(cell, cells)
-        data = np.array([v.encode("utf8") if cell.kind == "str" else v for v in values],
-                        dtype=dtype)
+        found = _plain_column(values)
+        if found is not None:
+            cell, data = found
+        else:
+            cells_found = [cell_of(v) for v in values]
+            cells = [c for c in cells_found if c is not None]
+            if not cells or len(cells) < len(cells_found) or \
+                    any(not cells[0].fits(c) for c in cells):
+                stale = get_child(self._table, name)
+                if stale is not None:  # the range changed to values that fit no column
+                    self._h5.remove_node(stale)
+                return False
+            cell = cells[0]
+            dtype = _widest(cell, cells)
+            data = np.array([v.encode("utf8") if cell.kind == "str" else v for v in values],
+                            dtype=dtype)
         self._h5.create_earray(self._table, _TMP + name, obj=data, filters=self._filters)
         attrs = self._table._v_children[_TMP + name]._v_attrs
         attrs[RUNS.COLUMN] = "explored"
@@ -336,6 +343,57 @@ class RunColumns:
         self._h5.rename_node(self._table._v_children[temporary], name)
         return self._table._v_children[name]
 
+    # --- whole blocks of rows (merging trajectories) ---------------------------------------------
+    def read_block(self, template: str, rows: np.ndarray
+                   ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, Cell]]:
+        """Presence flags, raw column cells and cell types of ``template`` at ``rows``."""
+        tpl = self._templates[template]
+        if tpl.present is None:
+            return np.zeros(len(rows), dtype=bool), {}, {}
+        present = tpl.present.read()[rows].astype(bool)
+        values, cells = {}, {}
+        for column in tpl.items.values():
+            values[column] = self._table._v_children[column].read()[rows]
+            cells[column] = self._cells[column]
+        return present, values, cells
+
+    def write_block(self, template: str, class_name: str, comment: str, items: dict[str, str],
+                    cells: dict[str, Cell], start: int, present: np.ndarray,
+                    values: dict[str, np.ndarray]) -> bool:
+        """Write rows ``start, start+1, ...`` of a run-result leaf in one go.
+
+        Returns False, writing nothing, when the leaf is stored with another class, comment,
+        item set or cell types (its runs must then be stored as nodes). String columns
+        widen as needed. The table must already be long enough (:meth:`ensure_length`).
+        """
+        self.flush()
+        tpl = self._templates.get(template)
+        if tpl is not None and (tpl.class_name != class_name or tpl.comment != comment
+                                or tpl.items != items):
+            return False
+        if any(column in self._cells and not self._cells[column].fits(cell)
+               for column, cell in cells.items()):
+            return False
+        if tpl is None:
+            tpl = self._templates[template] = _Template(class_name, comment, dict(items), None)
+        stop = start + len(present)
+        for column, cell in cells.items():
+            known = self._cells.get(column)
+            if known is None:
+                known = self._cells[column] = Cell(cell.kind, cell.dtype, cell.shape)
+            data = values[column]
+            node = get_child(self._table, column)
+            if known.kind == "str" and data.dtype.itemsize > known.dtype.itemsize:
+                known.dtype = data.dtype
+                node = self._recreate(column, known)
+            elif node is None:
+                node = self._recreate(column, known)
+            node[start:stop] = data.astype(known.dtype, copy=False)
+        if tpl.present is None:
+            tpl.present = self._create_present(template, tpl)
+        tpl.present[start:stop] = present.astype(np.uint8)
+        return True
+
     # --- reading results back -----------------------------------------------------------------------
     def read_runs(self, template: str, indices: Iterable[int] | None = None
                   ) -> list[tuple[int, dict[str, Any]]]:
@@ -365,7 +423,22 @@ class RunColumns:
                 for pos, idx in enumerate(rows.tolist())]
 
 
-def _widest(cell: Cell, cells: list[Cell | None]) -> np.dtype:
+def _plain_column(values: list) -> tuple[Cell, np.ndarray] | None:
+    """Cell and data of a range of Python floats, ints (int64) or bools in one go (the usual
+    explored range; a million values take milliseconds instead of a second), else None."""
+    kinds = {type(v) for v in values}
+    if len(kinds) != 1 or not kinds <= {float, int, bool}:
+        return None
+    cell = cell_of(values[0])
+    if cell is None:  # an int beyond int64
+        return None
+    try:
+        return cell, np.array(values, dtype=cell.dtype)
+    except OverflowError:  # an int beyond int64 somewhere: no column
+        return None
+
+
+def _widest(cell: Cell, cells: Sequence[Cell | None]) -> np.dtype:
     if cell.kind != "str":
         return cell.dtype
     return np.dtype(f"S{max(c.dtype.itemsize for c in cells if c is not None)}")

@@ -10,11 +10,12 @@ from pypet.storage.hdf5.cells import from_column
 from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.loading import explored_names
 from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.service import RunTableData
 
 __all__ = ["read_table"]
 
 
-def read_table(group: tables.Group) -> dict[str, Any]:
+def read_table(group: tables.Group) -> RunTableData:
     """Return ``{'length': n, 'columns': {name: (role, values)}, 'present': {template: mask},
     'explored': [explored names in exploration order]}``.
 

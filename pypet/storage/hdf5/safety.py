@@ -92,9 +92,36 @@ def _attribute_problem(aid: Any, name: bytes) -> str | None:
             aid.get_space().get_simple_extent_type() != h5s.SCALAR:
         return None  # PyTables returns UTF-8 text and arrays as they are
     value = _read_text(aid)
-    if value and value.endswith(b".") and value not in _NOT_PICKLES:
+    if value and value.endswith(b".") and value not in _NOT_PICKLES and \
+            not _inert_pickle(value):
         return "a pickled value (PyTables would unpickle it)"
     return None
+
+
+#: pickle opcodes that only build plain constants and containers: a pickle made of these
+#: alone imports nothing and calls nothing, so unpickling it cannot run code. (pandas, and
+#: with it pypet 0.7, leaves such pickles behind, e.g. ``N.``: the pickled None of an
+#: unnamed axis.)
+_INERT_OPCODES = frozenset({
+    "PROTO", "FRAME", "STOP", "MARK", "POP", "POP_MARK", "DUP",
+    "PUT", "BINPUT", "LONG_BINPUT", "MEMOIZE", "GET", "BINGET", "LONG_BINGET",
+    "NONE", "NEWTRUE", "NEWFALSE", "INT", "BININT", "BININT1", "BININT2", "LONG", "LONG1",
+    "LONG4", "FLOAT", "BINFLOAT", "STRING", "BINSTRING", "SHORT_BINSTRING", "UNICODE",
+    "SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "BINBYTES", "SHORT_BINBYTES",
+    "BINBYTES8", "EMPTY_TUPLE", "TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "EMPTY_LIST", "LIST",
+    "APPEND", "APPENDS", "EMPTY_DICT", "DICT", "SETITEM", "SETITEMS", "EMPTY_SET",
+    "ADDITEMS", "FROZENSET",
+})
+
+
+def _inert_pickle(value: bytes) -> bool:
+    """Whether ``value`` is a pickle of plain constants only (read, never executed)."""
+    import pickletools
+
+    try:
+        return all(op.name in _INERT_OPCODES for op, _, _ in pickletools.genops(value))
+    except Exception:  # not a well-formed pickle: let the caller treat it as one
+        return False
 
 
 def _may_say_pickle(aid: Any, info: Any) -> bool:

@@ -16,18 +16,43 @@ from typing import Any
 import tables
 
 from pypet.errors import DataNotInStorageError
-from pypet.storage.hdf5 import files, loading
-from pypet.storage.hdf5.ptutil import get_child
-from pypet.storage.hdf5.settings import HDF5Settings
+from pypet.storage.hdf5 import files, legacy, loading
+from pypet.storage.hdf5.merge_service import MergeMethods
+from pypet.storage.hdf5.ptutil import get_child, names_as_given
+from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
-from pypet.storage.records import LinkRecord, RunOutcome, TrajectoryImage
-from pypet.storage.service import Capabilities, LoadSink, RunTableData, StorageService
+from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
+from pypet.storage.service import (
+    AttachedTrajectory,
+    Capabilities,
+    LoadSink,
+    RunTableData,
+    StorageService,
+)
 
 __all__ = ["HDF5StorageService"]
 
+#: constructor keywords that switch groups of overview tables
+OVERVIEW_SWITCHES = frozenset(OVERVIEW_TABLES.values())
 
-class HDF5StorageService(StorageService):
+
+_UTF8 = {"utf8", "utf-8", "utf_8", "UTF8", "UTF-8"}
+
+
+def _warn_ineffective(settings: dict[str, Any]) -> None:
+    """Warn once about pypet 0.7 settings that change nothing in our format."""
+    from pypet.ineffective import warn_ineffective
+
+    if settings.get("pandas_format", "fixed") in ("table", "t"):
+        warn_ineffective("HDF5StorageService", "pandas_format", settings["pandas_format"])
+    if settings.get("encoding", "utf8") not in _UTF8:
+        warn_ineffective("HDF5StorageService", "encoding", settings["encoding"])
+    if settings.get("display_time", 20) != 20:
+        warn_ineffective("HDF5StorageService", "display_time", settings["display_time"])
+
+
+class HDF5StorageService(MergeMethods, StorageService):
     """Stores trajectories in an HDF5 file (several trajectories per file).
 
     Parameters
@@ -58,17 +83,22 @@ class HDF5StorageService(StorageService):
     (``doc/file_safety.md``).
     """
 
-    capabilities = Capabilities(run_table=True)
+    capabilities = Capabilities(run_table=True, merges=True)
     #: where the trajectory keeps this service's settings
     config_group = "config.hdf5"
 
+    #: pypet 0.7's name of each overview-table switch -> the table (a public class attribute
+    #: there; the switch of table ``t`` lives in ``config.hdf5.overview.t``)
+    NAME_TABLE_MAPPING = {f"_overview_{t.removesuffix('_overview')}": t for t in OVERVIEW_TABLES}
+
     def __init__(self, filename: str | os.PathLike | None = None, file_title: str | None = None,
-                 overwrite_file: bool = False, trajectory: Any = None,
+                 overwrite_file: bool = False, trajectory: AttachedTrajectory | None = None,
                  allow_pickle: bool = True, **settings: Any) -> None:
         unknown = set(settings) - set(HDF5Settings.field_names())
         if unknown:
             raise ValueError(f"Unknown HDF5StorageService keywords: {sorted(unknown)}.")
         self._settings = HDF5Settings(**settings)
+        _warn_ineffective(settings)
         traj_name = trajectory.v_name if trajectory is not None else None
         self._filename = files.resolve_filename(filename, traj_name)
         self._file_title = file_title or traj_name or "Experiments"
@@ -92,7 +122,7 @@ class HDF5StorageService(StorageService):
         return frozenset({"filename", "file_title", "overwrite_file", "trajectory",
                           "allow_pickle", *HDF5Settings.field_names()})
 
-    def attach(self, trajectory: Any) -> None:
+    def attach(self, trajectory: AttachedTrajectory) -> None:
         """Become ``trajectory``'s service.
 
         The settings are recorded under ``config.hdf5`` when the trajectory is first stored
@@ -105,12 +135,9 @@ class HDF5StorageService(StorageService):
         return self._settings.as_config()
 
     def adopt_config(self, entries: dict[str, Any]) -> None:
-        """Take over settings from the trajectory's config (as pypet does on store/load)."""
-        known = {k: v for k, v in entries.items() if k in HDF5Settings.field_names()}
-        if known:
-            merged = {**self._settings.as_config(), **known,
-                      "display_time": self._settings.display_time}
-            self._settings = HDF5Settings(**merged)
+        """Take over settings from the trajectory's ``config.hdf5`` entries (relative names),
+        as pypet does at every store and after loading."""
+        self._settings = self._settings.adopting(entries)
 
     # --- settings as pypet properties -------------------------------------------------------
     @property
@@ -122,6 +149,11 @@ class HDF5StorageService(StorageService):
     def filename(self, value: str) -> None:
         self._filename = files.resolve_filename(value, None)
         self._checked = False
+
+    @property
+    def location(self) -> str:
+        """The HDF5 file."""
+        return self._filename
 
     @property
     def allow_pickle(self) -> bool:
@@ -145,6 +177,8 @@ class HDF5StorageService(StorageService):
             # pypet's settings are read/write properties; validate by rebuilding
             values = {f: getattr(self._settings, f) for f in HDF5Settings.field_names()}
             values[name] = value
+            if name not in OVERVIEW_SWITCHES:
+                values["tables"] = self._settings.tables
             object.__setattr__(self, "_settings", HDF5Settings(**values))
             return
         object.__setattr__(self, name, value)
@@ -184,18 +218,21 @@ class HDF5StorageService(StorageService):
 
     @contextlib.contextmanager
     def _open(self, mode: str) -> Iterator[tables.File]:
-        if self._h5 is not None:
-            yield self._h5
-            self._h5.flush()
-            return
-        h5 = self._open_checked(mode)
-        try:
-            yield h5
-            if mode != "r":
-                h5.flush()
-        finally:
-            self._trajectories = {}
-            h5.close()
+        """The session's handle or the file opened for this call; writes (``mode='a'``)
+        create nodes with the tree's names as given."""
+        with names_as_given() if mode != "r" else contextlib.nullcontext():
+            if self._h5 is not None:
+                yield self._h5
+                self._h5.flush()
+                return
+            h5 = self._open_checked(mode)
+            try:
+                yield h5
+                if mode != "r":
+                    h5.flush()
+            finally:
+                self._trajectories = {}
+                h5.close()
 
     def _trajectory_file(self, h5: tables.File, traj_name: str) -> TrajectoryFile:
         tfile = self._trajectories.get(traj_name)
@@ -208,11 +245,11 @@ class HDF5StorageService(StorageService):
                 )
             files.check_format(group)
             length = int(group._v_attrs["length"])
-            tfile = TrajectoryFile(h5, group, self._settings.filters(), length)
+            tfile = TrajectoryFile(h5, group, self._settings, length)
             self._trajectories[traj_name] = tfile
         return tfile
 
-    def trajectory_names(self) -> list[str]:
+    def top_level_names(self) -> list[str]:
         """Names of the top-level groups of the file (its trajectories and anything else
         there); empty if the file does not exist yet."""
         if self._h5 is None and not os.path.exists(self._filename):
@@ -227,10 +264,11 @@ class HDF5StorageService(StorageService):
         with self._open("a") as h5:
             is_first = get_child(h5.root, image.name) is None
             try:
-                tfile = TrajectoryFile.create(h5, image, self._settings.filters())
+                tfile = TrajectoryFile.create(h5, image, self._settings)
                 self._trajectories[image.name] = tfile
                 tfile.columns.ensure_length(image.length)
                 tfile.write_explored(image)
+                tfile.overview.write_explorations(image.explored_names)
                 # explored ranges that changed (expanded, shrunk) are part of the skeleton:
                 # rewritten by every store, which STORE_DATA alone would never do
                 for record in image.changed:
@@ -239,7 +277,7 @@ class HDF5StorageService(StorageService):
                     tfile.write_run_info(image.run_info)
                 if not only_init:
                     write_records(tfile, image.records, store_data)
-                tfile.columns.flush()
+                tfile.flush()
             except BaseException:
                 # A first store that fails (e.g. on an unstorable item) leaves no half
                 # trajectory behind, so fixing the item and storing again just works.
@@ -248,7 +286,7 @@ class HDF5StorageService(StorageService):
                     h5.remove_node(h5.root, image.name, recursive=True)
                 raise
 
-    def store_records(self, traj_name: str, records: Iterable[Any],
+    def store_records(self, traj_name: str, records: Iterable[Record],
                       store_data: StoreMode = StoreMode.DATA,
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store records of an already stored trajectory."""
@@ -271,8 +309,13 @@ class HDF5StorageService(StorageService):
         """Load a trajectory by name or index (negative indices count from the newest)."""
         with self._open("r") as h5:
             group = files.find_trajectory(h5, name, index, force)
-            loading.load_trajectory(h5, group, sink, modes, max_depth, with_run_information,
-                                    with_meta_data, self._allow_pickle)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                legacy.load_into(sink, group, modes, max_depth, with_run_information,
+                                 with_meta_data)
+            else:
+                loading.load_trajectory(h5, group, sink, modes, max_depth,
+                                        with_run_information, with_meta_data,
+                                        self._allow_pickle)
             return group._v_name
 
     def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
@@ -282,15 +325,33 @@ class HDF5StorageService(StorageService):
         """Load the nodes at ``full_names``; return how many were found."""
         with self._open("r") as h5:
             group = files.find_trajectory(h5, traj_name, None)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                return legacy.load_parts(sink, group, full_names, load_data, recursive,
+                                         max_depth, load_only, load_except)
             return loading.load_parts(h5, group, sink, full_names, load_data, recursive,
                                       max_depth, load_only, load_except, self._allow_pickle)
+
+    def trajectory_names(self) -> list[str]:
+        """Names of the trajectories in the file (ours and pypet 0.7's), oldest first."""
+        with self._open("r") as h5:
+            return files.trajectory_names(h5)
+
+    def is_pypet07(self, traj_name: str) -> bool:
+        """Whether the trajectory ``traj_name`` in the file was written by pypet 0.7."""
+        with self._open("r") as h5:
+            return legacy.is_pypet07(files.find_trajectory(h5, traj_name, None))
 
     def read_run_table(self, traj_name: str) -> RunTableData:
         """All run-table columns as ``{column: numpy array}`` plus their kinds."""
         from pypet.storage.hdf5.run_table_reader import read_table
 
         with self._open("r") as h5:
-            return read_table(files.find_trajectory(h5, traj_name, None))
+            group = files.find_trajectory(h5, traj_name, None)
+            if legacy.is_pypet07(group):  # a file written by pypet 0.7
+                from pypet.storage.hdf5.legacy.run_table import read_table as read_legacy
+
+                return read_legacy(group)
+            return read_table(group)
 
     def backup(self, traj_name: str, backup_filename: str | None = None) -> str:
         """Copy the trajectory's group into ``backup_filename`` (default: ``backup_<name>.hdf5``
@@ -310,7 +371,8 @@ class HDF5StorageService(StorageService):
                         f"{backup_filename!r} already holds a trajectory {traj_name!r}; choose "
                         "another backup_filename."
                     )
-                group._f_copy(newparent=target.root, recursive=True)
+                with names_as_given():
+                    group._f_copy(newparent=target.root, recursive=True)
             finally:
                 target.close()
         return backup_filename

@@ -5,50 +5,63 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 import tables
 
 from pypet.errors import DataNotInStorageError, existing_trajectory_message
+from pypet.runnames import run_index_of
+from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
+from pypet.storage.hdf5.overview import OverviewTables
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, template_of
+from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
 from pypet.storage.records import (
     GroupRecord,
     LeafRecord,
     LinkRecord,
+    Record,
     RunInfo,
     RunOutcome,
     TrajectoryImage,
 )
-from pypet.tree.names import run_index_of
 
 __all__ = ["TrajectoryFile", "write_records"]
 
-_PLAIN_GROUPS = ("ResultGroup", "DerivedParameterGroup", "NNGroupNode")
 
 
 class TrajectoryFile:
     """One trajectory group in an open file, with its node writer and run table."""
 
-    def __init__(self, h5: tables.File, group: tables.Group, filters: tables.Filters,
+    def __init__(self, h5: tables.File, group: tables.Group, settings: HDF5Settings,
                  length: int) -> None:
         self.h5, self.group = h5, group
+        filters = settings.filters()
         self.writer = NodeWriter(h5, group, filters)
         self.columns = RunColumns(h5, group, filters, length)
+        self.overview = OverviewTables(h5, group, settings, filters, length)
+        if self.overview.active:
+            self.writer.on_new_leaf = self.overview.leaf_stored
+
+    def flush(self) -> None:
+        """Write what the run table and the overview tables buffered."""
+        self.columns.flush()
+        self.overview.flush()
 
     @classmethod
     def create(cls, h5: tables.File, image: TrajectoryImage,
-               filters: tables.Filters) -> TrajectoryFile:
+               settings: HDF5Settings) -> TrajectoryFile:
         """Create (or reopen) the group of ``image`` and write its metadata."""
         group = get_child(h5.root, image.name)
         if group is None:
             group = h5.create_group(h5.root, image.name)
-        elif image.is_new:
+        elif not image.is_new:
+            files.check_format(group)  # never write into pypet 0.7's (or foreign) groups
+        else:
             raise RuntimeError(existing_trajectory_message(h5.filename, image.name))
         attrs = group._v_attrs
         attrs[TRAJ.FORMAT] = FORMAT_NAME
@@ -56,8 +69,15 @@ class TrajectoryFile:
         attrs[CODEC_VERSION_ATTR] = CODEC_VERSION
         for key, value in image.meta.items():
             attrs[key] = value
+        if TRAJ.LENGTH in attrs and int(attrs[TRAJ.LENGTH]) > image.length:
+            from pypet.storage.hdf5.run_pruning import prune_runs
+
+            prune_runs(group, image.length)  # shrunk with force: its dropped runs go
         attrs[TRAJ.LENGTH] = image.length
-        return cls(h5, group, filters, image.length)
+        tfile = cls(h5, group, settings, image.length)
+        tfile.overview.write_info(image.meta, image.length)
+        tfile.overview.write_settings(settings)
+        return tfile
 
     def write_explored(self, image: TrajectoryImage) -> None:
         """Record the explored names and their scalar ranges as run-table columns."""
@@ -90,6 +110,7 @@ class TrajectoryFile:
         self.group._v_attrs[TRAJ.LENGTH] = length
         columns, writer = self.columns, self.writer
         mode = StoreMode.OVERWRITE if replace else StoreMode.DATA
+        note = self.overview.leaf_stored if self.overview.active else None
         for outcome in outcomes:
             for group in outcome.groups:
                 if _needs_node(group):
@@ -100,11 +121,14 @@ class TrajectoryFile:
                     if replace and template is not None:
                         columns.remove_if_present(template, outcome.idx)
                     writer.write_leaf(leaf, mode)
-                elif replace and writer.exists(leaf.full_name):
-                    writer.delete(leaf.full_name, recursive=True)  # now in the table
+                else:
+                    if note is not None:
+                        note(leaf)
+                    if replace and writer.exists(leaf.full_name):
+                        writer.delete(leaf.full_name, recursive=True)  # now in the table
             for link in outcome.links:
                 writer.write_link(link)
-        columns.flush()
+        self.flush()
         failures = [o for o in outcomes if o.error is not None]
         if failures:
             self._log_failures(failures)
@@ -160,7 +184,7 @@ class TrajectoryFile:
                 self.columns.remove(template, idx)
 
 
-def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: StoreMode,
+def write_records(tfile: TrajectoryFile, records: Iterable[Record], store_data: StoreMode,
                   overwrite: Overwrite = NO_OVERWRITE) -> None:
     """Write group/leaf/link records in order (links last, so their targets exist)."""
     links = []
@@ -175,7 +199,7 @@ def write_records(tfile: TrajectoryFile, records: Iterable[Any], store_data: Sto
             links.append(record)
     for link in links:
         tfile.writer.write_link(link)
-    tfile.columns.flush()
+    tfile.flush()
 
 
 def _needs_node(group: GroupRecord) -> bool:
@@ -184,11 +208,11 @@ def _needs_node(group: GroupRecord) -> bool:
     Groups inside a run (``results.runs.run_00000007``, ``...run_00000007.grp``) are
     implied by their leaves; writing them for every run would cost one HDF5 group per run
     even when all its results live in the run table. They get a node only when they carry
-    something: a comment, annotations or a custom class.
+    something: a comment, annotations or a class other than the standard group.
     """
     if template_of(group.full_name) is None:
         return True
-    return bool(group.comment or group.annotations or group.class_name not in _PLAIN_GROUPS)
+    return bool(group.comment or group.annotations or group.class_name)
 
 
 def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode,
@@ -199,10 +223,15 @@ def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode
         return template is not None and store_data == StoreMode.NOTHING
     if tfile.writer.exists(record.full_name):
         return False  # stored as nodes before: keep it there
-    idx = run_index_of(record.full_name)  # not None: the name has a template
+    idx = run_index_of(record.full_name)
+    assert idx is not None  # the name has a template, so it names a run
     columns = tfile.columns
     if not columns.is_present(template, idx):
-        return columns.add(idx, template, record)
+        if not columns.add(idx, template, record):
+            return False
+        if tfile.overview.active:
+            tfile.overview.leaf_stored(record)
+        return True
     # In the table already. As for nodes: STORE_DATA adds only items not stored yet;
     # OVERWRITE_DATA (or overwrite=True / [names]) replaces the record's (or the named) items;
     # stored items the record lacks always stay.

@@ -22,8 +22,8 @@ from typing import Any
 
 import tables
 
+from pypet.errors import CodecError, NodeExistsError
 from pypet.storage.hdf5.codec import core
-from pypet.storage.hdf5.codec.errors import CodecError, NodeExistsError
 from pypet.storage.hdf5.codec.pickled import pickle_protocol_of
 from pypet.storage.hdf5.codec.spec import CODEC_VERSION, CODEC_VERSION_ATTR
 

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import tables
 
+from pypet.errors import CodecError
 from pypet.storage.hdf5.codec import nodes
 from pypet.storage.hdf5.codec.containers import read_items, sequence_problem, write_items
-from pypet.storage.hdf5.codec.errors import CodecError, child_path
-from pypet.storage.hdf5.codec.spec import ATTR, CHUNK_THRESHOLD_BYTES, KIND
+from pypet.storage.hdf5.codec.spec import ATTR, CHUNK_THRESHOLD_BYTES, KIND, child_path
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.codec.core import Writer
@@ -35,6 +35,7 @@ _TABLE_FIELD_KINDS = frozenset("biufcS")
 
 
 def _structured_problem(dtype: np.dtype) -> str | None:
+    assert dtype.names is not None and dtype.fields is not None  # a structured dtype
     for field in dtype.names:
         base = dtype.fields[field][0].base
         if base.names is not None or base.kind not in _TABLE_FIELD_KINDS:
@@ -61,7 +62,7 @@ def _fail(parent: tables.Group, name: str, value: Any, why: str) -> CodecError:
     return CodecError.unsupported(child_path(parent, name), value, why)
 
 
-def _write_structured(w: Writer, parent: tables.Group, name: str, value: np.ndarray):
+def _write_structured(w: Writer, parent: tables.Group, name: str, value: np.ndarray) -> tables.Node:
     why = _structured_problem(value.dtype)
     if why:
         raise _fail(parent, name, value, why)
@@ -77,7 +78,7 @@ def _write_structured(w: Writer, parent: tables.Group, name: str, value: np.ndar
     return node
 
 
-def write_ndarray(w: Writer, parent: tables.Group, name: str, value: np.ndarray):
+def write_ndarray(w: Writer, parent: tables.Group, name: str, value: np.ndarray) -> tables.Node:
     """Write a plain ``numpy.ndarray`` (not a subclass; those go through their own writer)."""
     kind = value.dtype.kind
     if kind == "O":
@@ -91,7 +92,7 @@ def write_ndarray(w: Writer, parent: tables.Group, name: str, value: np.ndarray)
     return nodes.write_array(w, parent, name, value, KIND.NDARRAY)
 
 
-def write_matrix(w: Writer, parent: tables.Group, name: str, value: np.matrix):
+def write_matrix(w: Writer, parent: tables.Group, name: str, value: np.matrix) -> tables.Node:
     arr = np.asarray(value)
     if not nodes.has_plain_form(arr.dtype):  # object and structured matrices too
         raise _fail(parent, name, value, f"matrices of dtype {arr.dtype} have no stored form")

@@ -17,16 +17,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import tables
 
+from pypet.errors import CodecError, LabelError
 from pypet.storage.hdf5.codec import nodes
-from pypet.storage.hdf5.codec.errors import CodecError, child_path
 from pypet.storage.hdf5.codec.labels import (
-    LabelError,
     child_names,
     decode_label,
     encode_label,
     label_problem,
 )
-from pypet.storage.hdf5.codec.spec import ATTR, CHILD, KIND, UTF8
+from pypet.storage.hdf5.codec.spec import ATTR, CHILD, KIND, UTF8, child_path
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.codec.core import Writer

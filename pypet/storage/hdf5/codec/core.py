@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import tables
 
+from pypet.errors import CodecError, NodeExistsError
 from pypet.storage.hdf5.codec import array, containers, pickled, scalar
-from pypet.storage.hdf5.codec.errors import CodecError, NodeExistsError, child_path
-from pypet.storage.hdf5.codec.spec import ATTR, CODEC_VERSION, KIND
+from pypet.storage.hdf5.codec.spec import ATTR, CODEC_VERSION, KIND, child_path
 
 __all__ = ["Writer", "read_node", "why_unsupported", "write_value"]
 
@@ -68,7 +68,8 @@ def _resolve(cls: type) -> None:
     if issubclass(cls, np.generic):
         _WRITERS[cls] = scalar.write_numpy_scalar
         _CHECKS[cls] = scalar.numpy_scalar_problem
-    elif cls.__module__.partition(".")[0] == "pandas":
+    elif cls.__module__.partition(".")[0] == "pandas" or (
+            cls.__name__ == "ObjectTable" and cls.__module__.startswith("pypet.")):
         _load(_PANDAS_MODULES)
     elif cls.__module__.startswith("scipy.sparse"):
         _load(("sparse",))

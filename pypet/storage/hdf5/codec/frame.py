@@ -7,11 +7,14 @@
   extension-array form of :mod:`.pdarray`.
 * ``pandas.Series``: group with ``index`` and ``values``; ``pypet_name`` when named.
 
+pypet's ``ObjectTable`` (a DataFrame subclass) is stored as a DataFrame with
+``pypet_class = "ObjectTable"`` and read back as an ObjectTable.
 ``DataFrame.attrs`` and ``flags`` are not stored.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,15 +25,18 @@ from pypet.storage.hdf5.codec import nodes
 from pypet.storage.hdf5.codec.labels import child_names, label_problem
 from pypet.storage.hdf5.codec.pdarray import values_of, values_problem, write_values
 from pypet.storage.hdf5.codec.pdindex import index_problem, read_name, write_name
-from pypet.storage.hdf5.codec.spec import CHILD, KIND
+from pypet.storage.hdf5.codec.spec import ATTR, CHILD, KIND
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.codec.core import Writer
 
 __all__ = ["CHECKS", "READERS", "WRITERS"]
 
+#: ``pypet_class`` of a DataFrame stored from pypet's ObjectTable (read back as one)
+OBJECT_TABLE = "ObjectTable"
 
-def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame):
+
+def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.FRAME)
     w.write(group, CHILD.INDEX, frame.index)
     w.write(group, CHILD.COLUMNS, frame.columns)
@@ -39,7 +45,20 @@ def _write_frame(w: Writer, parent: tables.Group, name: str, frame: pd.DataFrame
     return group
 
 
-def _write_series(w: Writer, parent: tables.Group, name: str, series: pd.Series):
+def _write_object_table(w: Writer, parent: tables.Group, name: str,
+                        frame: pd.DataFrame) -> tables.Node:
+    group = _write_frame(w, parent, name, frame)
+    group._v_attrs[ATTR.CLASS] = OBJECT_TABLE
+    return group
+
+
+def _object_table_class() -> type:
+    # pypet's ObjectTable (a DataFrame of Python objects) lives with the results; imported
+    # by name so the codec does not depend on the package that uses it
+    return importlib.import_module("pypet.results.object_table").ObjectTable
+
+
+def _write_series(w: Writer, parent: tables.Group, name: str, series: pd.Series) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.SERIES)
     w.write(group, CHILD.SERIES_INDEX, series.index)
     write_values(w, group, CHILD.VALUES, values_of(series))
@@ -63,6 +82,8 @@ def _read_frame(node: tables.Group, read: Callable[[tables.Node], Any]) -> pd.Da
     }
     frame = pd.DataFrame(data, index=index, copy=False)
     frame.columns = columns
+    if ATTR.CLASS in node._v_attrs and str(node._v_attrs[ATTR.CLASS]) == OBJECT_TABLE:
+        return _object_table_class()(frame)
     return frame
 
 
@@ -95,8 +116,10 @@ READERS: dict[str, Callable[[Any, Any], Any]] = {
     KIND.FRAME: _read_frame,
     KIND.SERIES: _read_series,
 }
-WRITERS: dict[type, Callable[..., Any]] = {pd.DataFrame: _write_frame, pd.Series: _write_series}
+WRITERS: dict[type, Callable[..., Any]] = {pd.DataFrame: _write_frame, pd.Series: _write_series,
+                                           _object_table_class(): _write_object_table}
 CHECKS: dict[type, Callable[..., str | None]] = {
     pd.DataFrame: _frame_problem,
     pd.Series: _series_problem,
+    _object_table_class(): _frame_problem,
 }

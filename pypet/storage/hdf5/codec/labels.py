@@ -17,16 +17,13 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pypet.errors import LabelError
 from pypet.storage.hdf5.codec.spec import CHILD
 
-__all__ = ["LabelError", "child_names", "decode_label", "encode_label", "label_problem"]
+__all__ = ["child_names", "decode_label", "encode_label", "label_problem"]
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _ATOMS = (str, int, float, bool, type(None))
-
-
-class LabelError(TypeError):
-    """A key or name that has no JSON form."""
 
 
 def encode_label(label: Any) -> Any:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import tables
 
-from pypet.storage.hdf5.codec.errors import CodecError
+from pypet.errors import CodecError
 from pypet.storage.hdf5.codec.spec import ATTR, CHILD, CHUNK_THRESHOLD_BYTES, MAX_ATTR_CHARS, UTF8
 
 if TYPE_CHECKING:

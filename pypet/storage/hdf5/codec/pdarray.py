@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 import tables
 
+from pypet.errors import CodecError
 from pypet.storage.hdf5.codec import nodes
-from pypet.storage.hdf5.codec.errors import CodecError, child_path
-from pypet.storage.hdf5.codec.spec import ATTR, CHILD, KIND
+from pypet.storage.hdf5.codec.spec import ATTR, CHILD, KIND, child_path
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.codec.core import Writer
@@ -68,7 +68,8 @@ def _form(dtype: Any) -> str | None:
     return None
 
 
-def write_categorical(w: Writer, parent: tables.Group, name: str, values: pd.Categorical):
+def write_categorical(w: Writer, parent: tables.Group, name: str,
+                      values: pd.Categorical) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.CATEGORICAL)
     if values.ordered:
         group._v_attrs[ATTR.ORDERED] = 1
@@ -77,7 +78,7 @@ def write_categorical(w: Writer, parent: tables.Group, name: str, values: pd.Cat
     return group
 
 
-def _write_masked(w: Writer, parent: tables.Group, name: str, values: Any):
+def _write_masked(w: Writer, parent: tables.Group, name: str, values: Any) -> tables.Node:
     dtype = values.dtype
     group = nodes.new_group(w, parent, name, KIND.MASKED)
     if isinstance(dtype, pd.StringDtype):
@@ -94,7 +95,7 @@ def _write_masked(w: Writer, parent: tables.Group, name: str, values: Any):
     return group
 
 
-def _write_datetime_tz(w: Writer, parent: tables.Group, name: str, values: Any):
+def _write_datetime_tz(w: Writer, parent: tables.Group, name: str, values: Any) -> tables.Node:
     utc = np.asarray(values.tz_convert(None))  # naive datetime64 in UTC
     node = nodes.write_array(w, parent, name, utc, KIND.DATETIME_TZ)
     node._v_attrs[ATTR.TZ] = str(values.dtype.tz)

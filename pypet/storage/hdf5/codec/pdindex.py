@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 import tables
 
+from pypet.errors import CodecError, LabelError
 from pypet.storage.hdf5.codec import nodes
-from pypet.storage.hdf5.codec.errors import CodecError
-from pypet.storage.hdf5.codec.labels import LabelError, decode_label, encode_label, label_problem
+from pypet.storage.hdf5.codec.labels import decode_label, encode_label, label_problem
 from pypet.storage.hdf5.codec.pdarray import values_of, values_problem, write_values
 from pypet.storage.hdf5.codec.spec import ATTR, CHILD, KIND
 
@@ -48,14 +48,14 @@ def read_name(node: tables.Node) -> Any:
     return decode_label(nodes.read_json(node, ATTR.NAME))
 
 
-def _write_range(w: Writer, parent: tables.Group, name: str, index: pd.RangeIndex):
+def _write_range(w: Writer, parent: tables.Group, name: str, index: pd.RangeIndex) -> tables.Node:
     bounds = np.array([index.start, index.stop, index.step], dtype=np.int64)
     node = nodes.write_array(w, parent, name, bounds, KIND.RANGE_INDEX)
     write_name(w, node, index.name)
     return node
 
 
-def _write_multi(w: Writer, parent: tables.Group, name: str, index: pd.MultiIndex):
+def _write_multi(w: Writer, parent: tables.Group, name: str, index: pd.MultiIndex) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.MULTI_INDEX)
     try:
         names = [encode_label(level_name) for level_name in index.names]
@@ -68,7 +68,7 @@ def _write_multi(w: Writer, parent: tables.Group, name: str, index: pd.MultiInde
     return group
 
 
-def _write_index(w: Writer, parent: tables.Group, name: str, index: pd.Index):
+def _write_index(w: Writer, parent: tables.Group, name: str, index: pd.Index) -> tables.Node:
     group = nodes.new_group(w, parent, name, KIND.INDEX)
     write_values(w, group, CHILD.VALUES, values_of(index))
     write_name(w, group, index.name)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import tables
 
+from pypet.errors import CodecError
 from pypet.storage.hdf5.codec import nodes
-from pypet.storage.hdf5.codec.errors import CodecError, child_path
-from pypet.storage.hdf5.codec.spec import ATTR, KIND
+from pypet.storage.hdf5.codec.spec import ATTR, KIND, child_path
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.codec.core import Writer

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import tables
 
+from pypet.errors import CodecError
 from pypet.storage.hdf5.codec import nodes
-from pypet.storage.hdf5.codec.errors import CodecError, child_path
-from pypet.storage.hdf5.codec.spec import KIND, UTF8
+from pypet.storage.hdf5.codec.spec import KIND, UTF8, child_path
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.codec.core import Writer
@@ -84,7 +84,8 @@ def numpy_scalar_problem(value: np.generic, problem: Any = None) -> str | None:
     return None
 
 
-def write_numpy_scalar(w: Writer, parent: tables.Group, name: str, value: np.generic):
+def write_numpy_scalar(w: Writer, parent: tables.Group, name: str,
+                       value: np.generic) -> tables.Node:
     """Any numpy scalar: text ones like str/bytes, the others as a 0-d array of their dtype."""
     if isinstance(value, np.str_):
         return write_str(w, parent, name, value)

@@ -22,9 +22,9 @@ import numpy as np
 import scipy.sparse as sp
 import tables
 
+from pypet.errors import CodecError
 from pypet.storage.hdf5.codec import nodes
-from pypet.storage.hdf5.codec.errors import CodecError, child_path
-from pypet.storage.hdf5.codec.spec import ATTR, KIND
+from pypet.storage.hdf5.codec.spec import ATTR, KIND, child_path
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.codec.core import Writer

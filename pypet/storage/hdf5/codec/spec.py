@@ -6,9 +6,12 @@ that no other module spells an attribute or kind string itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "ATTR",
     "CHILD",
+    "child_path",
     "CHUNK_THRESHOLD_BYTES",
     "CODEC_VERSION",
     "CODEC_VERSION_ATTR",
@@ -99,3 +102,8 @@ class CHILD:
     LEVEL = "l%d"  # MultiIndex level i
     LEVEL_CODES = "c%d"  # MultiIndex codes of level i
     JSON_OVERFLOW = "__%s__"  # a JSON attribute too long for HDF5, e.g. __pypet_keys__
+
+
+def child_path(parent: Any, name: str) -> str:
+    """HDF5 path of child ``name`` of the PyTables group ``parent`` (for messages)."""
+    return f"{parent._v_pathname.rstrip('/')}/{name}"

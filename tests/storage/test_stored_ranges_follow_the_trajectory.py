@@ -1,4 +1,4 @@
-"""Regressions found in review: what a store writes after expansion, shrinking and partial
+"""What a store writes after expansion, shrinking and partial
 loads must match the trajectory."""
 
 from __future__ import annotations

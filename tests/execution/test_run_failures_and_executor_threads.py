@@ -1,4 +1,4 @@
-"""Regressions from review: thread-based executors, failed stores and runs, idle flushing,
+"""Thread-based executors, failed stores and runs, idle flushing,
 orphaned workers, manual runs that fail, run_map argument counts."""
 
 from __future__ import annotations
