@@ -20,9 +20,10 @@ from pypet.storage.records import RunFailure, RunOutcome
 __all__ = ["died_outcome", "journaled_by"]
 
 
-def died_outcome(idx: int, deaths: Sequence[WorkerDeath], hexsha: str) -> RunOutcome:
+def died_outcome(idx: int, deaths: Sequence[WorkerDeath], hexsha: str,
+                 max_retries: int) -> RunOutcome:
     """The outcome of run ``idx`` given up after ``deaths``: failed, not completed."""
-    error = RunDiedError(idx, tuple(deaths), run_name(idx))
+    error = RunDiedError(idx, tuple(deaths), run_name(idx), max_retries)
     now = time.time()
     return RunOutcome(idx, None, now, now, completed=False, hexsha=hexsha,
                       error=RunFailure.capture(error))

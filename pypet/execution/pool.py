@@ -128,7 +128,7 @@ class _Round:
                          count + 1, job.max_retries + 1)
             self._retry.appendleft(idx)
             return
-        sink.accept(died_outcome(idx, self.deaths[idx], job.hexsha))
+        sink.accept(died_outcome(idx, self.deaths[idx], job.hexsha, job.max_retries))
 
     def _failed(self, tasks: Sequence[RunTask], outcome: TaskOutcome) -> None:
         """The batch itself raised (not a run): keep what was stored, remember the error."""
