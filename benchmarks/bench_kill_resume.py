@@ -11,7 +11,14 @@ The matrix covers serial, pool+QUEUE, pool+LOCK, forked+LOCK, forked+QUEUE and a
 LocalCluster; some trials resume with another runner, some expand the trajectory by
 post-processing, and some store 1.6 MB per run so that kills land in HDF5 writes.
 
-Usage (from the repo root): bench_kill_resume.py [--trials 66] [--seed 7] [--json FILE]
+Worker trials (``--worker-trials``) kill one process instead of the group: a pool worker or
+a run process, or in pool+LOCK the worker holding the lock (a file lock: it writes). The
+sweep must finish by itself with every run stored once, only the killed worker's runs run
+twice, and journaled runs never again; if the killed writer damaged the file, the sweep
+fails loudly and ``resume`` must repair it.
+
+Usage (from the repo root):
+    bench_kill_resume.py [--trials 66] [--worker-trials 24] [--seed 7] [--json FILE]
 Prints one JSON line per trial and a markdown summary.
 """
 
@@ -34,6 +41,9 @@ from tests.execution.kill_harness import Trial, run_trial  # noqa: E402
 
 MODES = ["serial", "pool-QUEUE", "pool-LOCK", "fork-LOCK", "fork-QUEUE", "dask"]
 RESUME_WITH = ["serial", "pool-QUEUE", "fork-LOCK", "pool-LOCK"]
+#: the worker kills: (runner, victim)
+WORKER_KILLS = [("pool-QUEUE", "worker"), ("pool-LOCK", "holder"), ("fork-LOCK", "worker"),
+                ("fork-QUEUE", "worker")]
 
 
 def make_trials(count: int, seed: int) -> list[Trial]:
@@ -58,9 +68,25 @@ def make_trials(count: int, seed: int) -> list[Trial]:
     return trials
 
 
+def make_worker_trials(count: int, seed: int) -> list[Trial]:
+    """``count`` trials killing one worker, the runners in turn; every third writes 1.6 MB
+    per run (the pool+LOCK holder is then killed in the middle of an HDF5 write)."""
+    rng = random.Random(seed + 1)
+    trials = []
+    for number in range(count):
+        mode, victim = WORKER_KILLS[number % len(WORKER_KILLS)]
+        trial = Trial(mode, runs=30, kill_after=rng.randint(1, 25), victim=victim,
+                      seconds=rng.choice([0.005, 0.02]))
+        if (number // len(WORKER_KILLS)) % 3 == 2:
+            trial.size, trial.seconds = 200_000, 0.05
+        trials.append(trial)
+    return trials
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=66)
+    parser.add_argument("--worker-trials", type=int, default=24)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", default=None, help="also append the JSON lines here")
     parser.add_argument("--only", type=int, nargs="*", help="run only these trial numbers")
@@ -68,13 +94,16 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="kill-resume-"))
     rows = []
     sink = open(args.json, "a") if args.json else None
-    for number, trial in enumerate(make_trials(args.trials, args.seed)):
+    trials = make_trials(args.trials, args.seed) + make_worker_trials(args.worker_trials,
+                                                                      args.seed)
+    for number, trial in enumerate(trials):
         if args.only and number not in args.only:
             continue
         result = run_trial(base / f"trial{number:03d}", trial)
         row = {"trial": number, "mode": trial.mode, "resume_mode": trial.resume_mode or
                trial.mode, "runs": trial.runs + trial.expand, "kill_after": trial.kill_after,
-               "expand": trial.expand, "size": trial.size, "killed": result.killed,
+               "expand": trial.expand, "size": trial.size, "victim": trial.victim,
+               "killed": result.killed, "resumed": result.resumed,
                "journaled": len(result.journaled), "recomputed": result.recomputed,
                "rebuilt": result.rebuilt, "ok": result.ok, "problems": result.problems[:3],
                "seconds": round(result.seconds, 2)}
@@ -85,7 +114,19 @@ def main() -> None:
             sink.write(line + "\n")
             sink.flush()
     summary: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    workers: dict[tuple[str, str], collections.Counter] = collections.defaultdict(
+        collections.Counter)
     for row in rows:
+        if row.get("victim", "group") != "group":
+            counts = workers[(row["mode"], row["victim"])]
+            counts["trials"] += 1
+            counts["killed"] += row["killed"]
+            counts["ok"] += row["ok"]
+            counts["resumed"] += row["resumed"]
+            counts["big_writes"] += row["size"] > 64
+            counts["recomputed"] += len(row["recomputed"])
+            counts["rebuilt"] += row["rebuilt"]
+            continue
         counts = summary[row["mode"]]
         counts["trials"] += 1
         counts["killed"] += row["killed"]
@@ -104,6 +145,12 @@ def main() -> None:
         c = summary[mode]
         print(f"| {mode} | {c['trials']} | {c['killed']} | {c['ok']} | {c['other_runner']} | "
               f"{c['expanded']} | {c['big_writes']} | {c['recomputed']} | {c['rebuilt']} |")
+    print("\n| runner | process killed | trials | killed | passed | 1.6 MB/run | "
+          "sweep failed, resumed | runs run twice | files rebuilt |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for (mode, victim), c in sorted(workers.items()):
+        print(f"| {mode} | {victim} | {c['trials']} | {c['killed']} | {c['ok']} | "
+              f"{c['big_writes']} | {c['resumed']} | {c['recomputed']} | {c['rebuilt']} |")
     failed = [row for row in rows if not row["ok"]]
     print(f"\nfailed trials: {len(failed)}")
     for row in failed:

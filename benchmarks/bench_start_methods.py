@@ -10,8 +10,8 @@ every import count, as they do for a user's script), the methods alternating per
 * ``per_run``: 200 runs with ``ProcessPerTask`` (2 at a time), one new process each; with
   fork the child inherits the payload, otherwise it is pickled and loaded per process.
 
-``tasks`` is also run on the ``concurrent.futures.ProcessPoolExecutor`` (fork) that the pool
-runner uses today, for reference. Prints a markdown table (medians) and one JSON line.
+``tasks`` is also run on a ``concurrent.futures.ProcessPoolExecutor`` (fork), which the pool
+runner used before ``WorkerPool``, for reference. Prints a markdown table (medians) and one JSON line.
 
 Usage: bench_start_methods.py [--reps 3] [--methods fork,forkserver,spawn]
                               [--tasks 2000] [--runs 200]
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import platform
 import statistics
 import subprocess
@@ -39,34 +38,39 @@ def tiny_run(traj):
     return traj.x * traj.y
 
 
-def init(payload: bytes) -> None:
+_state = None  # the executor variant's worker state (ProcessPoolExecutor has no handler state)
+
+
+def init(payload: bytes):
     """Pool initializer: what the pool runner's workers do once (unpickle, prepare)."""
     from pypet.execution import worker
 
-    worker.init_worker(payload)
+    global _state
+    _state = worker.pool_init(payload)
+    return _state
 
 
 def handle(state, batch):
     """Pool handler: run a batch of runs as the pool runner's workers do."""
     from pypet.execution import worker
+    from pypet.execution.batching import RunTask
 
-    return worker.run_batch(batch)
+    return worker.pool_handle(state if state is not None else _state,
+                              worker.PoolTask(tuple(RunTask(idx) for idx, _, _ in batch)))
 
 
 def one_run(payload, idx: int):
     """Body of a one-process-per-run task, as the forked runner's children do it."""
     from pypet.execution import worker
+    from pypet.execution.batching import RunTask
 
-    if isinstance(payload, bytes):
-        payload = pickle.loads(payload)
-    payload = worker._prepare(payload, None)
-    return worker._run(payload, [(idx, None, None)])[0]
+    return worker.run_alone(payload, None, RunTask(idx, (), {}))
 
 
 def make_payload(workdir: str):
     """A realistic payload: the trajectory of a 2,000-point sweep and the run function."""
     from pypet import Environment, cartesian_product
-    from pypet.execution.payload import WorkerPayload, dump_payload
+    from pypet.execution.payload import RunOptions, WorkerPayload, dump_payload
 
     env = Environment(trajectory="bench", filename=os.path.join(workdir, "b.hdf5"),
                       overwrite_file=True, log_config=None, report_progress=False)
@@ -80,7 +84,8 @@ def make_payload(workdir: str):
     traj.f_explore(cartesian_product({"x": [float(v) for v in range(40)],
                                       "y": [float(v) for v in range(50)]}))
     traj.f_store(only_init=True)
-    payload = WorkerPayload(traj, tiny_run, length=len(traj), wrap_mode="QUEUE")
+    payload = WorkerPayload(traj, tiny_run, length=len(traj),
+                            options=RunOptions(wrap_mode="QUEUE"))
     return payload, dump_payload(payload, use_pool=True), len(traj)
 
 
@@ -109,12 +114,10 @@ def child(workload: str, method: str, n_tasks: int, n_runs: int) -> dict:
         import concurrent.futures as cf
         import multiprocessing as mp
 
-        from pypet.execution import worker
-
         t0 = time.perf_counter()
         with cf.ProcessPoolExecutor(2, mp_context=mp.get_context("fork"),
-                                    initializer=worker.init_worker, initargs=(data,)) as pool:
-            futures = [pool.submit(worker.run_batch, [(i % length, None, None)])
+                                    initializer=init, initargs=(data,)) as pool:
+            futures = [pool.submit(handle, None, [(i % length, None, None)])
                        for i in range(n_tasks)]
             assert all(len(f.result()) == 1 for f in futures)
         out["tasks_s"] = time.perf_counter() - t0  # includes the start: it is lazy

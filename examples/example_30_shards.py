@@ -12,8 +12,13 @@ import math
 import os
 import tempfile
 
-from pypet import (Environment, cartesian_product, load_trajectory, merge_all_in_folder,
-                   split_exploration)
+from pypet import (
+    Environment,
+    cartesian_product,
+    load_trajectory,
+    merge_all_in_folder,
+    split_exploration,
+)
 
 N_SHARDS = 4
 GRID = cartesian_product({'amplitude': [0.5, 1.0, 1.5], 'frequency': [1.0, 2.0, 3.0, 4.0, 5.0]})

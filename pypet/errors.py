@@ -25,6 +25,7 @@ __all__ = [
     "ParameterLockedException",
     "PresettingError",
     "ReservedNameError",
+    "RunDiedError",
     "RunFailedError",
     "TooManyGroupsError",
     "UnsafeDataError",
@@ -147,6 +148,37 @@ class WorkerDiedError(RuntimeError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (self.key, self.deaths)
+
+
+class RunDiedError(WorkerDiedError):
+    """A run was given up: the process running it died on every attempt (``max_retries``).
+
+    ``idx`` is the run, ``deaths`` every ``pypet.execution.procs.WorkerDeath`` (pid, exit
+    code, the cause in words, e.g. ``SIGSEGV (-11): segmentation fault``).
+    """
+
+    def __init__(self, idx: int, deaths: tuple[Any, ...], run: str = "",
+                 max_retries: int | None = None) -> None:
+        super().__init__(idx, deaths)
+        self.idx, self.run, self.max_retries = idx, run, max_retries
+        attempts = len(deaths)
+        tries = "once" if attempts == 1 else f"on all {attempts} attempts"
+        retries = len(deaths) - 1 if max_retries is None else max_retries
+        why = f"max_retries={retries}"
+        if attempts <= retries:
+            why += "; not retried further: the sweep was stopping"
+        causes = "; ".join(sorted({str(death.cause) for death in deaths}))
+        name = f" ({run})" if run else ""
+        self.args = (
+            f"Run {idx}{name} was given up: its process died {tries} ({why}). Cause: "
+            f"{causes}. Nothing from the run was kept; run it alone (serially) to see what "
+            "kills it, or give its process more memory.",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.idx, self.deaths, self.run, self.max_retries)
 
 
 class WorkerInitError(RuntimeError):

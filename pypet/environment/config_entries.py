@@ -22,6 +22,7 @@ def run_config(settings: EnvironmentSettings) -> dict[str, Any]:
         entries["use_scoop"] = False
         if p.niceness is not None:
             entries["niceness"] = p.niceness
+        entries["max_retries"] = p.max_retries
         if p.use_pool:
             entries["freeze_input"] = p.freeze_input
         else:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.context import ForkContext, SpawnContext
 from typing import Any
 
-__all__ = ["ArgsFor", "RunTask", "batch_size", "batches", "mp_context"]
+__all__ = ["ArgsFor", "RunTask", "batch_size", "batches", "task_of"]
 
 #: maps a run index to the (args, kwargs) of that run
 ArgsFor = Callable[[int], tuple[tuple, dict]]
@@ -22,16 +20,6 @@ class RunTask:
     idx: int
     args: tuple | None = None
     kwargs: dict[str, Any] | None = None
-
-
-def mp_context() -> ForkContext | SpawnContext:
-    """An explicit start method: fork where the platform has it, spawn otherwise.
-
-    Explicit so that behaviour does not change when Python changes its default.
-    """
-    if "fork" in mp.get_all_start_methods():
-        return mp.get_context("fork")
-    return mp.get_context("spawn")
 
 
 def batch_size(n_runs: int, n_workers: int, max_size: int = 64) -> int:

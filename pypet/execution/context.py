@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
-import threading
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
+from pypet.execution.locks import FileLock
+from pypet.execution.procs import ProcessPerTask
+from pypet.execution.procs.start import (
+    get_context,
+    resolve_start_method,
+    starting,
+    warn_foreign_threads,
+)
 from pypet.execution.wrap import LockedService
 from pypet.storage.messages import (
     StoreMessage,
@@ -25,7 +34,8 @@ if TYPE_CHECKING:
     from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
     from pypet.trajectory.trajectory import Trajectory
 
-__all__ = ["MultiprocContext", "QueueService", "ReferenceService"]
+__all__ = ["MultiprocContext", "QueueService", "ReferenceService", "start_manager",
+           "write_queue"]
 
 _log = logging.getLogger("pypet.execution.context")
 
@@ -100,10 +110,15 @@ class MultiprocContext:
     """Wraps a trajectory's storage for multiprocessing without an Environment.
 
     ``start()`` (or ``with``) stores the trajectory's skeleton and replaces
-    ``traj.v_storage_service`` by a wrapper: LOCK (a manager lock around every call; loading
-    works too), QUEUE/PIPE (a queue to a writer thread in this process; store only), LOCAL
-    (calls are collected; pass them to :meth:`store_references`). ``finalize()`` (or leaving
-    the ``with`` block) restores the service and raises any error the writer met.
+    ``traj.v_storage_service`` by a wrapper: LOCK (a file lock around every call; loading
+    works too), QUEUE/PIPE (a queue to a writer process; store only), LOCAL (calls are
+    collected; pass them to :meth:`store_references`). ``finalize()`` (or leaving the
+    ``with`` block) restores the service and raises any error the writer met.
+
+    No thread of pypet's runs in this process meanwhile, so your own pool may fork: the
+    QUEUE writer is a process (started before your workers), and the LOCK lock is an
+    ``flock`` on a file of its own, which pickles into your workers and is released by the
+    kernel if a worker dies while holding it.
     """
 
     def __init__(self, trajectory: Trajectory, wrap_mode: str = C.MULTIPROC_MODE_LOCK,
@@ -128,11 +143,11 @@ class MultiprocContext:
             if value != default:
                 warn_ineffective("MultiprocContext", keyword, value)
         self._full_copy = full_copy
-        self._manager, self._use_manager = manager, use_manager
+        self._manager, self._own_manager = manager, False
         self._lock, self._queue, self._maxsize = lock, queue, queue_maxsize
+        self._lock_folder: str | None = None
         self._original: Any = None
-        self._writer: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._writer: ProcessPerTask | None = None
         self._started = False
 
     def __getattr__(self, name: str) -> Any:
@@ -166,14 +181,15 @@ class MultiprocContext:
         self._original = traj.v_storage_service
         if self._mode == C.MULTIPROC_MODE_LOCK:
             if self._lock is None:
-                self._lock = self._manager_obj().Lock() if self._use_manager else mp.Lock()
+                self._lock_folder = tempfile.mkdtemp(prefix="pypet-lock-")
+                self._lock = FileLock(os.path.join(self._lock_folder, "lock"))
             traj.v_storage_service = LockedService(self._original, self._lock)
         elif self._mode in (C.MULTIPROC_MODE_QUEUE, C.MULTIPROC_MODE_PIPE):
             if self._queue is None:
                 self._queue = self._manager_obj().Queue(self._maxsize)
-            self._writer = threading.Thread(target=self._write_loop, name="pypet-writer",
-                                            daemon=True)
-            self._writer.start()
+            self._writer = ProcessPerTask(1, retries=0, picklable=True,
+                                          name="pypet-queue-writer")
+            self._writer.submit(write_queue, (self._queue, self._original, traj.v_name))
             traj.v_storage_service = QueueService(self._queue)
         elif self._mode == C.MULTIPROC_MODE_LOCAL:
             traj.v_storage_service = ReferenceService()
@@ -181,42 +197,9 @@ class MultiprocContext:
 
     def _manager_obj(self) -> Any:
         if self._manager is None:
-            self._manager = mp.Manager()
+            self._manager = start_manager()
+            self._own_manager = True
         return self._manager
-
-    def _write_loop(self) -> None:
-        """The one writer: store queued calls; remember the first error.
-
-        The file is open only while a batch of queued calls is written: processes the user
-        forks meanwhile must not inherit an open file (its lock would outlive us).
-        """
-        import queue as queue_module
-
-        try:
-            done = False
-            while not done:
-                batch = [self._queue.get()]
-                while True:
-                    try:
-                        batch.append(self._queue.get_nowait())
-                    except queue_module.Empty:
-                        break
-                with self._original.session(self._traj.v_name):
-                    for item in batch:
-                        if item is None:
-                            done = True
-                            break
-                        self._store(item)
-        except BaseException as error:  # the writer itself died: finalize() must say so
-            _log.error("The queue writer stopped: %r", error)
-            self._error = self._error or error
-
-    def _store(self, message: StoreMessage) -> None:
-        try:
-            deliver(self._original, message)
-        except BaseException as error:  # kept and raised by finalize()
-            _log.error("Storing from the queue failed: %r", error)
-            self._error = self._error or error
 
     def store_references(self, references: Iterable[StoreMessage]) -> None:
         """LOCAL mode: store calls collected by workers' ``ReferenceService``."""
@@ -228,15 +211,81 @@ class MultiprocContext:
         if not self._started:
             return
         self._started = False
-        if self._writer is not None:
-            if self._writer.is_alive():
-                self._queue.put(None)
-            self._writer.join()
-            self._writer = None
-        self._traj.v_storage_service = self._original
-        if self._manager is not None and self._use_manager:
-            self._manager.shutdown()
-            self._manager = None
-        if self._error is not None:
-            error, self._error = self._error, None
+        error = None
+        try:
+            if self._writer is not None:
+                error = self._stop_writer()
+        finally:
+            self._traj.v_storage_service = self._original
+            if self._own_manager:
+                self._manager.shutdown()
+                self._manager, self._own_manager = None, False
+            if self._lock_folder is not None:
+                shutil.rmtree(self._lock_folder, ignore_errors=True)
+                self._lock, self._lock_folder = None, None
+        if error is not None:
             raise error
+
+    def _stop_writer(self) -> BaseException | None:
+        """Tell the writer process to finish the queue; return the first error it met."""
+        writer, self._writer = self._writer, None
+        assert writer is not None
+        self._queue.put(None)
+        outcomes = []
+        with writer:
+            while not writer.idle:
+                outcomes.extend(writer.wait())
+        (outcome,) = outcomes
+        if outcome.lost:
+            return RuntimeError(f"The queue writer process died: {outcome.error}. What it had "
+                                "not stored yet is lost; store the runs again.")
+        if outcome.error is not None:  # the writer itself failed (e.g. opening the file)
+            outcome.error.add_note(f"pypet: the queue writer failed:\n{outcome.traceback}")
+            return outcome.error
+        if outcome.result is not None:
+            outcome.result.add_note("pypet: the queue writer could not store this; it stored "
+                                    "the other queued calls.")
+        return outcome.result
+
+
+def write_queue(queue: Any, service: StorageService, traj_name: str) -> BaseException | None:
+    """Body of the queue writer process: store queued calls until ``None``; return the first
+    error (each failing call is logged, the others are still stored).
+
+    The file is open only while a batch of queued calls is written: processes started
+    meanwhile must not inherit an open file (its lock would outlive us).
+    """
+    import queue as queue_module
+
+    error: BaseException | None = None
+    done = False
+    while not done:
+        batch = [queue.get()]
+        while True:
+            try:
+                batch.append(queue.get_nowait())
+            except queue_module.Empty:
+                break
+        with service.session(traj_name):
+            for item in batch:
+                if item is None:
+                    done = True
+                    break
+                try:
+                    deliver(service, item)
+                except Exception as failure:  # kept and raised by finalize()
+                    _log.error("Storing from the queue failed: %r", failure)
+                    error = error or failure
+    return error
+
+
+def start_manager() -> Any:
+    """A ``multiprocessing`` manager started safely (decision 0008: the start method
+    chosen as for pypet's workers; no fork while a pypet thread runs)."""
+    method = resolve_start_method(None, picklable=True)
+    with starting("the manager process of a MultiprocContext", method) as foreign:
+        if foreign:
+            warn_foreign_threads("the manager process of a MultiprocContext", foreign)
+        manager = get_context(method).Manager()
+    _log.debug("MultiprocContext: manager process started with %r.", method)
+    return manager

@@ -12,13 +12,17 @@ journals each outcome first when the experiment is resumable.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pypet import constants as C
-from pypet.execution.batching import ArgsFor, mp_context
+from pypet.execution.batching import ArgsFor
 from pypet.execution.caps import CapMonitor
+from pypet.execution.locks import FileLock
 from pypet.execution.payload import RunOptions, WorkerPayload, dump_payload
 from pypet.execution.progress import ProgressReporter
 from pypet.execution.serial import run_serial
@@ -31,7 +35,6 @@ from pypet.trajectory.persistence import service_of
 
 if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
-    from pypet.execution.locks import SharedLock
     from pypet.execution.sigint import GracefulExit
     from pypet.settings.options import EnvironmentSettings
     from pypet.storage.service import StorageService
@@ -81,47 +84,63 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
     # that a run's own traj.f_store() and loading work. Otherwise workers send their data
     # back and this process writes it: the automatic store, or what a run stored itself.
     locked = parallel and _lock_mode(settings, service)
-    lock = mp_context().Lock() if locked else None
-    forked = parallel and settings.parallel.executor is None and not settings.parallel.use_pool
+    p = settings.parallel
+    forked = parallel and p.executor is None and not p.use_pool
     workers_write = locked and not forked
-    writer = None
-    if not workers_write:
+    with _shared_lock(locked) as lock:
         writer_service = LockedService(service, lock) if lock is not None else service
+        # LOCK pool: workers store their own runs; this writer stores only what this
+        # process learns itself (runs given up after deaths, runs a dead worker journaled),
+        # rewriting what a dead worker may have left of them
         writer = RunWriter(writer_service, traj.v_name, len(traj), journal=job.journal,
-                           replace=job.replace)
-    options = RunOptions(
-        automatic_store=store,
-        # a resumable run keeps everything in its outcome, so the journal holds it all;
-        # workers that do not write leave their f_store() to the writer
-        defer_stores=job.journal is not None or (parallel and not locked),
-        stop_at_failure=settings.run.on_error == "raise", worker_writes=workers_write,
-        replace_stored=job.replace,
-        wrap_mode=None if settings.parallel.executor is not None else settings.parallel.wrap_mode,
-        niceness=settings.parallel.niceness, gc_interval=settings.parallel.gc_interval,
-        graceful_exit=settings.run.graceful_exit)
-    progress = ProgressReporter(len(job.indices), settings.run.report_progress)
-    sink = OutcomeSink(traj, writer, progress,
-                       stop_on_failure=options.stop_at_failure)
-    # Only a serial run keeps the file open throughout: with worker processes the file is
-    # opened per batch, so no worker is ever forked with an open HDF5 handle (which would
-    # keep the file locked if the main process died).
-    long_session = writer is not None and not parallel
-    session = service.session(traj.v_name) if long_session else contextlib.nullcontext()
-    with graceful_exit(settings.run.graceful_exit) as stop, session:
-        try:
-            if not parallel:
-                run_serial(traj, job.indices, job.func, job.args_for, sink, job.hexsha,
-                           options, settings.run.clean_up_runs, stop)
-            else:
-                _parallel(traj, settings, job, sink, options, lock, stop)
-        finally:
-            sink.flush()
+                           replace=job.replace or workers_write)
+        options = RunOptions(
+            automatic_store=store,
+            # a resumable run keeps everything in its outcome, so the journal holds it all;
+            # workers that do not write leave their f_store() to the writer
+            defer_stores=job.journal is not None or (parallel and not locked),
+            stop_at_failure=settings.run.on_error == "raise", worker_writes=workers_write,
+            replace_stored=job.replace,
+            wrap_mode=None if p.executor is not None else p.wrap_mode,
+            gc_interval=p.gc_interval)
+        progress = ProgressReporter(len(job.indices), settings.run.report_progress)
+        sink = OutcomeSink(traj, writer, progress, stop_on_failure=options.stop_at_failure)
+        # Only a serial run keeps the file open throughout: with worker processes the file
+        # is opened per batch, so no worker is ever forked with an open HDF5 handle (which
+        # would keep the file locked if the main process died).
+        session = service.session(traj.v_name) if not parallel else contextlib.nullcontext()
+        with graceful_exit(settings.run.graceful_exit) as stop, session:
+            try:
+                if not parallel:
+                    run_serial(traj, job.indices, job.func, job.args_for, sink, job.hexsha,
+                               options, settings.run.clean_up_runs, stop)
+                else:
+                    _parallel(traj, settings, job, sink, options, lock, stop)
+            finally:
+                sink.flush()
     sink.raise_failure()
     return sink.results, stop.hit, sink
 
 
+@contextlib.contextmanager
+def _shared_lock(needed: bool) -> Iterator[FileLock | None]:
+    """LOCK mode: a lock file in a new temporary folder, removed afterwards.
+
+    A file lock, not a ``multiprocessing.Lock``: the kernel releases it when its holder
+    dies (a run process killed while writing does not block the others for ever).
+    """
+    if not needed:
+        yield None
+        return
+    folder = tempfile.mkdtemp(prefix="pypet-lock-")
+    try:
+        yield FileLock(os.path.join(folder, "lock"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink: OutcomeSink,
-              options: RunOptions, lock: SharedLock | None, stop: GracefulExit) -> None:
+              options: RunOptions, lock: FileLock | None, stop: GracefulExit) -> None:
     indices = job.indices
     args, kwargs = job.args_for(indices[0]) if job.constant_args and indices else ((), {})
     payload = WorkerPayload(traj, job.func, args, kwargs, job.hexsha, options, len(traj),
@@ -136,14 +155,17 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
         with executor_for(p.executor, p.ncores) as (executor, client):
             run_on_executor(executor, client, p.ncores, indices, job.args_for,
                             job.constant_args, sink, data, stop)
-    elif settings.parallel.use_pool:
-        from pypet.execution.pool import run_pool
+    elif p.use_pool:
+        from pypet.execution.pool import PoolJob, run_pool
 
-        maxsize = settings.parallel.queue_maxsize
-        inflight = 2 * settings.parallel.ncores if maxsize == -1 else (maxsize or len(indices) or 1)
-        run_pool(indices, job.args_for, job.constant_args, sink,
-                 dump_payload(payload, use_pool=True), settings.parallel.ncores, lock,
-                 max(1, inflight), stop)
+        maxsize = p.queue_maxsize
+        inflight = 2 * p.ncores if maxsize == -1 else (maxsize or len(indices) or 1)
+        journal = job.journal if options.worker_writes else None
+        run_pool(PoolJob(indices, job.args_for, job.constant_args,
+                         dump_payload(payload, use_pool=True), job.hexsha, p.ncores,
+                         max(1, inflight), p.max_retries, p.niceness, lock,
+                         options.worker_writes,
+                         journal.folder if journal is not None else None), sink, stop)
     else:
         from pypet.execution.forked import run_forked
 
@@ -156,5 +178,5 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
                 return hook(sink, LockedService(service_of(traj), lock)
                             if lock is not None else None)
 
-        run_forked(indices, job.args_for, sink, payload, settings.parallel.ncores, lock, caps, stop,
-                   on_idle)
+        run_forked(indices, job.args_for, sink, payload, p.ncores, lock, caps, stop, on_idle,
+                   p.max_retries, p.niceness)

@@ -14,6 +14,7 @@ from typing import Any
 
 from pypet.execution.batching import ArgsFor, batch_size, batches
 from pypet.execution.futures_loop import drive
+from pypet.execution.procs.start import fork_warning_silenced, other_threads
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
 from pypet.execution.worker import run_batch_with_payload
@@ -68,6 +69,10 @@ def run_on_executor(executor: Any, client: Any, n_workers: int, indices: Sequenc
     size = batch_size(len(indices), n_workers, max_size=256)
 
     def submit(batch: Any) -> Any:
-        return executor.submit(run_batch_with_payload, shipped, digest, batch)
+        # A user's ProcessPoolExecutor forks its workers at its first submit (Python < 3.14
+        # on Linux). With no other Python thread running, Python's warning there is about
+        # the idle native pools of numexpr/OpenBLAS only, which handle fork (decision 0008).
+        with fork_warning_silenced(not other_threads()):
+            return executor.submit(run_batch_with_payload, shipped, digest, batch)
 
     drive(submit, batches(indices, size, args_for, constant_args), sink, 4 * n_workers, stop)

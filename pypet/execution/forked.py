@@ -1,100 +1,109 @@
 """One process per run (pypet's ``use_pool=False``), started only while the caps allow.
 
-With the fork start method the child inherits the trajectory, the run function and its
-arguments without pickling, so unpicklable simulation objects work (Linux/macOS).
+Each run gets a new process (:class:`~pypet.execution.procs.ProcessPerTask`). While no
+other thread runs in the main process the child is forked: it inherits the trajectory,
+the run function and its arguments without pickling, so unpicklable simulation objects
+work (Linux/macOS). When threads run and the payload pickles, a fork server starts the
+children instead (decision 0008). A run whose process dies runs again on a new process up
+to ``max_retries`` times, then is recorded as failed with the cause.
 """
 
 from __future__ import annotations
 
-import pickle
 from collections import deque
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import wait
-from typing import Any
 
 from pypet.execution import worker
-from pypet.execution.batching import ArgsFor, RunTask, mp_context
+from pypet.execution.batching import ArgsFor, RunTask
 from pypet.execution.caps import CapMonitor
+from pypet.execution.deaths import died_outcome
 from pypet.execution.locks import SharedLock
-from pypet.execution.payload import WorkerPayload
+from pypet.execution.payload import WorkerPayload, dump_payload
+from pypet.execution.procs import ProcessPerTask, TaskOutcome
+from pypet.execution.procs.start import loads_in_fresh_process, other_threads
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
 
 __all__ = ["run_forked"]
 
+#: how often the loop looks at a graceful-exit request and the writer's clock while runs go
+_POLL_SECONDS = 0.1
 
-def _child(conn: Any, payload: WorkerPayload | bytes, lock: SharedLock | None,
-           task: RunTask) -> None:
-    """Body of a run process: run one task and send its outcome (or an error) back."""
+
+def _shipped(payload: WorkerPayload) -> tuple[WorkerPayload | bytes, bool]:
+    """What the children get, and whether it pickles.
+
+    Without other threads the children are forked and inherit the payload object. With
+    threads, a fork server needs the payload pickled (once, here); if it does not pickle or
+    a fresh process could not load it (a notebook's function), the children are forked
+    anyway (checked and logged by the process machinery).
+    """
+    if not other_threads():
+        return payload, False
     try:
-        # spawn: the payload had to be pickled
-        given = pickle.loads(payload) if isinstance(payload, bytes) else payload
-        prepared = worker.prepare(given, lock)
-        worker.process_setup(prepared)
-        conn.send(("ok", worker.execute_tasks(prepared, [task])[0]))
-    except BaseException as error:  # sent to the parent, which raises it
-        try:
-            conn.send(("error", error))
-        except Exception:  # the error itself does not pickle
-            conn.send(("error", RuntimeError(f"run {task.idx} failed: {error!r}")))
-    finally:
-        conn.close()
+        data = dump_payload(payload, use_pool=False)
+    except TypeError:
+        return payload, False
+    return (data, True) if loads_in_fresh_process(data) else (payload, False)
 
 
 def run_forked(indices: Sequence[int], args_for: ArgsFor, sink: OutcomeSink,
                payload: WorkerPayload, ncores: int, lock: SharedLock | None, caps: CapMonitor,
-               stop: GracefulExit, on_idle: Callable[[], Sequence[int]] | None = None) -> None:
+               stop: GracefulExit, on_idle: Callable[[], Sequence[int]] | None = None,
+               max_retries: int = 2, niceness: int | None = None) -> None:
     """Run each index in its own process, at most ``ncores`` at a time.
 
     ``on_idle`` (immediate post-processing) is called whenever no run waits any more but
     runs are still going; the indices it returns (after expanding the trajectory) run too.
     """
-    ctx = mp_context()
-    shipped: WorkerPayload | bytes = payload
-    if ctx.get_start_method() != "fork":
-        from pypet.execution.payload import dump_payload
-
-        shipped = dump_payload(payload, use_pool=False)
+    shipped, picklable = _shipped(payload)
     pending = deque(indices)
-    running: dict[Any, tuple[int, Any]] = {}  # connection -> (idx, process)
     error: BaseException | None = None
-    idle_called = False
-    while pending or running:
-        while pending and error is None and not stop.hit and not sink.stopping \
-                and len(running) < ncores and caps.allows(len(running)):
-            idx = pending.popleft()
-            args, kwargs = args_for(idx)
-            receive, send = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child,
-                                  args=(send, shipped, lock, RunTask(idx, args, kwargs)),
-                                  name=f"pypet-run-{idx}", daemon=True)
-            process.start()
-            send.close()
-            running[receive] = (idx, process)
-            idle_called = False
-        if not running:
-            break
-        if on_idle is not None and not pending and not idle_called and error is None \
-                and not stop.hit and not sink.stopping:
-            idle_called = True  # once per time the queue runs dry
-            pending.extend(on_idle())
-            continue
-        ready: list[Any] = wait(list(running), timeout=0.05 if pending else 1.0)
-        sink.tick()  # finished runs reach the file even while long runs go on
-        for conn in ready:
-            idx, process = running.pop(conn)
-            try:
-                status, value = conn.recv()
-            except EOFError:
-                process.join()
-                status, value = "error", RuntimeError(
-                    f"The process of run {idx} died (exit code {process.exitcode}) without "
-                    "a result; the run is not completed.")
-            conn.close()
-            process.join()
-            if status == "ok":
-                sink.accept(value)
-            elif error is None:
-                error = value
+    halted = idle_called = False
+    with ProcessPerTask(ncores, may_start=caps.allows, retries=max_retries,
+                        niceness=niceness, picklable=picklable) as runs:
+        while True:
+            if not halted and (error is not None or stop.hit or sink.stopping):
+                halted = True
+                runs.stop()  # runs not started yet never will
+                pending.clear()
+            # a short queue: the caps and immediate post-processing see what still waits
+            while not halted and pending and runs.waiting < ncores:
+                idx = pending.popleft()
+                args, kwargs = args_for(idx)
+                runs.submit(worker.run_alone, (shipped, lock, RunTask(idx, args, kwargs)),
+                            key=idx)
+                idle_called = False
+            if on_idle is not None and not halted and not pending and not runs.waiting \
+                    and not runs.idle and not idle_called:
+                idle_called = True  # once per time the queue runs dry
+                added = on_idle()
+                if added:
+                    payload.length = len(payload.traj)
+                    shipped, _ = _shipped(payload)  # a pickled payload predates the expansion
+                    pending.extend(added)
+                continue
+            if runs.idle:
+                break
+            for outcome in runs.wait(timeout=_POLL_SECONDS):
+                error = _take(outcome, sink, payload.hexsha, max_retries) or error
+            sink.tick()  # finished runs reach the file even while long runs go on
     if error is not None:
         raise error
+
+
+def _take(outcome: TaskOutcome, sink: OutcomeSink, hexsha: str,
+          max_retries: int) -> BaseException | None:
+    """Record a run's outcome; return the error of a run process that failed otherwise."""
+    idx = int(outcome.key)  # type: ignore[call-overload]
+    if outcome.ok:
+        sink.accept(outcome.result)
+    elif outcome.lost:
+        sink.accept(died_outcome(idx, outcome.deaths, hexsha, max_retries))
+    else:  # the run process itself failed (not the run function): e.g. logging set-up
+        error = outcome.error
+        assert error is not None
+        error.add_note(f"pypet: run {idx} is not completed (its process failed before or "
+                       f"after the run). Traceback there:\n{outcome.traceback}")
+        return error
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,10 +23,14 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
     A run's own error comes back inside its outcome. When a run fails (and the sink stops
     at failures) or a batch itself fails (a dead worker, a storage error), no new batches
     start, the running ones finish and are recorded, then the first batch error is raised
-    (a run's failure is raised by the caller, through the sink). After a graceful-exit
-    request no new batches start either.
+    (a run's failure is raised by the caller, through the sink). After a run's failure the
+    batches submitted before the failing one still run (executors such as Dask do not keep
+    the order, and a serial sweep would have run them); later ones are cancelled if they
+    have not started. After a graceful-exit request no new batches start either.
     """
-    inflight: dict[cf.Future, list[int]] = {}  # future -> run indices of its batch
+    inflight: dict[cf.Future, tuple[int, list[int]]] = {}  # future -> (number, run indices)
+    numbers = itertools.count()
+    failed_at: int | None = None  # the number of the batch whose run failed
     error: BaseException | None = None
 
     def halted() -> bool:
@@ -36,7 +41,7 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
             batch = next(batches, None)
             if batch is None:
                 return
-            inflight[submit(batch)] = [task.idx for task in batch]
+            inflight[submit(batch)] = (next(numbers), [task.idx for task in batch])
 
     fill()
     while inflight:
@@ -45,7 +50,7 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
         done, _ = cf.wait(inflight, timeout=_POLL_SECONDS, return_when=cf.FIRST_COMPLETED)
         sink.tick()  # finished runs reach the file even while long runs go on
         for future in done:
-            runs = inflight.pop(future)
+            number, runs = inflight.pop(future)
             if future.cancelled():
                 continue
             try:
@@ -58,12 +63,17 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
                 continue
             for outcome in outcomes:
                 sink.accept(outcome)
+            if sink.stopping and failed_at is None:
+                failed_at = number
         if halted():
-            for event in stop.events:
-                event.set()  # workers start no run of batches already queued to them
+            # after a run's failure alone, the batches submitted before its batch go on
+            keep_before = failed_at if error is None and not stop.hit else None
+            if keep_before is None:
+                for event in stop.events:
+                    event.set()  # workers start no run of batches already queued to them
             # batches that have not started yet never will
-            for future in list(inflight):
-                if future.cancel():
+            for future, (number, _) in list(inflight.items()):
+                if (keep_before is None or number > keep_before) and future.cancel():
                     del inflight[future]
         fill()
     if error is not None:
@@ -71,11 +81,11 @@ def drive(submit: Callable[[Any], cf.Future], batches: Iterator[Any], sink: Outc
 
 
 def _lost_runs_note(failure: BaseException, runs: list[int],
-                    inflight: dict[cf.Future, list[int]]) -> str:
+                    inflight: dict[cf.Future, tuple[int, list[int]]]) -> str:
     """A note for an error that no run raised: which runs it cost."""
     if isinstance(failure, cf.BrokenExecutor):
         # a dead worker breaks the whole pool: every batch still in it is lost
-        lost = sorted(runs + [idx for batch in inflight.values() for idx in batch])
+        lost = sorted(runs + [idx for _, batch in inflight.values() for idx in batch])
         return (f"pypet: a worker process died; runs {lost} were running or waiting and are "
                 "not completed. use_pool=False runs each run in its own process, so one "
                 "dying run costs only itself.")

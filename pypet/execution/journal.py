@@ -34,7 +34,7 @@ from typing import Any
 from pypet.storage.records import RunOutcome
 
 __all__ = ["FsyncPolicy", "JournalWriter", "RecordRef", "load_records", "read_journal",
-           "scan_journal", "segments"]
+           "scan_journal", "scan_segments", "segments"]
 
 _log = logging.getLogger("pypet.execution.journal")
 
@@ -185,16 +185,21 @@ def _scan_segment(path: Path) -> Iterator[RecordRef]:
                      "stopped while writing it).", size - pos, path.name)
 
 
-def scan_journal(folder: str | os.PathLike) -> dict[int, RecordRef]:
-    """The record that counts for each run: a completed one over a failed one, else the
-    latest."""
+def scan_segments(paths: Sequence[Path]) -> list[RecordRef]:
+    """The record that counts for each run in the segments ``paths``: a completed one over
+    a failed one, else the latest."""
     best: dict[int, RecordRef] = {}
-    for path in segments(folder):
+    for path in paths:
         for ref in _scan_segment(path):
             old = best.get(ref.idx)
             if old is None or (ref.completed, ref.finish) >= (old.completed, old.finish):
                 best[ref.idx] = ref
-    return best
+    return list(best.values())
+
+
+def scan_journal(folder: str | os.PathLike) -> dict[int, RecordRef]:
+    """The record that counts for each run (see :func:`scan_segments`)."""
+    return {ref.idx: ref for ref in scan_segments(segments(folder))}
 
 
 def _decode(codec: bytes, payload: bytes) -> RunOutcome:

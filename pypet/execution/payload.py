@@ -31,9 +31,7 @@ class RunOptions:
     worker_writes: bool = False  #: LOCK pool: the worker stores its outcomes under the lock
     replace_stored: bool = False  #: the writer rewrites items runs already have in storage
     wrap_mode: str | None = "QUEUE"  #: None on an executor
-    niceness: int | None = None
     gc_interval: int | None = None
-    graceful_exit: bool = False  #: workers ignore Ctrl+C; the main process handles it
 
 
 @dataclass

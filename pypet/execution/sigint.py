@@ -17,7 +17,7 @@ class GracefulExit:
 
     def __init__(self) -> None:
         self.hit = False
-        #: multiprocessing Events set at the first Ctrl+C so that workers skip queued runs
+        #: flags (``set()``) raised at the first Ctrl+C so that workers start no new run
         self.events: list[Any] = []
 
     def _handler(self, signum: int, frame: Any) -> None:

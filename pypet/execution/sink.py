@@ -35,7 +35,7 @@ class OutcomeSink:
     traj : Trajectory
         The main process's trajectory (its run table records every outcome).
     writer : RunWriter or None
-        Stores the outcomes (None when workers store their own, LOCK mode).
+        Stores the outcomes that are not stored yet.
     progress : ProgressReporter
         Reports finished runs.
     stop_on_failure : bool
@@ -56,9 +56,10 @@ class OutcomeSink:
         """Whether runners must start no further run (a run failed under 'raise')."""
         return self._stop_on_failure and bool(self.failures)
 
-    def accept(self, outcome: RunOutcome) -> None:
-        """Record one finished (or failed) run."""
-        if self.writer is not None:
+    def accept(self, outcome: RunOutcome, stored: bool = False) -> None:
+        """Record one finished (or failed) run; ``stored``: its worker stored (and
+        journaled) it already (LOCK-mode pool)."""
+        if self.writer is not None and not stored:
             self.writer.add(outcome)  # journaled before the run counts
         record_outcome(self._traj, outcome)
         error = outcome.error

@@ -1,20 +1,27 @@
-"""Code that runs inside worker processes (pool workers, forked children, executors).
+"""Code that runs inside worker processes (pool workers, run processes, executors).
 
 :func:`execute_tasks` is the one worker-side entry: a payload and a list of
 :class:`~pypet.execution.batching.RunTask` in, a list of picklable
 :class:`~pypet.storage.records.RunOutcome` out (a run's error is part of its outcome).
+Around it, one adapter per runner:
+
+* :func:`pool_init` / :func:`pool_handle`: the initializer and handler of a
+  :class:`~pypet.execution.procs.WorkerPool` (the payload arrives once per worker);
+* :func:`run_alone`: the body of a run process (``use_pool=False``);
+* :func:`run_batch_with_payload`: a batch submitted to an executor.
+
+What every pypet child process needs (parent-death signal, Ctrl+C left to the main process,
+niceness) is done by :mod:`pypet.execution.procs`; only logging is set up here.
 """
 
 from __future__ import annotations
 
 import gc
-import os
+import multiprocessing as mp
 import pickle
-import signal
-import sys
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from pypet.execution.batching import RunTask
 from pypet.execution.locks import SharedLock
@@ -26,53 +33,88 @@ from pypet.storage.run_writer import RunWriter
 from pypet.trajectory.persistence import service_of
 from pypet.trajectory.single_run import SingleRun
 
-__all__ = ["execute_tasks", "init_worker", "prepare", "process_setup", "run_batch",
-           "run_batch_with_payload"]
+__all__ = ["FINISHED_ATTR", "PoolTask", "StopFlag", "execute_tasks", "pool_handle",
+           "pool_init", "prepare", "run_alone", "run_batch_with_payload"]
 
-#: the payload of this worker process (set once by init_worker)
-_payload: WorkerPayload | None = None
+#: attribute of an error raised while a worker stored its batch: the outcomes it did store
+FINISHED_ATTR = "pypet_finished_outcomes"
+
 _runs_done = 0
-#: set by the parent at a graceful exit (pool workers only)
-_stop_event: Any = None
 #: executors without an initializer: payloads unpickled once per process, by digest
 _cache: dict[str, WorkerPayload] = {}
 
 
-def init_worker(payload_bytes: bytes, lock: SharedLock | None = None,
-                stop_event: Any = None) -> None:
-    """Pool initializer: unpickle the payload once and apply niceness.
+#: no stop: every batch runs to its end
+_NO_LIMIT = 2 ** 62
 
-    ``stop_event`` (a multiprocessing Event) is set by the parent at a graceful exit; a
-    worker then starts no further run, even of batches already queued to it.
+
+class StopFlag:
+    """Tells pool workers which batches may still start runs: those numbered up to a limit.
+
+    The main process lowers the limit when the sweep stops: to -1 at a graceful exit (no
+    run starts any more; :meth:`set`, as the Ctrl+C handler calls it), or to the number of
+    the batch whose run failed under ``on_error='raise'`` (:meth:`stop_after`): batches handed
+    out before it finish, as a serial sweep finishes the runs before a failing one; later
+    ones start no run. A word of shared memory without a lock: a worker killed while
+    reading it cannot leave anything locked (a ``multiprocessing.Event`` has a lock inside).
     """
-    global _payload, _stop_event
-    _payload = prepare(pickle.loads(payload_bytes), lock)
-    _stop_event = stop_event
-    process_setup(_payload)
+
+    def __init__(self) -> None:
+        self._limit = mp.RawValue("q", _NO_LIMIT)
+
+    def set(self) -> None:
+        """Stop every batch before its next run."""
+        self._limit.value = -1
+
+    def stop_after(self, number: int) -> None:
+        """Batches numbered above ``number`` start no further run."""
+        self._limit.value = min(self._limit.value, number)
+
+    def allows(self, number: int) -> bool:
+        """Whether batch ``number`` may start its next run."""
+        return number <= self._limit.value
 
 
-def _die_with_parent() -> None:
-    """Linux: end this worker when the main process dies (it would otherwise run on alone).
+@dataclass(frozen=True, slots=True)
+class PoolTask:
+    """A batch of runs for a pool worker, numbered in the order batches are handed out;
+    ``replace`` after a death (a killed writer may have left part of these runs in the
+    file)."""
 
-    Elsewhere a no-op; pool workers then notice the broken queue at their next task.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PDEATHSIG
-        except (OSError, AttributeError):  # no usable libc: nothing to do
-            pass
+    tasks: tuple[RunTask, ...]
+    number: int = 0
+    replace: bool = False
 
 
-def process_setup(payload: WorkerPayload) -> None:
-    """What every worker process does once: parent-death signal, Ctrl+C, niceness, logging."""
-    _die_with_parent()
+@dataclass
+class _PoolState:
+    payload: WorkerPayload
+    stop: StopFlag | None
+
+
+def pool_init(payload_bytes: bytes, lock: SharedLock | None = None,
+              stop_flag: StopFlag | None = None) -> _PoolState:
+    """Pool initializer: unpickle the payload once, set up logging."""
+    payload = prepare(pickle.loads(payload_bytes), lock)
     configure_worker_logging(payload.log_spec)
-    if payload.options.graceful_exit:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process finishes the runs
-    if payload.options.niceness:
-        os.nice(payload.options.niceness)
+    return _PoolState(payload, stop_flag)
+
+
+def pool_handle(state: _PoolState, task: PoolTask) -> list[RunOutcome]:
+    """Pool handler: run one batch with this worker's payload."""
+    flag = state.stop
+    stop = None if flag is None else (lambda: not flag.allows(task.number))
+    return execute_tasks(state.payload, task.tasks, stop, task.replace)
+
+
+def run_alone(shipped: WorkerPayload | bytes, lock: SharedLock | None,
+              task: RunTask) -> RunOutcome:
+    """Body of a run process: one run. ``shipped`` is the inherited payload (fork) or its
+    pickle (a fork server, when threads run in the main process)."""
+    given = pickle.loads(shipped) if isinstance(shipped, bytes) else shipped
+    payload = prepare(given, lock)
+    configure_worker_logging(payload.log_spec)
+    return execute_tasks(payload, [task])[0]
 
 
 def prepare(payload: WorkerPayload, lock: SharedLock | None) -> WorkerPayload:
@@ -80,26 +122,31 @@ def prepare(payload: WorkerPayload, lock: SharedLock | None) -> WorkerPayload:
     traj = payload.traj
     traj.v_full_copy = False
     if payload.service is not None and lock is not None:
-        traj.v_storage_service = LockedService(payload.service, lock)
+        traj.v_storage_service = LockedService(payload.service, lock, travels=False)
     else:
         payload.service = None
         traj.v_storage_service = DeferredService(payload.options.wrap_mode)
     return payload
 
 
-def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask]) -> list[RunOutcome]:
+def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask],
+                  stop: Callable[[], bool] | None = None,
+                  replace: bool = False) -> list[RunOutcome]:
     """Run ``tasks`` in this process; return their outcomes (ready to be pickled).
 
-    With ``stop_at_failure`` a failing run ends the batch (its outcome is the last one).
-    A LOCK-mode pool worker stores the outcomes itself, through a RunWriter under the lock
-    (journaling them first when resumable), and returns them without their data.
+    With ``stop_at_failure`` a failing run ends the batch (its outcome is the last one);
+    when ``stop()`` turns True (the sweep stops) no further run starts. A LOCK-mode pool
+    worker stores the outcomes itself, through a RunWriter under the lock (journaling them
+    first when resumable; ``replace`` rewrites what an earlier attempt left), and returns
+    them without their data. If that storing raises, the error carries the outcomes that
+    were stored (:data:`FINISHED_ATTR`).
     """
     global _runs_done
     options, traj = payload.options, payload.traj
     outcomes = []
     for task in tasks:
-        if _stop_event is not None and _stop_event.is_set():
-            break  # graceful exit: queued runs do not start
+        if stop is not None and stop():
+            break  # graceful exit: the rest of the batch does not start
         args, kwargs = (payload.args, payload.kwargs) if task.args is None else \
             (task.args, task.kwargs or {})
         run = SingleRun(traj, task.idx, payload.hexsha,
@@ -114,19 +161,24 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask]) -> list[RunO
         if outcome.error is not None and options.stop_at_failure:
             break
     if outcomes and options.worker_writes and payload.service is not None:
-        writer = RunWriter(service_of(traj), traj.v_name, payload.length,
-                           journal=payload.journal, replace=options.replace_stored)
-        writer.add_all(outcomes)
-        writer.flush()
+        _store(payload, outcomes, replace or options.replace_stored)
         outcomes = [outcome.without_data() for outcome in outcomes]
     return [outcome.portable() for outcome in outcomes]
 
 
-def run_batch(tasks: Sequence[RunTask]) -> list[RunOutcome]:
-    """Pool entry point: run ``tasks`` with this process's payload."""
-    if _payload is None:
-        raise RuntimeError("The worker was not initialised (init_worker was not called).")
-    return execute_tasks(_payload, tasks)
+def _store(payload: WorkerPayload, outcomes: list[RunOutcome], replace: bool) -> None:
+    """LOCK mode: journal and store the batch here; on failure name what was stored."""
+    traj = payload.traj
+    writer = RunWriter(service_of(traj), traj.v_name, payload.length,
+                       journal=payload.journal, replace=replace)
+    stored: list[RunOutcome] = []
+    writer.on_stored = stored.extend
+    try:
+        writer.add_all(outcomes)
+        writer.flush()
+    except BaseException as error:  # the runs stored before the failure count as finished
+        setattr(error, FINISHED_ATTR, [o.without_data().portable() for o in stored])
+        raise
 
 
 def run_batch_with_payload(payload_bytes: bytes, digest: str,

@@ -27,13 +27,19 @@ def _unwrapped(service: StorageService) -> StorageService:
 
 
 class LockedService(StorageService):
-    """Wraps a service so that each call holds ``lock`` (a multiprocessing lock).
+    """Wraps a service so that each call holds ``lock`` (shared by several processes: a
+    :class:`~pypet.execution.locks.FileLock`, which the kernel releases if its holder dies).
 
     Settings of the wrapped service (``filename``, ``complevel`` ...) read through.
+    ``travels``: whether the wrapper keeps its lock when pickled (a ``MultiprocContext``'s,
+    handed to the user's workers); an Environment's workers get the lock when they start,
+    so their wrapper, pickled later (a run returning its trajectory), goes as the service
+    it wraps.
     """
 
-    def __init__(self, service: StorageService, lock: SharedLock) -> None:
-        self._service, self._lock = service, lock
+    def __init__(self, service: StorageService, lock: SharedLock,
+                 travels: bool = True) -> None:
+        self._service, self._lock, self._travels = service, lock, travels
         # what the wrapped service can do, now safe for several processes
         self.capabilities = Capabilities(  # type: ignore[misc]
             multiproc_safe=True, run_table=service.capabilities.run_table,
@@ -49,6 +55,11 @@ class LockedService(StorageService):
         """The service every call goes to."""
         return self._service
 
+    @property
+    def lock(self) -> Any:
+        """The shared lock (a run may hold it to do several storage calls in one turn)."""
+        return self._lock
+
     def session(self, traj_name: str) -> AbstractContextManager[Any]:
         return nullcontext()  # never keep the file open: other processes take turns
 
@@ -59,7 +70,8 @@ class LockedService(StorageService):
         from multiprocessing.context import get_spawning_popen
         from multiprocessing.synchronize import SemLock
 
-        if isinstance(self._lock, SemLock) and get_spawning_popen() is None:
+        if get_spawning_popen() is None and (not self._travels or
+                                             isinstance(self._lock, SemLock)):
             return _unwrapped, (self._service,)
         return super().__reduce_ex__(protocol)
 

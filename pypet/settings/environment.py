@@ -75,6 +75,7 @@ KEYWORDS: dict[str, str] = {
     "lazy_debug": "run", "executor": "parallel", "log_folder": "logging",
     "logger_names": "logging", "log_levels": "logging", "log_multiproc": "logging",
     "if_exists": "study", "dry_run": "study", "on_error": "run", "resume_fsync": "resume",
+    "max_retries": "parallel",
 }
 
 _GROUPS: dict[str, type] = {

@@ -76,6 +76,12 @@ def validate_multiproc(v: dict[str, Any]) -> dict[str, Any]:
     if gc_interval is not None and (isinstance(gc_interval, bool)
                                     or not isinstance(gc_interval, int) or gc_interval < 1):
         raise ValueError(f"gc_interval must be a positive int or None, got {gc_interval!r}.")
+    max_retries = v["max_retries"]
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(
+            f"max_retries must be an int >= 0 (how often a run whose process died runs "
+            f"again), got {max_retries!r}."
+        )
     niceness = v["niceness"]
     if niceness is not None and (isinstance(niceness, bool) or not isinstance(niceness, int)):
         raise ValueError(f"niceness must be an int or None, got {niceness!r}.")

@@ -66,6 +66,9 @@ class ParallelSettings:
     gc_interval: int | None = None
     executor: Any = None
     immediate_postproc: bool = False
+    #: how often a run whose process died (SIGKILL, OOM kill, segfault) runs again on a new
+    #: process before it is recorded as failed (a run that raises is not retried)
+    max_retries: int = 2
 
     @property
     def parallel(self) -> bool:

@@ -167,6 +167,14 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "the counting backend 'demo' saw 2 runs",
         "refused: multiproc must be True or False, got 'yes'",
     ],
+    "example_33_dying_worker.py": [
+        "finished runs: [0, 1, 2, 4, 5]",
+        "attempts per run: [1, 1, 2, 3, 1, 1]",
+        "run 3 failed: True",
+        "why: RunDiedError: Run 3 (run_00000003) was given up: its process died on all 3 "
+        "attempts (max_retries=2). Cause: SIGABRT (-6)",
+        "completed: [True, True, True, False, True, True]",
+    ],
 }
 
 #: A path ending in .hdf5 in an example's output (examples print where their file is).

@@ -1,15 +1,18 @@
 """The kill harness: SIGKILL a resumable sweep at a chosen moment, resume it, check it.
 
 A trial starts :mod:`tests.execution.resume_sweep` in its own session, counts the runs
-whose body finished (events on a FIFO), and after the chosen count kills the whole
-process group (main process, pool workers, run processes, Dask cluster) with SIGKILL.
+whose body finished (events on a FIFO), and after the chosen count kills with SIGKILL
+either the whole process group (main process, pool workers, run processes, Dask cluster)
+or only one worker process (``victim='worker'``: a pool worker or run process;
+``victim='holder'``: the one holding a file lock, i.e. writing under the LOCK-mode lock).
 It notes which runs the journal held at that moment, resumes (maybe with another runner
-and core count), and checks:
+and core count) if the sweep did not finish by itself, and checks:
 
 * the file opens; every run is completed and holds the clean result (``z``, ``arr``,
   ``text``) exactly once; ``resume`` returned every run's value;
 * no run the journal held at the kill ran again; every other run ran at most twice (in
-  flight at the kill, then again), counted from the executions file;
+  flight at the kill, then again), counted from the executions file; after a worker kill
+  at most the runs that worker held ran twice;
 * the resume folder is gone.
 
 Used by ``tests/execution/test_kill_resume.py`` (a few trials) and
@@ -53,6 +56,7 @@ class Trial:
     expand: int = 0  #: points post-processing adds once (0: no post-processing)
     size: int = 64  #: floats in each run's array result (large: writes take a while)
     extra: dict[str, Any] = field(default_factory=dict)  #: more Environment keywords
+    victim: str = "group"  #: 'group' (everything), 'worker' or 'holder' (one process)
 
 
 @dataclass
@@ -61,6 +65,8 @@ class TrialResult:
 
     trial: Trial
     killed: bool = False  #: False if the sweep finished before the chosen moment
+    killed_pid: int | None = None  #: the one process killed (victim 'worker'/'holder')
+    resumed: bool = False  #: the sweep did not finish by itself: it was resumed
     journaled: set[int] = field(default_factory=set)  #: runs in the journal at the kill
     executions: dict[int, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -107,8 +113,48 @@ def _group_gone(pgid: int) -> bool:
     return False
 
 
+def _children(pid: int) -> list[int]:
+    """Pids of the live child processes of ``pid`` (pool workers, run processes)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == pid and fields[0] not in "ZX":
+            found.append(int(entry))
+    return sorted(found)
+
+
+def _flock_holders() -> set[int]:
+    """Pids holding an ``flock`` (the LOCK-mode lock file, or HDF5's lock of its file)."""
+    holders = set()
+    for line in Path("/proc/locks").read_text().splitlines():
+        parts = line.split()
+        if len(parts) > 4 and parts[1] == "FLOCK" and parts[3] == "WRITE":
+            holders.add(int(parts[4]))
+    return holders
+
+
+def _victim(process: subprocess.Popen, trial: Trial, deadline: float) -> int | None:
+    """The one process to kill: a worker (chosen by ``kill_after``) or the lock holder."""
+    while process.poll() is None and time.monotonic() < deadline:
+        children = _children(process.pid)
+        if trial.victim == "worker" and children:
+            return children[trial.kill_after % len(children)]
+        if trial.victim == "holder":
+            holders = _flock_holders().intersection(children)
+            if holders:
+                return min(holders)
+        select.select([], [], [], 0.0005)  # the holder holds the lock for milliseconds
+    return None
+
+
 def _run_until_kill(folder: Path, trial: Trial, result: TrialResult) -> None:
-    """Start the sweep; SIGKILL its process group after ``kill_after`` finished bodies."""
+    """Start the sweep; after ``kill_after`` finished bodies SIGKILL its process group, or
+    one of its workers (then let the sweep go on to its end)."""
     fifo = folder / "events"
     os.mkfifo(fifo)
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
@@ -125,10 +171,17 @@ def _run_until_kill(folder: Path, trial: Trial, result: TrialResult) -> None:
             ready, _, _ = select.select([reader], [], [], 0.2)  # wakes up on an event
             if ready:
                 seen += os.read(reader, 65536).count(b"\n")
-        if process.poll() is None:
+        if trial.victim != "group":
+            _kill_one(folder, process, trial, result, deadline)
+        elif process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             result.killed = True
-        _, stderr = process.communicate()
+        try:
+            _, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            _, stderr = process.communicate()
+            result.problems.append("the sweep hung after the kill")
         result.log += stderr.decode(errors="replace")
         if not result.killed and process.returncode != 0:
             result.problems.append(f"the sweep failed before the kill (exit "
@@ -142,6 +195,20 @@ def _run_until_kill(folder: Path, trial: Trial, result: TrialResult) -> None:
         os.close(reader)
         os.close(keeper)
         fifo.unlink()
+
+
+def _kill_one(folder: Path, process: subprocess.Popen, trial: Trial, result: TrialResult,
+              deadline: float) -> None:
+    """SIGKILL one worker of the running sweep and note what the journal held then."""
+    victim = _victim(process, trial, deadline)
+    if victim is None:
+        return  # the sweep ended first: not killed
+    try:
+        os.kill(victim, signal.SIGKILL)
+    except ProcessLookupError:  # it ended on its own just now: try the next moment
+        return
+    result.killed, result.killed_pid = True, victim
+    result.journaled = _journaled(folder)
 
 
 def _journaled(folder: Path) -> set[int]:
@@ -165,6 +232,16 @@ def _executions(folder: Path) -> dict[int, int]:
     return dict(counts)
 
 
+def _pids_of(folder: Path) -> dict[int, set[int]]:
+    """The processes each run started in."""
+    pids: dict[int, set[int]] = collections.defaultdict(set)
+    for line in (folder / "executions").read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "start":
+            pids[int(parts[1])].add(int(parts[2]))
+    return pids
+
+
 def _check(folder: Path, trial: Trial, result: TrialResult) -> None:
     from pypet import Trajectory
 
@@ -186,7 +263,7 @@ def _check(folder: Path, trial: Trial, result: TrialResult) -> None:
             problems.append(f"run {idx} does not hold its clean result")
     if len(zs) != total:
         problems.append(f"{len(zs)} z results for {total} runs")
-    action = "resume" if result.killed else "run"
+    action = "resume" if result.resumed else "run"
     pairs = json.loads((folder / f"results-{action}.json").read_text())
     returned = {int(idx): value for idx, value in pairs}
     if len(pairs) != total or sorted(returned) != list(range(total)):
@@ -199,6 +276,14 @@ def _check(folder: Path, trial: Trial, result: TrialResult) -> None:
             problems.append(f"run {idx} was journaled before the kill but ran {count} times")
         elif not 1 <= count <= 2:
             problems.append(f"run {idx} ran {count} times")
+    if result.killed_pid is not None and not result.resumed:
+        # one worker died and the sweep went on: only what it held ran twice
+        held = {idx for idx, pids in _pids_of(folder).items()
+                if result.killed_pid in pids}
+        twice = set(result.recomputed)
+        if not twice <= held:
+            problems.append(f"runs {sorted(twice - held)} ran twice though the killed "
+                            f"worker {result.killed_pid} never ran them")
     if (folder / "resume" / "sweep").exists():
         problems.append("the resume folder was not removed")
 
@@ -210,8 +295,13 @@ def run_trial(folder: str | os.PathLike, trial: Trial) -> TrialResult:
     result = TrialResult(trial)
     start = time.monotonic()
     _run_until_kill(folder, trial, result)
-    result.journaled = _journaled(folder)
-    if not result.problems and result.killed:
+    if trial.victim == "group":
+        result.journaled = _journaled(folder)
+    # a sweep that lost only a worker goes on by itself; it needs resuming only if it
+    # failed (e.g. the killed writer left a file the others could not write to)
+    result.resumed = result.killed and (trial.victim == "group" or
+                                        not (folder / "results-run.json").exists())
+    if not result.problems and result.resumed:
         resumed = subprocess.run(
             _command(_config(folder, trial, "resume", trial.resume_mode or trial.mode)),
             cwd=REPO, env=_environment(), capture_output=True, timeout=LIMIT)

@@ -11,6 +11,26 @@ from tests.execution.test_parallel_runners import check_run
 pytestmark = pytest.mark.multiproc
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _no_dask_thread_left():
+    """After this module, stop the thread Dask keeps for ever in this process.
+
+    distributed starts an "offload" thread at its first use and never ends it. Left alone,
+    every later test would run beside a foreign thread, so pypet would rightly start its
+    workers with forkserver instead of fork (decision 0008) and the tests of forking would
+    test something else. A fresh executor (threads start lazily) keeps Dask usable.
+    """
+    yield
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed import utils
+
+    old = utils._offload_executor
+    utils._offload_executor = ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix="Dask-Offload")
+    old.shutdown(wait=True)
+
+
 @pytest.fixture(scope="module")
 def dask_client():
     """One LocalCluster (2 single-threaded worker processes) for the whole module."""

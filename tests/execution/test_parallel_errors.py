@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import logging
-import re
 import threading
 
 import psutil
@@ -12,7 +10,6 @@ import pytest
 
 from pypet import Environment
 from tests.execution.helpers import (
-    dying_run,
     failing_run,
     load,
     loading_run,
@@ -53,29 +50,6 @@ def test_runs_of_a_failed_batch_that_finished_are_kept(tmp_path, wrap_mode):
     traj = load(tmp_path / "batch.hdf5")
     assert traj.f_is_completed(4) and not traj.f_is_completed(5)
     assert traj.f_get_from_runs("z", fast_access=True, use_indices=True)[4] == 4.0
-
-
-@pytest.mark.multiproc
-@pytest.mark.parametrize(("wrap_mode", "how"), [("QUEUE", "exit"), ("LOCK", "kill")])
-def test_killed_run_process_is_reported_and_others_are_stored(tmp_path, wrap_mode, how):
-    """A run process that dies is an error naming the run; no hang, the other run is kept."""
-    env = make_env(tmp_path / "dead.hdf5", values=4, **FORK, wrap_mode=wrap_mode)
-    with pytest.raises(RuntimeError, match="run 1 died"):
-        env.run(dying_run, how=how)
-    traj = load(tmp_path / "dead.hdf5")
-    assert traj.f_is_completed(0) and not traj.f_is_completed(1)
-    assert traj.f_get_from_runs("z", fast_access=True, use_indices=True)[0] == 0.0
-
-
-@pytest.mark.multiproc
-def test_dead_pool_worker_names_the_lost_runs(tmp_path):
-    """A pool worker that dies breaks the pool: the error lists the runs not completed."""
-    env = make_env(tmp_path / "deadpool.hdf5", values=4, **POOL, wrap_mode="QUEUE")
-    with pytest.raises(cf.BrokenExecutor) as info:
-        env.run(dying_run)
-    assert any(re.search(r"runs \[([0-9, ]*, )?1[],]", note) and "use_pool=False" in note
-               for note in info.value.__notes__)
-    assert not load(tmp_path / "deadpool.hdf5").f_is_completed(1)
 
 
 @pytest.mark.multiproc

@@ -102,6 +102,7 @@ def test_fresh_process_forks_without_any_warning(tmp_path):
 
 
 @warns_on_fork
+@pytest.mark.forks_beside_threads
 def test_recorder_catches_a_fork_with_threads():
     """Control: forking while a thread runs is seen by the recorder the other tests use."""
     with thread_running("someone-else"), fork_warnings() as found:
@@ -132,6 +133,7 @@ def test_threads_running_switch_picklable_work_to_forkserver():
     assert found == []
 
 
+@pytest.mark.forks_beside_threads
 def test_fork_beside_foreign_threads_is_logged_and_not_hidden(caplog):
     """An unpicklable task forked while another library's thread runs: done, logged once,
     and Python's own warning (3.12+) is left visible."""

@@ -17,6 +17,7 @@ from pypet.errors import WorkerInitError
 from pypet.execution.procs.child import serve
 from pypet.execution.procs.handle import ChildHandle
 from pypet.execution.procs.outcome import WorkerDeath
+from pypet.execution.procs.start import loads_in_fresh_process
 from pypet.execution.procs.supervisor import Supervisor
 
 __all__ = ["WorkerPool"]
@@ -41,7 +42,10 @@ class WorkerPool(Supervisor):
         Bytes sent once to every worker, e.g. a pickle of the trajectory and run function.
     retries
         How often a task whose worker died is tried again on another worker before it is
-        given up with a :class:`WorkerDiedError`.
+        given up with a :class:`WorkerDiedError` (0: at once; the caller decides).
+    start_retries
+        How many new workers may die in a row while initialising, per worker, before the
+        pool stops replacing them (default: ``retries``).
     niceness
         Added to each worker's niceness (``os.nice``); None leaves it.
     start_method
@@ -59,17 +63,18 @@ class WorkerPool(Supervisor):
     -----
     The constructor returns once every worker is initialised. Use the pool as a context
     manager: leaving the block ends every worker (see :meth:`close`). If new workers keep
-    dying during initialisation (``n_workers * (retries + 1)`` times in a row), the pool stops
-    replacing them and goes on with the ones it has; with none left, :meth:`wait` raises
-    :class:`WorkerInitError`.
+    dying during initialisation (``n_workers * (start_retries + 1)`` times in a row), the
+    pool stops replacing them and goes on with the ones it has; with none left,
+    :meth:`wait` raises :class:`WorkerInitError`.
     """
 
     _purpose = "a pool worker"
 
     def __init__(self, n_workers: int, handler: Callable[[Any, Any], Any], *,
                  initializer: Callable[[bytes], Any] | None = None, payload: bytes = b"",
-                 retries: int = 2, niceness: int | None = None,
-                 start_method: str | None = None, name: str = "pypet-worker") -> None:
+                 retries: int = 2, start_retries: int | None = None,
+                 niceness: int | None = None, start_method: str | None = None,
+                 name: str = "pypet-worker") -> None:
         if not isinstance(n_workers, int) or n_workers < 1:
             raise ValueError(f"n_workers must be a positive int, not {n_workers!r}.")
         if not isinstance(payload, bytes | bytearray | memoryview):
@@ -79,8 +84,10 @@ class WorkerPool(Supervisor):
         self._n = n_workers
         self._args = (initializer, handler, niceness)
         self._payload = bytes(payload)
+        self._fresh_ok: bool | None = None
         self._init_deaths: list[WorkerDeath] = []
-        self._max_init_deaths = n_workers * (retries + 1)
+        self._max_init_deaths = n_workers * (
+            (retries if start_retries is None else start_retries) + 1)
         self._broken: WorkerInitError | None = None
         try:
             for child in [self._start_child(serve, self._args) for _ in range(n_workers)]:
@@ -162,6 +169,11 @@ class WorkerPool(Supervisor):
         if len(self._book) and not self._children:
             self._broken = self._no_workers_error()
             raise self._broken
+
+    def _loads_in_fresh_process(self) -> bool:
+        if self._fresh_ok is None:
+            self._fresh_ok = loads_in_fresh_process(self._payload)
+        return self._fresh_ok
 
     def _no_workers_error(self) -> WorkerInitError:
         deaths = "; ".join(str(death) for death in self._init_deaths[-3:]) or "none recorded"

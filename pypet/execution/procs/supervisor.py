@@ -13,15 +13,15 @@ import os
 import time
 from collections.abc import Callable, Hashable
 from multiprocessing.connection import wait as wait_for
-from typing import Any
+from typing import Any, Self
 
 from pypet.execution.procs.handle import ChildHandle, reap
 from pypet.execution.procs.outcome import TaskOutcome, WorkerDeath
 from pypet.execution.procs.start import (
-    check_fork_is_safe,
-    fork_warning_silenced,
     get_context,
+    other_threads,
     resolve_start_method,
+    starting,
     warn_foreign_threads,
 )
 from pypet.execution.procs.tasks import TaskBook
@@ -139,7 +139,7 @@ class Supervisor:
         children, self._children = self._children, []
         reap(children)
 
-    def __enter__(self) -> Supervisor:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -156,19 +156,21 @@ class Supervisor:
 
     def _start_child(self, target: Callable[..., None], args: tuple) -> ChildHandle:
         """Start ``target(conn, parent_pid, *args)`` with the start method safe right now."""
-        method = resolve_start_method(self._requested, self._picklable)
-        quiet = False
-        if method == "fork":
-            foreign = check_fork_is_safe(self._purpose)
+        picklable = self._picklable
+        if picklable and self._requested is None and other_threads():
+            picklable = self._loads_in_fresh_process()
+        method = resolve_start_method(self._requested, picklable)
+        # the main process is the child's parent except with a fork server
+        parent = None if method == "forkserver" else os.getpid()
+        with starting(self._purpose, method) as foreign:
             if foreign and not self._warned_threads:
                 warn_foreign_threads(self._purpose, foreign)
                 self._warned_threads = True
-            quiet = not foreign
-        # the main process is the child's parent except with a fork server
-        parent = None if method == "forkserver" else os.getpid()
-        with fork_warning_silenced(quiet):
             child = ChildHandle(get_context(method), target, (parent, *args),
                                 name=f"{self._name}-{next(self._numbers)}")
+        if method != self.start_method:
+            _log.debug("%s: %s started with the %r start method.", self._name,
+                       self._purpose, method)
         self.start_method = method
         self._children.append(child)
         return child
@@ -206,10 +208,13 @@ class Supervisor:
             self._on_death(child, death)
             return []
         outcome = self._book.died(child.key, death, retry=self._accepting)
-        attempts = len(outcome.deaths) if outcome else None
-        _log.warning("%s; task %r %s.", death, child.key,
-                     f"is given up after {attempts} attempt(s)" if outcome else
-                     "goes back to the queue to be retried")
+        if outcome is None:
+            fate = "goes back to the queue to be retried"
+        elif self._book.retries:
+            fate = f"is given up after {len(outcome.deaths)} attempt(s)"
+        else:
+            fate = "ends without a result"  # the caller decides (it asked for no retries)
+        _log.warning("%s; task %r %s.", death, child.key, fate)
         return [outcome] if outcome else []
 
     # ---- for subclasses ---------------------------------------------------------------
@@ -221,6 +226,12 @@ class Supervisor:
     def _recheck_seconds(self) -> float | None:
         """How soon :meth:`wait` must look again without any event (None: no need)."""
         return None
+
+    def _loads_in_fresh_process(self) -> bool:
+        """Whether a fresh child (fork server) could load what it needs (see
+        :func:`~pypet.execution.procs.start.loads_in_fresh_process`); asked only when
+        threads run."""
+        return True
 
     def _on_other_message(self, child: ChildHandle, message: tuple) -> None:
         raise RuntimeError(f"Unexpected message {message[0]!r} from process {child.pid}.")
