@@ -1,12 +1,17 @@
 """Choosing and driving the runner for one round of runs (serial, pool, fork, executor).
 
-Who writes: with an executor, or wrap modes QUEUE/PIPE/LOCAL/NONE, the main process is the
-one writer and keeps the file open; workers send outcomes back. With LOCK, every process
-(the main one included) opens the file only while holding a shared lock: pool workers
-store their batches themselves, a forked run process (one run each) sends its outcome back
-and the main process stores outcomes in batches, so no process opens the file per run.
-Whoever writes does it through a :class:`~pypet.storage.run_writer.RunWriter`, which
-journals each outcome first when the experiment is resumable.
+Who writes: the main process is the one writer of finished runs, in every mode; workers
+send their outcomes back, and the main process stores them in big batches through a
+:class:`~pypet.storage.run_writer.RunWriter` (few, large appends keep the file small and
+the runs cheap). With LOCK, every process opens the file only while holding a shared lock:
+the main process to store the batches, a worker for what a run stores or loads itself
+(``traj.f_store()``, ``f_load_items``) inside the run. Without processes, the main process
+keeps the file open throughout.
+
+Resumable experiments journal every outcome before it counts: the main process journals
+what it runs itself (serially) and what an executor sends back; a pool worker or a run
+process appends each outcome to a journal segment of its own as soon as the run ends, so a
+SIGKILL of any process, the main one included, loses no run that finished in a worker.
 """
 
 from __future__ import annotations
@@ -85,22 +90,16 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
     # back and this process writes it: the automatic store, or what a run stored itself.
     locked = parallel and _lock_mode(settings, service)
     p = settings.parallel
-    forked = parallel and p.executor is None and not p.use_pool
-    workers_write = locked and not forked
     with _shared_lock(locked) as lock:
         writer_service = LockedService(service, lock) if lock is not None else service
-        # LOCK pool: workers store their own runs; this writer stores only what this
-        # process learns itself (runs given up after deaths, runs a dead worker journaled),
-        # rewriting what a dead worker may have left of them
         writer = RunWriter(writer_service, traj.v_name, len(traj), journal=job.journal,
-                           replace=job.replace or workers_write)
+                           replace=job.replace)
         options = RunOptions(
             automatic_store=store,
             # a resumable run keeps everything in its outcome, so the journal holds it all;
             # workers that do not write leave their f_store() to the writer
             defer_stores=job.journal is not None or (parallel and not locked),
-            stop_at_failure=settings.run.on_error == "raise", worker_writes=workers_write,
-            replace_stored=job.replace,
+            stop_at_failure=settings.run.on_error == "raise",
             wrap_mode=None if p.executor is not None else p.wrap_mode,
             gc_interval=p.gc_interval)
         progress = ProgressReporter(len(job.indices), settings.run.report_progress)
@@ -143,11 +142,12 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
               options: RunOptions, lock: FileLock | None, stop: GracefulExit) -> None:
     indices = job.indices
     args, kwargs = job.args_for(indices[0]) if job.constant_args and indices else ((), {})
+    p = settings.parallel
+    # workers on this machine journal their own outcomes (an executor's may be elsewhere)
+    journal = job.journal if p.executor is None else None
     payload = WorkerPayload(traj, job.func, args, kwargs, job.hexsha, options, len(traj),
                             service=service_of(traj) if lock is not None else None,
-                            journal=job.journal if options.worker_writes else None,
-                            log_spec=current_worker_spec())
-    p = settings.parallel
+                            journal=journal, log_spec=current_worker_spec())
     if p.executor is not None:
         from pypet.execution.executors import executor_for, run_on_executor
 
@@ -160,11 +160,9 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
 
         maxsize = p.queue_maxsize
         inflight = 2 * p.ncores if maxsize == -1 else (maxsize or len(indices) or 1)
-        journal = job.journal if options.worker_writes else None
         run_pool(PoolJob(indices, job.args_for, job.constant_args,
                          dump_payload(payload, use_pool=True), job.hexsha, p.ncores,
                          max(1, inflight), p.max_retries, p.niceness, lock,
-                         options.worker_writes,
                          journal.folder if journal is not None else None), sink, stop)
     else:
         from pypet.execution.forked import run_forked

@@ -86,20 +86,20 @@ def run_forked(indices: Sequence[int], args_for: ArgsFor, sink: OutcomeSink,
             if runs.idle:
                 break
             for outcome in runs.wait(timeout=_POLL_SECONDS):
-                error = _take(outcome, sink, payload.hexsha, max_retries) or error
+                error = _take(outcome, sink, payload, max_retries) or error
             sink.tick()  # finished runs reach the file even while long runs go on
     if error is not None:
         raise error
 
 
-def _take(outcome: TaskOutcome, sink: OutcomeSink, hexsha: str,
+def _take(outcome: TaskOutcome, sink: OutcomeSink, payload: WorkerPayload,
           max_retries: int) -> BaseException | None:
     """Record a run's outcome; return the error of a run process that failed otherwise."""
     idx = int(outcome.key)  # type: ignore[call-overload]
-    if outcome.ok:
-        sink.accept(outcome.result)
+    if outcome.ok:  # a resumable run's process journaled it
+        sink.accept(outcome.result, journaled=payload.journal is not None)
     elif outcome.lost:
-        sink.accept(died_outcome(idx, outcome.deaths, hexsha, max_retries))
+        sink.accept(died_outcome(idx, outcome.deaths, payload.hexsha, max_retries))
     else:  # the run process itself failed (not the run function): e.g. logging set-up
         error = outcome.error
         assert error is not None
