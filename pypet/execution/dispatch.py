@@ -17,6 +17,7 @@ SIGKILL of any process, the main one included, loses no run that finished in a w
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import tempfile
@@ -28,7 +29,12 @@ from pypet import constants as C
 from pypet.execution.batching import ArgsFor
 from pypet.execution.caps import CapMonitor
 from pypet.execution.locks import FileLock
-from pypet.execution.payload import RunOptions, WorkerPayload, dump_payload
+from pypet.execution.payload import (
+    RunOptions,
+    WorkerPayload,
+    dump_payload,
+    picklable_or_explain,
+)
 from pypet.execution.progress import ProgressReporter
 from pypet.execution.serial import run_serial
 from pypet.execution.sigint import graceful_exit
@@ -41,11 +47,13 @@ from pypet.trajectory.persistence import service_of
 if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
     from pypet.execution.sigint import GracefulExit
-    from pypet.settings.options import EnvironmentSettings
+    from pypet.settings.options import EnvironmentSettings, ParallelSettings
     from pypet.storage.service import StorageService
     from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["Round", "execute"]
+
+_log = logging.getLogger("pypet.execution")
 
 
 @dataclass
@@ -152,20 +160,29 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
         from pypet.execution.executors import executor_for, run_on_executor
 
         data = dump_payload(payload, use_pool=True)
+        _log.info("Runs of %s go to the executor %r.", traj.v_name, p.executor)
         with executor_for(p.executor, p.ncores) as (executor, client):
             run_on_executor(executor, client, p.ncores, indices, job.args_for,
                             job.constant_args, sink, data, stop)
-    elif p.use_pool:
+        return
+    pool_data = _pool_payload(payload, job, p) if p.use_pool else None
+    if pool_data is not None:
         from pypet.execution.pool import PoolJob, run_pool
 
+        _log.info("Runs of %s go to a pool of %d worker processes (%s).", traj.v_name,
+                  p.ncores, "chosen for multiproc=True; use_pool=False gives each run its "
+                  "own process" if p.pool_chosen else "use_pool=True")
         maxsize = p.queue_maxsize
         inflight = 2 * p.ncores if maxsize == -1 else (maxsize or len(indices) or 1)
-        run_pool(PoolJob(indices, job.args_for, job.constant_args,
-                         dump_payload(payload, use_pool=True), job.hexsha, p.ncores,
-                         max(1, inflight), p.max_retries, p.niceness, lock,
+        run_pool(PoolJob(indices, job.args_for, job.constant_args, pool_data, job.hexsha,
+                         p.ncores, max(1, inflight), p.max_retries, p.niceness, lock,
                          journal.folder if journal is not None else None), sink, stop)
     else:
         from pypet.execution.forked import run_forked
+
+        if not p.use_pool:
+            _log.info("Each run of %s gets a process of its own, at most %d at a time (%s).",
+                      traj.v_name, p.ncores, _why_one_process_per_run(p))
 
         caps = CapMonitor(p.cpu_cap, p.memory_cap, p.swap_cap)
         on_idle = None
@@ -178,3 +195,31 @@ def _parallel(traj: Trajectory, settings: EnvironmentSettings, job: Round, sink:
 
         run_forked(indices, job.args_for, sink, payload, p.ncores, lock, caps, stop, on_idle,
                    p.max_retries, p.niceness)
+
+
+def _why_one_process_per_run(p: ParallelSettings) -> str:
+    """Why the runs were not given to a pool (for the log)."""
+    if p.capped:
+        return "cpu_cap/memory_cap/swap_cap apply to one process per run"
+    if p.immediate_postproc:
+        return "immediate_postproc=True"
+    return "use_pool=False"
+
+
+def _pool_payload(payload: WorkerPayload, job: Round, p: ParallelSettings) -> bytes | None:
+    """The pickled payload for a pool; None when the pool was chosen for the user (not
+    asked for) and what the runs need does not pickle: each run then gets a process of its
+    own, which needs no pickling (decision 0013)."""
+    if not p.pool_chosen:
+        return dump_payload(payload, use_pool=True)
+    try:
+        data = dump_payload(payload, use_pool=True)
+        if not job.constant_args and job.indices:  # per-run arguments travel with the runs
+            picklable_or_explain(job.args_for(job.indices[0]), "The first run's arguments",
+                                 "")
+    except TypeError as error:
+        _log.warning("%s Each run gets a process of its own instead of a pool worker, which "
+                     "is slower for many short runs; pass use_pool=False to choose this "
+                     "yourself.", str(error).split(" With a pool")[0])
+        return None
+    return data
