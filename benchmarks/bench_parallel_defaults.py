@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Tiny runs in parallel must never be much slower than serially (issue #13, decision 0013).
+"""Tiny runs in parallel must never be much slower than serially (issue #13, decision 0014).
 
 N runs of the many_small workload (one scalar result ``z = x * y``, no computing time) with
 ``multiproc=False``; with ``multiproc=True, ncores=2`` and every other setting at its

@@ -209,7 +209,7 @@ def _why_one_process_per_run(p: ParallelSettings) -> str:
 def _pool_payload(payload: WorkerPayload, job: Round, p: ParallelSettings) -> bytes | None:
     """The pickled payload for a pool; None when the pool was chosen for the user (not
     asked for) and what the runs need does not pickle: each run then gets a process of its
-    own, which needs no pickling (decision 0013)."""
+    own, which needs no pickling (decision 0014)."""
     if not p.pool_chosen:
         return dump_payload(payload, use_pool=True)
     try:

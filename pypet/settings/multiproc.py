@@ -23,7 +23,7 @@ def validate_multiproc(v: dict[str, Any]) -> dict[str, Any]:
     """Check the multiprocessing keywords in ``v`` (flags already checked); return the
     normalised values (``wrap_mode`` upper case, caps as floats, ``ncores=0`` resolved,
     ``use_pool`` chosen when not given: a pool, unless caps or immediate post-processing
-    need one process per run; decision 0013)."""
+    need one process per run; decision 0014)."""
     out: dict[str, Any] = {}
     wrap_mode = C.MULTIPROC_MODE_NONE if v["wrap_mode"] is None else v["wrap_mode"]
     if not isinstance(wrap_mode, str) or wrap_mode.upper() not in C.WRAP_MODES:

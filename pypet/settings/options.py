@@ -72,7 +72,7 @@ class ParallelSettings:
     #: process before it is recorded as failed (a run that raises is not retried)
     max_retries: int = 2
     #: ``use_pool`` was not given and the pool was chosen: if the run function or its
-    #: arguments do not pickle, the runs get one process each instead (decision 0013)
+    #: arguments do not pickle, the runs get one process each instead (decision 0014)
     pool_chosen: bool = False
 
     @property

@@ -1,4 +1,4 @@
-"""Which runner ``multiproc=True`` uses when ``use_pool`` is not given (decision 0013), and
+"""Which runner ``multiproc=True`` uses when ``use_pool`` is not given (decision 0014), and
 who stores the runs of a pool in LOCK mode."""
 
 from __future__ import annotations
