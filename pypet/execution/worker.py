@@ -22,6 +22,7 @@ import pickle
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pypet.execution.batching import RunTask
 from pypet.execution.locks import SharedLock
@@ -76,6 +77,18 @@ class PoolTask:
 
     tasks: tuple[RunTask, ...]
     number: int = 0
+
+    def __reduce__(self) -> tuple[Any, tuple]:
+        # runs whose arguments travel with the payload cross the pipe as their indices
+        # (pickling one small dataclass per run cost the main process microseconds per run)
+        if all(task.args is None and task.kwargs is None for task in self.tasks):
+            return _indices_task, (tuple(task.idx for task in self.tasks), self.number)
+        return PoolTask, (self.tasks, self.number)
+
+
+def _indices_task(indices: tuple[int, ...], number: int) -> PoolTask:
+    """The PoolTask of runs ``indices`` whose arguments are the payload's."""
+    return PoolTask(tuple(RunTask(idx) for idx in indices), number)
 
 
 @dataclass
