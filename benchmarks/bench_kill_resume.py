@@ -42,7 +42,7 @@ from tests.execution.kill_harness import Trial, run_trial  # noqa: E402
 MODES = ["serial", "pool-QUEUE", "pool-LOCK", "fork-LOCK", "fork-QUEUE", "dask"]
 RESUME_WITH = ["serial", "pool-QUEUE", "fork-LOCK", "pool-LOCK"]
 #: the worker kills: (runner, victim)
-WORKER_KILLS = [("pool-QUEUE", "worker"), ("pool-LOCK", "holder"), ("fork-LOCK", "worker"),
+WORKER_KILLS = [("pool-QUEUE", "worker"), ("pool-LOCK", "worker"), ("fork-LOCK", "worker"),
                 ("fork-QUEUE", "worker")]
 
 
@@ -70,7 +70,7 @@ def make_trials(count: int, seed: int) -> list[Trial]:
 
 def make_worker_trials(count: int, seed: int) -> list[Trial]:
     """``count`` trials killing one worker, the runners in turn; every third writes 1.6 MB
-    per run (the pool+LOCK holder is then killed in the middle of an HDF5 write)."""
+    per run."""
     rng = random.Random(seed + 1)
     trials = []
     for number in range(count):

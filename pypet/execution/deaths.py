@@ -33,8 +33,8 @@ def journaled_by(folder: str | Path, pid: int | None,
                  indices: Sequence[int]) -> list[RunOutcome]:
     """Outcomes of ``indices`` that process ``pid`` wrote to the journal in ``folder``.
 
-    A LOCK-mode pool worker journals its batch before it stores it; if it dies after
-    that, those runs are finished and must not run again (issue #7's journal rule).
+    A worker of a resumable experiment journals each run as it ends; if it dies before
+    its batch is back, those runs are finished and must not run again (issue #7's rule).
     """
     if pid is None:
         return []

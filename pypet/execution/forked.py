@@ -10,21 +10,24 @@ to ``max_retries`` times, then is recorded as failed with the cause.
 
 from __future__ import annotations
 
-from collections import deque
+import logging
+from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 
 from pypet.execution import worker
 from pypet.execution.batching import ArgsFor, RunTask
 from pypet.execution.caps import CapMonitor
-from pypet.execution.deaths import died_outcome
+from pypet.execution.deaths import died_outcome, journaled_by
 from pypet.execution.locks import SharedLock
 from pypet.execution.payload import WorkerPayload, dump_payload
-from pypet.execution.procs import ProcessPerTask, TaskOutcome
+from pypet.execution.procs import ProcessPerTask, TaskOutcome, WorkerDeath
 from pypet.execution.procs.start import loads_in_fresh_process, other_threads
 from pypet.execution.sigint import GracefulExit
 from pypet.execution.sink import OutcomeSink
 
 __all__ = ["run_forked"]
+
+_log = logging.getLogger("pypet.execution.forked")
 
 #: how often the loop looks at a graceful-exit request and the writer's clock while runs go
 _POLL_SECONDS = 0.1
@@ -58,9 +61,12 @@ def run_forked(indices: Sequence[int], args_for: ArgsFor, sink: OutcomeSink,
     """
     shipped, picklable = _shipped(payload)
     pending = deque(indices)
+    deaths: dict[int, list[WorkerDeath]] = defaultdict(list)
     error: BaseException | None = None
     halted = idle_called = False
-    with ProcessPerTask(ncores, may_start=caps.allows, retries=max_retries,
+    # retries are decided here, not by the processes' supervisor: a run whose process
+    # journaled it before dying is finished and must not run again
+    with ProcessPerTask(ncores, may_start=caps.allows, retries=0,
                         niceness=niceness, picklable=picklable) as runs:
         while True:
             if not halted and (error is not None or stop.hit or sink.stopping):
@@ -86,20 +92,44 @@ def run_forked(indices: Sequence[int], args_for: ArgsFor, sink: OutcomeSink,
             if runs.idle:
                 break
             for outcome in runs.wait(timeout=_POLL_SECONDS):
-                error = _take(outcome, sink, payload.hexsha, max_retries) or error
+                if outcome.lost:
+                    retry = _died(int(outcome.key),  # type: ignore[call-overload]
+                                  outcome.deaths, deaths, sink, payload, max_retries, halted)
+                    if retry is not None:
+                        pending.appendleft(retry)
+                else:
+                    error = _take(outcome, sink, payload) or error
             sink.tick()  # finished runs reach the file even while long runs go on
     if error is not None:
         raise error
 
 
-def _take(outcome: TaskOutcome, sink: OutcomeSink, hexsha: str,
-          max_retries: int) -> BaseException | None:
+def _died(idx: int, died: tuple[WorkerDeath, ...], deaths: dict[int, list[WorkerDeath]],
+          sink: OutcomeSink, payload: WorkerPayload, max_retries: int,
+          halted: bool) -> int | None:
+    """A run's process died: take the run from its journal, or return it to run again, or
+    record it as failed after ``max_retries`` retries."""
+    if payload.journal is not None:
+        found = journaled_by(payload.journal.folder, died[-1].pid, [idx])
+        if found:  # it finished (and was journaled) before its process died
+            sink.accept(found[0], journaled=True)
+            return None
+    deaths[idx].extend(died)
+    count = len(deaths[idx])
+    if count <= max_retries and not halted:
+        _log.warning("Run %d runs again in a new process (attempt %d of %d).", idx,
+                     count + 1, max_retries + 1)
+        return idx
+    sink.accept(died_outcome(idx, deaths[idx], payload.hexsha, max_retries))
+    return None
+
+
+def _take(outcome: TaskOutcome, sink: OutcomeSink,
+          payload: WorkerPayload) -> BaseException | None:
     """Record a run's outcome; return the error of a run process that failed otherwise."""
     idx = int(outcome.key)  # type: ignore[call-overload]
-    if outcome.ok:
-        sink.accept(outcome.result)
-    elif outcome.lost:
-        sink.accept(died_outcome(idx, outcome.deaths, hexsha, max_retries))
+    if outcome.ok:  # a resumable run's process journaled it
+        sink.accept(outcome.result, journaled=payload.journal is not None)
     else:  # the run process itself failed (not the run function): e.g. logging set-up
         error = outcome.error
         assert error is not None

@@ -1,6 +1,6 @@
 """The resume journal: every finished run's outcome, appended to segment files.
 
-Each writing process (the main process, or a LOCK-mode pool worker) appends to its own
+Each writing process (the main process, a pool worker, a run process) appends to its own
 segment ``journal-<pid>-<ns>-<token>.pjl`` in the resume folder, so no two processes
 write one file and a crashed writer's torn tail never precedes another's records. A
 record is a header (``b"PJ"``, a codec byte ``P`` pickle / ``D`` dill, the run index,
@@ -92,6 +92,12 @@ class JournalWriter:
         self._fd: int | None = None
         self._dirty = False
         self.path: Path | None = None
+
+    def for_this_process(self) -> JournalWriter:
+        """A writer of the same folder and policy for this process (its own segment)."""
+        if self._fd is None and self.path is None:
+            return self  # never written to: nothing to share
+        return JournalWriter(self.folder, self.fsync)
 
     def _open(self) -> int:
         name = f"{PREFIX}{os.getpid()}-{time.time_ns()}-{secrets.token_hex(4)}{SUFFIX}"

@@ -28,8 +28,6 @@ class RunOptions:
     automatic_store: bool = True  #: the outcome carries every unstored item the run added
     defer_stores: bool = True  #: a run's own f_store() travels with its outcome
     stop_at_failure: bool = True  #: a failing run ends its batch (on_error='raise')
-    worker_writes: bool = False  #: LOCK pool: the worker stores its outcomes under the lock
-    replace_stored: bool = False  #: the writer rewrites items runs already have in storage
     wrap_mode: str | None = "QUEUE"  #: None on an executor
     gc_interval: int | None = None
 
@@ -46,7 +44,8 @@ class WorkerPayload:
     options: RunOptions = field(default_factory=RunOptions)
     length: int = 0  #: the trajectory's number of runs (for the writer)
     service: StorageService | None = None  #: LOCK: the real service, used under the lock
-    journal: JournalWriter | None = None  #: LOCK pool + resumable: this worker's journal
+    #: resumable: the journal a worker appends each outcome to (a segment per process)
+    journal: JournalWriter | None = None
     log_spec: WorkerLogSpec | None = None  #: the workers' logging
 
 

@@ -5,8 +5,9 @@ helper thread in the main process). A worker that dies (SIGKILL, the OOM killer,
 segfault, ``os._exit``) costs no run: the runs of its batch run again one per task on new
 workers, and a run whose process keeps dying is recorded as failed after ``max_retries``
 retries with the cause (:class:`~pypet.execution.deaths.RunDiedError`); ``on_error``
-then decides, as for a run that raised. With a LOCK-mode worker that journaled its batch
-before dying, the journaled runs are taken from the journal instead of running again.
+then decides, as for a run that raised. In a resumable experiment, the runs a dead
+worker finished (and journaled) before it died are taken from its journal segment
+instead of running again.
 """
 
 from __future__ import annotations
@@ -49,8 +50,7 @@ class PoolJob:
     max_retries: int = 2  #: new processes for a run whose process died
     niceness: int | None = None
     lock: SharedLock | None = None  #: LOCK mode: the FileLock every process stores under
-    worker_writes: bool = False  #: LOCK mode: workers store (and journal) their batches
-    journal_folder: Path | None = None  #: resumable + worker_writes: where workers journal
+    journal_folder: Path | None = None  #: resumable: where the workers journal their runs
 
 
 def _label(tasks: Sequence[RunTask]) -> str:
@@ -77,11 +77,11 @@ class _Round:
         self._numbers = itertools.count()
 
     def next_task(self) -> worker.PoolTask | None:
-        """Runs to retry first (alone, rewriting what a dead writer left), then new batches."""
+        """Runs to retry first (alone), then new batches."""
         if self._retry:
             idx = self._retry.popleft()
             return worker.PoolTask((task_of(idx, self.job.args_for, self.job.constant_args),),
-                                   next(self._numbers), replace=True)
+                                   next(self._numbers))
         batch = next(self._fresh, None)
         return None if batch is None else worker.PoolTask(tuple(batch), next(self._numbers))
 
@@ -90,7 +90,7 @@ class _Round:
         task = self.inflight.pop(str(outcome.key))
         if outcome.ok:
             for run in outcome.result:
-                self.sink.accept(run, stored=self.job.worker_writes)
+                self.sink.accept(run, journaled=self.job.journal_folder is not None)
         elif outcome.lost:
             self._died(task.tasks, outcome.deaths, halted)
         else:
@@ -102,11 +102,10 @@ class _Round:
               halted: bool) -> None:
         job, sink = self.job, self.sink
         left = [task.idx for task in tasks]
-        if job.worker_writes and job.journal_folder is not None:
-            # journaled before the death: finished, stored again (the dead worker may have
-            # written part of them) and never run again
+        if job.journal_folder is not None:
+            # journaled before the death: finished, never run again
             for run in journaled_by(job.journal_folder, deaths[-1].pid, left):
-                sink.accept(run)
+                sink.accept(run, journaled=True)
                 left.remove(run.idx)
         if not left:
             return
@@ -131,14 +130,10 @@ class _Round:
         sink.accept(died_outcome(idx, self.deaths[idx], job.hexsha, job.max_retries))
 
     def _failed(self, tasks: Sequence[RunTask], outcome: TaskOutcome) -> None:
-        """The batch itself raised (not a run): keep what was stored, remember the error."""
+        """The batch itself raised (not a run): remember the error."""
         error = outcome.error
         assert error is not None
-        finished = error.__dict__.pop(worker.FINISHED_ATTR, ())
-        for run in finished:
-            self.sink.accept(run, stored=True)
-        done = {run.idx for run in finished}
-        lost = [task.idx for task in tasks if task.idx not in done]
+        lost = [task.idx for task in tasks]
         error.add_note(f"pypet: runs {lost} are not completed (the error did not come from "
                        f"the run function). Worker traceback:\n{outcome.traceback}")
         self.error = self.error or error

@@ -56,11 +56,11 @@ class OutcomeSink:
         """Whether runners must start no further run (a run failed under 'raise')."""
         return self._stop_on_failure and bool(self.failures)
 
-    def accept(self, outcome: RunOutcome, stored: bool = False) -> None:
-        """Record one finished (or failed) run; ``stored``: its worker stored (and
-        journaled) it already (LOCK-mode pool)."""
-        if self.writer is not None and not stored:
-            self.writer.add(outcome)  # journaled before the run counts
+    def accept(self, outcome: RunOutcome, journaled: bool = False) -> None:
+        """Record one finished (or failed) run; ``journaled``: the worker that ran it has
+        journaled it already."""
+        if self.writer is not None:
+            self.writer.add(outcome, journaled)  # journaled before the run counts
         record_outcome(self._traj, outcome)
         error = outcome.error
         if error is None:

@@ -22,6 +22,7 @@ import pickle
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pypet.execution.batching import RunTask
 from pypet.execution.locks import SharedLock
@@ -29,15 +30,10 @@ from pypet.execution.payload import WorkerPayload
 from pypet.execution.wrap import DeferredService, LockedService
 from pypet.log.workers import configure_worker_logging, run_logging
 from pypet.storage.records import RunOutcome
-from pypet.storage.run_writer import RunWriter
-from pypet.trajectory.persistence import service_of
 from pypet.trajectory.single_run import SingleRun
 
-__all__ = ["FINISHED_ATTR", "PoolTask", "StopFlag", "execute_tasks", "pool_handle",
-           "pool_init", "prepare", "run_alone", "run_batch_with_payload"]
-
-#: attribute of an error raised while a worker stored its batch: the outcomes it did store
-FINISHED_ATTR = "pypet_finished_outcomes"
+__all__ = ["PoolTask", "StopFlag", "execute_tasks", "pool_handle", "pool_init", "prepare",
+           "run_alone", "run_batch_with_payload"]
 
 _runs_done = 0
 #: executors without an initializer: payloads unpickled once per process, by digest
@@ -77,13 +73,22 @@ class StopFlag:
 
 @dataclass(frozen=True, slots=True)
 class PoolTask:
-    """A batch of runs for a pool worker, numbered in the order batches are handed out;
-    ``replace`` after a death (a killed writer may have left part of these runs in the
-    file)."""
+    """A batch of runs for a pool worker, numbered in the order batches are handed out."""
 
     tasks: tuple[RunTask, ...]
     number: int = 0
-    replace: bool = False
+
+    def __reduce__(self) -> tuple[Any, tuple]:
+        # runs whose arguments travel with the payload cross the pipe as their indices
+        # (pickling one small dataclass per run cost the main process microseconds per run)
+        if all(task.args is None and task.kwargs is None for task in self.tasks):
+            return _indices_task, (tuple(task.idx for task in self.tasks), self.number)
+        return PoolTask, (self.tasks, self.number)
+
+
+def _indices_task(indices: tuple[int, ...], number: int) -> PoolTask:
+    """The PoolTask of runs ``indices`` whose arguments are the payload's."""
+    return PoolTask(tuple(RunTask(idx) for idx in indices), number)
 
 
 @dataclass
@@ -104,7 +109,7 @@ def pool_handle(state: _PoolState, task: PoolTask) -> list[RunOutcome]:
     """Pool handler: run one batch with this worker's payload."""
     flag = state.stop
     stop = None if flag is None else (lambda: not flag.allows(task.number))
-    return execute_tasks(state.payload, task.tasks, stop, task.replace)
+    return execute_tasks(state.payload, task.tasks, stop)
 
 
 def run_alone(shipped: WorkerPayload | bytes, lock: SharedLock | None,
@@ -118,7 +123,10 @@ def run_alone(shipped: WorkerPayload | bytes, lock: SharedLock | None,
 
 
 def prepare(payload: WorkerPayload, lock: SharedLock | None) -> WorkerPayload:
-    """Give the worker's trajectory the service its wrap mode needs."""
+    """Give the worker's trajectory the service its wrap mode needs, and the worker a
+    journal segment of its own (a forked child inherits its parent's writer)."""
+    if payload.journal is not None:
+        payload.journal = payload.journal.for_this_process()
     traj = payload.traj
     traj.v_full_copy = False
     if payload.service is not None and lock is not None:
@@ -130,19 +138,16 @@ def prepare(payload: WorkerPayload, lock: SharedLock | None) -> WorkerPayload:
 
 
 def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask],
-                  stop: Callable[[], bool] | None = None,
-                  replace: bool = False) -> list[RunOutcome]:
+                  stop: Callable[[], bool] | None = None) -> list[RunOutcome]:
     """Run ``tasks`` in this process; return their outcomes (ready to be pickled).
 
     With ``stop_at_failure`` a failing run ends the batch (its outcome is the last one);
-    when ``stop()`` turns True (the sweep stops) no further run starts. A LOCK-mode pool
-    worker stores the outcomes itself, through a RunWriter under the lock (journaling them
-    first when resumable; ``replace`` rewrites what an earlier attempt left), and returns
-    them without their data. If that storing raises, the error carries the outcomes that
-    were stored (:data:`FINISHED_ATTR`).
+    when ``stop()`` turns True (the sweep stops) no further run starts. With a journal
+    (resumable), each outcome is journaled as soon as its run ends: if this process dies
+    before the batch is back, the finished runs are read from the journal, not run again.
     """
     global _runs_done
-    options, traj = payload.options, payload.traj
+    options, traj, journal = payload.options, payload.traj, payload.journal
     outcomes = []
     for task in tasks:
         if stop is not None and stop():
@@ -153,32 +158,18 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask],
                         automatic_store=options.automatic_store,
                         defer_stores=options.defer_stores, clean_up=True)
         with run_logging(task.idx, traj):  # per-run log files ($run in a file name)
-            outcome = run.execute(payload.func, args, kwargs)
+            outcome = run.execute(payload.func, args, kwargs).portable()
+        if journal is not None:
+            journal.append(outcome)
         outcomes.append(outcome)
         _runs_done += 1
         if options.gc_interval and _runs_done % options.gc_interval == 0:
             gc.collect()
         if outcome.error is not None and options.stop_at_failure:
             break
-    if outcomes and options.worker_writes and payload.service is not None:
-        _store(payload, outcomes, replace or options.replace_stored)
-        outcomes = [outcome.without_data() for outcome in outcomes]
-    return [outcome.portable() for outcome in outcomes]
-
-
-def _store(payload: WorkerPayload, outcomes: list[RunOutcome], replace: bool) -> None:
-    """LOCK mode: journal and store the batch here; on failure name what was stored."""
-    traj = payload.traj
-    writer = RunWriter(service_of(traj), traj.v_name, payload.length,
-                       journal=payload.journal, replace=replace)
-    stored: list[RunOutcome] = []
-    writer.on_stored = stored.extend
-    try:
-        writer.add_all(outcomes)
-        writer.flush()
-    except BaseException as error:  # the runs stored before the failure count as finished
-        setattr(error, FINISHED_ATTR, [o.without_data().portable() for o in stored])
-        raise
+    if journal is not None:
+        journal.sync()  # the batch policy: once per batch of runs
+    return outcomes
 
 
 def run_batch_with_payload(payload_bytes: bytes, digest: str,

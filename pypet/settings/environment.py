@@ -92,7 +92,8 @@ _FLAGS = ("add_time", "automatic_storing", "multiproc", "use_scoop", "use_pool",
 def _defaults() -> dict[str, Any]:
     values: dict[str, Any] = {"use_scoop": False, "port": None,
                               "log_config": LOG_CONFIG_NOT_GIVEN, "wrap_mode": "LOCK",
-                              "memory_cap": 100.0}
+                              "memory_cap": 100.0,
+                              "use_pool": None}  # None: chosen from the other settings
     for group in _GROUPS.values():
         for field in dataclasses.fields(group):
             values.setdefault(field.name, field.default)
@@ -207,7 +208,8 @@ def build_settings(given: dict[str, Any]) -> EnvironmentSettings:
     """Validate the Environment keywords in ``given`` (names of :data:`KEYWORDS` only)."""
     values = {**_DEFAULTS, **given}
     for name in _FLAGS:
-        values[name] = check_flag(name, values[name])
+        if not (name == "use_pool" and values[name] is None):
+            values[name] = check_flag(name, values[name])
     if values["log_multiproc"] is not None:
         values["log_multiproc"] = check_flag("log_multiproc", values["log_multiproc"])
     values["report_progress"] = _progress(values["report_progress"])

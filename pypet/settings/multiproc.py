@@ -21,7 +21,9 @@ def _check_cap(name: str, value: Any) -> float:
 
 def validate_multiproc(v: dict[str, Any]) -> dict[str, Any]:
     """Check the multiprocessing keywords in ``v`` (flags already checked); return the
-    normalised values (``wrap_mode`` upper case, caps as floats, ``ncores=0`` resolved)."""
+    normalised values (``wrap_mode`` upper case, caps as floats, ``ncores=0`` resolved,
+    ``use_pool`` chosen when not given: a pool, unless caps or immediate post-processing
+    need one process per run; decision 0014)."""
     out: dict[str, Any] = {}
     wrap_mode = C.MULTIPROC_MODE_NONE if v["wrap_mode"] is None else v["wrap_mode"]
     if not isinstance(wrap_mode, str) or wrap_mode.upper() not in C.WRAP_MODES:
@@ -91,6 +93,10 @@ def validate_multiproc(v: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"timeout must be a positive number of seconds or None, got "
                          f"{timeout!r}.")
     multiproc, use_pool, executor = v["multiproc"], v["use_pool"], v["executor"]
+    if use_pool is None:  # not given: a pool unless the settings need a process per run
+        use_pool = multiproc and executor is None and not (capped or v["immediate_postproc"])
+        out["pool_chosen"] = use_pool
+    out["use_pool"] = use_pool
     if v["freeze_input"] and not (multiproc and use_pool) and executor is None:
         raise ValueError("freeze_input=True needs multiproc=True and use_pool=True (or an "
                          "executor).")

@@ -54,6 +54,8 @@ class ParallelSettings:
 
     multiproc: bool = False
     ncores: int = 1  #: the number of CPUs when ``ncores=0`` was given
+    #: a pool of ``ncores`` workers (True) or one process per run (False); when not given,
+    #: chosen from the other settings (see :attr:`pool_chosen`)
     use_pool: bool = False
     freeze_input: bool = False
     timeout: float | None = None
@@ -69,6 +71,9 @@ class ParallelSettings:
     #: how often a run whose process died (SIGKILL, OOM kill, segfault) runs again on a new
     #: process before it is recorded as failed (a run that raises is not retried)
     max_retries: int = 2
+    #: ``use_pool`` was not given and the pool was chosen: if the run function or its
+    #: arguments do not pickle, the runs get one process each instead (decision 0014)
+    pool_chosen: bool = False
 
     @property
     def parallel(self) -> bool:

@@ -1,8 +1,8 @@
 """The one run writer: every finished run reaches storage through a :class:`RunWriter`.
 
-Whichever process writes (the main process, or a LOCK-mode worker under the lock), it
-hands outcomes to a RunWriter, which first appends them to the journal (when the
-experiment is resumable) and then stores them in batches. Batching is what keeps the
+The main process hands every outcome to a RunWriter, which first appends it to the
+journal (when the experiment is resumable and no worker journaled it already) and then
+stores outcomes in batches. Batching is what keeps the
 per-run cost low: the run table is appended in bulk and the file is flushed once per
 batch, not once per node.
 """
@@ -61,13 +61,14 @@ class RunWriter:
         #: called with the outcomes of a batch (or the good part of it) once stored
         self.on_stored: Callable[[list[RunOutcome]], None] | None = None
 
-    def add(self, outcome: RunOutcome) -> None:
-        """Journal one outcome, queue it, and write the batch when it is full or old enough.
+    def add(self, outcome: RunOutcome, journaled: bool = False) -> None:
+        """Journal one outcome (unless its worker did: ``journaled``), queue it, and write
+        the batch when it is full or old enough.
 
         After a slow run (``slow_run`` seconds or more) the batch is written at once: the
         write is cheap next to such runs.
         """
-        if self._journal is not None:
+        if self._journal is not None and not journaled:
             self._journal.append(outcome)
         self._pending.append(outcome)
         if len(self._pending) >= self._max_runs or \

@@ -89,24 +89,16 @@ def _gone(pid: int) -> bool:
         return True
 
 
-def kills_a_journaled_worker(traj: Any, folder: str, journal: str) -> float:
-    """LOCK pool, resumable: run 1 holds the lock until run 0's worker has journaled run 0
-    (it then waits for the lock to store it) and kills that worker.
+def dies_after_a_journaled_run(traj: Any, folder: str, journal: str) -> float:
+    """Resumable pool with batches of two runs: run 1 (the second of its batch) kills its
+    worker the first time, once run 0 (the first) is in that worker's journal segment.
 
-    Run 0 must not run again: its outcome is in the journal.
+    The batch never comes back; run 0 must not run again: its outcome is in the journal.
     """
     idx = traj.v_idx
     _record(folder, idx)
-    if idx == 0 and first_time(os.path.join(folder, "first-0")):
-        Path(folder, "pid-0").write_text(str(os.getpid()))
-        wait_for(lambda: Path(folder, "locked").exists(), "run 1 to take the lock")
-    elif idx == 1 and first_time(os.path.join(folder, "first-1")):
-        with traj.v_storage_service.lock:
-            Path(folder, "locked").touch()
-            wait_for(lambda: Path(folder, "pid-0").exists(), "run 0's pid")
-            victim = int(Path(folder, "pid-0").read_text())
-            wait_for(lambda: _journaled(journal, victim, 0), "run 0 in the journal")
-            os.kill(victim, signal.SIGKILL)
-            wait_for(lambda: _gone(victim), "run 0's worker to die")
     traj.f_add_result("z", traj.x * 2)
+    if idx == 1 and first_time(os.path.join(folder, "first-1")):
+        wait_for(lambda: _journaled(journal, os.getpid(), 0), "run 0 in the journal")
+        os.kill(os.getpid(), signal.SIGKILL)
     return traj.x * 2

@@ -3,8 +3,7 @@
 A trial starts :mod:`tests.execution.resume_sweep` in its own session, counts the runs
 whose body finished (events on a FIFO), and after the chosen count kills with SIGKILL
 either the whole process group (main process, pool workers, run processes, Dask cluster)
-or only one worker process (``victim='worker'``: a pool worker or run process;
-``victim='holder'``: the one holding a file lock, i.e. writing under the LOCK-mode lock).
+or only one worker process (``victim='worker'``: a pool worker or run process).
 It notes which runs the journal held at that moment, resumes (maybe with another runner
 and core count) if the sweep did not finish by itself, and checks:
 
@@ -56,7 +55,7 @@ class Trial:
     expand: int = 0  #: points post-processing adds once (0: no post-processing)
     size: int = 64  #: floats in each run's array result (large: writes take a while)
     extra: dict[str, Any] = field(default_factory=dict)  #: more Environment keywords
-    victim: str = "group"  #: 'group' (everything), 'worker' or 'holder' (one process)
+    victim: str = "group"  #: 'group' (everything) or 'worker' (one process)
 
 
 @dataclass
@@ -65,7 +64,7 @@ class TrialResult:
 
     trial: Trial
     killed: bool = False  #: False if the sweep finished before the chosen moment
-    killed_pid: int | None = None  #: the one process killed (victim 'worker'/'holder')
+    killed_pid: int | None = None  #: the one process killed (victim 'worker')
     resumed: bool = False  #: the sweep did not finish by itself: it was resumed
     journaled: set[int] = field(default_factory=set)  #: runs in the journal at the kill
     executions: dict[int, int] = field(default_factory=dict)
@@ -128,27 +127,13 @@ def _children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _flock_holders() -> set[int]:
-    """Pids holding an ``flock`` (the LOCK-mode lock file, or HDF5's lock of its file)."""
-    holders = set()
-    for line in Path("/proc/locks").read_text().splitlines():
-        parts = line.split()
-        if len(parts) > 4 and parts[1] == "FLOCK" and parts[3] == "WRITE":
-            holders.add(int(parts[4]))
-    return holders
-
-
 def _victim(process: subprocess.Popen, trial: Trial, deadline: float) -> int | None:
-    """The one process to kill: a worker (chosen by ``kill_after``) or the lock holder."""
+    """The one process to kill: a worker (chosen by ``kill_after``)."""
     while process.poll() is None and time.monotonic() < deadline:
         children = _children(process.pid)
         if trial.victim == "worker" and children:
             return children[trial.kill_after % len(children)]
-        if trial.victim == "holder":
-            holders = _flock_holders().intersection(children)
-            if holders:
-                return min(holders)
-        select.select([], [], [], 0.0005)  # the holder holds the lock for milliseconds
+        select.select([], [], [], 0.0005)
     return None
 
 

@@ -14,11 +14,11 @@ import pytest
 from pypet import Environment
 from pypet.errors import RunDiedError
 from tests.execution.dying_runs import (
+    dies_after_a_journaled_run,
     dies_always,
     dies_holding_the_lock,
     dies_once,
     executions,
-    kills_a_journaled_worker,
 )
 from tests.execution.helpers import load, make_env
 
@@ -124,15 +124,18 @@ def test_resumable_sweeps_rerun_a_killed_run_and_delete_the_journal(tmp_path, ru
     assert not (tmp_path / "resume" / "t").exists()
 
 
-def test_a_journaled_run_of_a_killed_lock_worker_never_runs_again(tmp_path):
-    """LOCK pool, resumable: a worker killed after journaling run 0 but before storing it
-    (it waits for the lock): run 0 is taken from the journal, stored, and not re-run."""
-    env = make_env(tmp_path / "w.hdf5", values=4, **POOL, wrap_mode="LOCK", resumable=True,
+@pytest.mark.parametrize("runner", ["pool-QUEUE", "pool-LOCK"])
+def test_a_run_journaled_by_a_worker_that_then_died_never_runs_again(tmp_path, runner):
+    """Resumable pool: a worker journals each run as it ends; killed before its batch came
+    back, its journaled run is taken from the journal (not re-run), the other re-runs."""
+    # 32 runs on 2 workers: batches of two runs, the first one is runs 0 and 1
+    env = make_env(tmp_path / "w.hdf5", values=32, **RUNNERS[runner], resumable=True,
                    resume_folder=str(tmp_path / "resume"))
-    results = env.run(kills_a_journaled_worker, str(tmp_path), str(tmp_path / "resume" / "t"))
-    assert results == [(i, 2.0 * i) for i in range(4)]
-    assert executions(tmp_path) == {0: 1, 1: 1, 2: 1, 3: 1}
-    assert_every_run_once(tmp_path / "w.hdf5", 4)
+    results = env.run(dies_after_a_journaled_run, str(tmp_path),
+                      str(tmp_path / "resume" / "t"))
+    assert results == [(i, 2.0 * i) for i in range(32)]
+    assert executions(tmp_path) == {i: 2 if i == 1 else 1 for i in range(32)}
+    assert_every_run_once(tmp_path / "w.hdf5", 32)
 
 
 def test_max_retries_is_validated_and_recorded(tmp_path):

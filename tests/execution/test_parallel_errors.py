@@ -135,7 +135,8 @@ def test_loading_inside_runs_is_refused_in_queue_mode(tmp_path, kwargs):
                                             "LOCAL, NONE"),
     (dict(multiproc=True, wrap_mode="NETLOCK"), "executor='dask'"),
     (dict(multiproc=True, wrap_mode="NETQUEUE"), "executor='dask'"),
-    (dict(multiproc=True, freeze_input=True), "freeze_input=True needs multiproc=True and use_pool=True"),
+    (dict(multiproc=True, use_pool=False, freeze_input=True),
+     "freeze_input=True needs multiproc=True and use_pool=True"),
     (dict(multiproc=True, use_pool=True, immediate_postproc=True),
      "immediate_postproc=True works only with use_pool=False"),
 ])
