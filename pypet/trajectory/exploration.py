@@ -170,9 +170,8 @@ def _drop_runs(traj: Trajectory) -> None:
     import logging
 
     from pypet.trajectory.copying import remove_nodes
-    from pypet.tree.names import run_name
-
     from pypet.trajectory.deferred_runs import DeferredRunLeaves
+    from pypet.tree.names import run_name
 
     if isinstance(traj._deferred, DeferredRunLeaves):
         traj._deferred.forget_runs(1)  # never made, so nothing to remove
