@@ -31,7 +31,6 @@ import resource
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 
 LOAD = """
