@@ -8,11 +8,10 @@ names with it. ``$run``/``$set`` are the current run and run set (``run_ALL`` an
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import socket
-import tempfile
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,13 +33,18 @@ _ALL = (C.LOG_ENV, C.LOG_TRAJ, C.LOG_RUN, C.LOG_SET, C.LOG_PROC, C.LOG_HOST, LOG
 
 def temp_log_folder() -> str:
     """The folder ``$temp`` stands for."""
+    import tempfile  # only this wildcard needs it
+
     return os.path.join(tempfile.gettempdir(), "pypet_logs")
 
 
 def current_process_name() -> str:
     """``<process name>-<pid>``, the value of ``$proc`` (characters that are awkward in file
     names, such as spaces, become ``-``)."""
-    name = _AWKWARD.sub("-", multiprocessing.current_process().name).strip("-")
+    # a process that never imported multiprocessing is no child of it: the main process
+    mp = sys.modules.get("multiprocessing")
+    process = mp.current_process().name if mp is not None else "MainProcess"
+    name = _AWKWARD.sub("-", process).strip("-")
     return f"{name}-{os.getpid()}"
 
 

@@ -310,7 +310,12 @@ class Parameter(BaseParameter):
         if "data" in load_dict:
             self._data = self._default = freeze(load_dict["data"])
         if load_dict.get("explored_data"):
-            self._explored_range = [freeze(value) for value in load_dict["explored_data"]]
+            values = load_dict["explored_data"]
+            kinds = set(map(type, values))  # C speed; a long range is mostly one plain type
+            if any(issubclass(kind, np.ndarray) for kind in kinds):
+                self._explored_range = [freeze(value) for value in values]
+            else:
+                self._explored_range = list(values)
             self._explored = True
         self._locked = True
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import getpass
-import importlib.metadata
+import os
 import platform
+import re
 import socket
 import sys
 
@@ -31,7 +32,47 @@ _PACKAGES = {
 }
 
 
+def _normalized(name: str) -> str:
+    """A distribution name as installers spell it in ``<name>-<version>.dist-info``."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _installed(wanted: set[str]) -> dict[str, str] | None:
+    """``{normalized name: version}`` of the ``wanted`` distributions, from the names of the
+    ``*.dist-info`` folders on ``sys.path`` (first one wins, as for imports).
+
+    One directory listing per path entry instead of importlib.metadata's search per
+    package (a tenth of the start-up of a small experiment). None when a path entry is not
+    a plain folder (a zip, an import hook) or a match has no version in its name: only
+    importlib.metadata knows those.
+    """
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return None  # a zip file may hold distributions
+            continue  # nothing there (or an import hook's name, e.g. an editable install's)
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            stem, dot, suffix = name.rpartition(".")
+            if not dot or suffix not in ("dist-info", "egg-info"):
+                continue
+            dist, _, version = stem.partition("-")
+            key = _normalized(dist)
+            if key in wanted and key not in found:
+                if suffix == "egg-info" or not version:
+                    return None  # an old-style install: its version lives in the metadata
+                found[key] = version
+    return found
+
+
 def _version_of(distribution: str) -> str:
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
@@ -41,9 +82,15 @@ def _version_of(distribution: str) -> str:
 @functools.cache
 def _versions() -> tuple[tuple[str, str], ...]:
     found = {"pypet": __version__, "python": sys.version.split()[0]}
+    installed = _installed({_normalized(d) for d in _PACKAGES.values()})
     for name, distribution in _PACKAGES.items():
-        found[name] = _version_of(distribution)
-    found["platform"] = ", ".join(platform.uname())
+        found[name] = (_version_of(distribution) if installed is None
+                       else installed.get(_normalized(distribution), "N/A"))
+    # system, node, release, version, machine: the processor field would run ``uname -p``
+    # in a subprocess on Linux, and says no more than the machine
+    uname = platform.uname()
+    found["platform"] = ", ".join([uname.system, uname.node, uname.release, uname.version,
+                                   uname.machine])
     return tuple(found.items())
 
 

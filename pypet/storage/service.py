@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict
 from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from pypet.storage.records import (
         GroupRecord,
         LeafRecord,
@@ -88,6 +90,12 @@ class LoadSink(Protocol):
 
     def node(self, record: GroupRecord | LeafRecord, mode: LoadMode) -> None:
         """One group or leaf, loaded with ``mode``."""
+
+    def run_leaves(self, template: str, class_name: str, comment: str, rows: np.ndarray,
+                   mode: LoadMode) -> None:
+        """A leaf without data in every run of ``rows``, named ``template`` with ``$`` for
+        the run (and ``$set`` for its run set): one call instead of one :meth:`node` per run,
+        so the sink can make the nodes when they are first needed."""
 
     def link(self, record: LinkRecord) -> None:
         """One link."""

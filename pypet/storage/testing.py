@@ -32,6 +32,7 @@ from pypet import (
     Trajectory,
 )
 from pypet import constants as C
+from pypet.runnames import run_name, set_name
 from pypet.storage.modes import LoadMode, LoadModes, StoreMode
 from pypet.storage.records import LeafRecord, RunOutcome
 from pypet.storage.service import StorageService
@@ -59,6 +60,14 @@ class _Collect:
 
     def node(self, record: Any, mode: LoadMode) -> None:
         self.nodes[record.full_name] = record
+
+    def run_leaves(self, template: str, class_name: str, comment: str, rows: Any,
+                   mode: LoadMode) -> None:
+        parts = template.split(".")
+        for idx in rows.tolist():
+            name = ".".join(run_name(idx) if p == "$" else set_name(idx) if p == "$set" else p
+                            for p in parts)
+            self.nodes[name] = LeafRecord(name, class_name, comment, None, {})
 
     def link(self, record: Any) -> None:
         self.links.append(record)

@@ -29,6 +29,7 @@ def copy_trajectory(traj: Trajectory, copy_leaves: bool | str = True,
     if copy_leaves not in (True, False, "explored"):
         raise ValueError(f"copy_leaves must be True, False or 'explored', not {copy_leaves!r}.")
     new = _shallow(traj)
+    new._deferred = None  # the walk below makes every deferred node of ``traj``; they are copied
     new._children, new._links, new._index = {}, {}, {}
     new._root, new._link_count, new._links_to = new, 0, {}
     new._explored, new._presets, new._run = {}, dict(traj._presets), None

@@ -170,8 +170,11 @@ def _drop_runs(traj: Trajectory) -> None:
     import logging
 
     from pypet.trajectory.copying import remove_nodes
+    from pypet.trajectory.deferred_runs import DeferredRunLeaves
     from pypet.tree.names import run_name
 
+    if isinstance(traj._deferred, DeferredRunLeaves):
+        traj._deferred.forget_runs(1)  # never made, so nothing to remove
     dropped = [node for idx in range(1, len(traj))
                for node in (traj._index.get(run_name(idx)) or {}).values()]
     remove_nodes(traj, dropped)

@@ -12,6 +12,8 @@ from pypet.trajectory.run_table import RunTable, format_time
 from pypet.tree import edit
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["TreeLoader"]
@@ -106,6 +108,26 @@ class TreeLoader:
             missing = {k: v for k, v in data.items() if k not in existing._store()}
             if missing:
                 existing._load(missing)
+
+    def run_leaves(self, template: str, class_name: str, comment: str, rows: np.ndarray,
+                   mode: int) -> None:
+        """Defer the skeleton of ``template`` in every run of ``rows`` (made on first use)."""
+        if mode == C.LOAD_NOTHING or not len(rows):
+            return
+        from pypet.trajectory.deferred_runs import DeferredRunLeaves
+
+        traj = self.traj
+        deferred = traj._deferred
+        if not isinstance(deferred, DeferredRunLeaves):
+            deferred = traj._deferred = DeferredRunLeaves(traj)
+        deferred.add(template, class_name, comment, rows, mode)
+        self.loaded += len(rows)
+
+    def ensure_groups(self, full_name: str) -> None:
+        """Make the groups of the path ``full_name`` that do not exist yet."""
+        if full_name:
+            parts = full_name.split(".")
+            edit.ensure_groups(self.traj, parts, self.traj._group_factory(parts[0]), frozenset())
 
     @staticmethod
     def _load_dict(leaf: Any, data: Any) -> dict[str, Any]:

@@ -36,26 +36,30 @@ class RunTable:
         self.completed = np.zeros(length, dtype=np.int8)
         self.timestamp = np.full(length, np.nan)
         self.finish_timestamp = np.full(length, np.nan)
-        self.hexsha = np.full(length, "", dtype="U7")
+        self.hexsha = np.full(length, b"", dtype="S7")  # ASCII; decoded one run at a time
         self.failed = np.zeros(length, dtype=np.int8)
         self.errors: dict[int, tuple[str, str]] = {}
 
     @classmethod
     def from_info(cls, length: int, info: RunInfo) -> RunTable:
         """A table holding the run information a backend loaded."""
-        table = cls(length)
-        table.completed[:] = info.completed
-        table.timestamp[:] = info.start
-        table.finish_timestamp[:] = info.finish
-        table.hexsha[:] = np.char.decode(np.asarray(info.hexsha).astype("S7"), "ascii")
-        table.failed[:] = info.failed
+        table = cls.__new__(cls)
+        table.completed = np.array(info.completed, dtype=np.int8)
+        table.timestamp = np.array(info.start, dtype=float)
+        table.finish_timestamp = np.array(info.finish, dtype=float)
+        table.hexsha = np.array(info.hexsha, dtype="S7")
+        table.failed = np.array(info.failed, dtype=np.int8)
         table.errors = dict(info.errors)
+        for column in (table.completed, table.timestamp, table.finish_timestamp, table.hexsha,
+                       table.failed):
+            if len(column) != length:
+                raise ValueError(f"The run information has {len(column)} rows for {length} runs.")
         return table
 
     def as_info(self) -> RunInfo:
         """The run information as a backend stores it."""
         return RunInfo(completed=self.completed, start=self.timestamp,
-                       finish=self.finish_timestamp, hexsha=self.hexsha.astype("S7"),
+                       finish=self.finish_timestamp, hexsha=self.hexsha,
                        failed=self.failed, errors=dict(self.errors))
 
     def __len__(self) -> int:
@@ -78,7 +82,7 @@ class RunTable:
         self.completed = np.concatenate([self.completed, np.zeros(extra, dtype=np.int8)])
         self.timestamp = np.concatenate([self.timestamp, np.full(extra, np.nan)])
         self.finish_timestamp = np.concatenate([self.finish_timestamp, np.full(extra, np.nan)])
-        self.hexsha = np.concatenate([self.hexsha, np.full(extra, "", dtype="U7")])
+        self.hexsha = np.concatenate([self.hexsha, np.full(extra, b"", dtype="S7")])
         self.failed = np.concatenate([self.failed, np.zeros(extra, dtype=np.int8)])
 
     def n_completed(self) -> int:
@@ -88,7 +92,7 @@ class RunTable:
     def start(self, idx: int, hexsha: str = "", timestamp: float | None = None) -> None:
         """Record that run ``idx`` started."""
         self.timestamp[idx] = time.time() if timestamp is None else timestamp
-        self.hexsha[idx] = hexsha[:7]
+        self.hexsha[idx] = hexsha[:7].encode("ascii", "replace")
 
     def finish(self, idx: int, timestamp: float | None = None, completed: bool = True,
                error: tuple[str, str] | None = None) -> None:
@@ -127,7 +131,7 @@ class RunTable:
             "runtime": runtime,
             "completed": int(self.completed[idx]),
             "parameter_summary": parameter_summary,
-            "short_environment_hexsha": str(self.hexsha[idx]),
+            "short_environment_hexsha": self.hexsha[idx].decode("ascii"),
             "failed": int(self.failed[idx]),
             "error": self.errors.get(idx, ("", ""))[0],
             "traceback": self.errors.get(idx, ("", ""))[1],

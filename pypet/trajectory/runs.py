@@ -117,7 +117,7 @@ def parameter_summary(traj: Trajectory, idx: int) -> str:
 
 def _named(traj: Trajectory, name: str, with_links: bool) -> list[tuple[str, Any]]:
     """``(full name, node)`` of every node called ``name``, and of links called so."""
-    found = list((traj._index.get(name) or {}).items())
+    found = list((traj._indexed(name) or {}).items())
     if with_links and traj._link_count:
         for target_name, sources in traj._links_to.items():
             target = None

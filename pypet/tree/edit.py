@@ -51,7 +51,10 @@ def ensure_groups(
     user did not name.
     """
     group = parent
+    deferred = parent._root._deferred
     for name in names:
+        if deferred is not None:
+            deferred.before_child(name)
         child = group._children.get(name)
         if child is None:
             if name in group._links:
@@ -118,6 +121,10 @@ def remove_child(parent: NNGroupNode, name: str, recursive: bool = False,
     if name in parent._links:
         remove_link(parent, name)
         return
+    deferred = parent._root._deferred
+    if deferred is not None:
+        deferred.before_remove(f"{parent._full_name}.{name}" if parent._full_name else name,
+                               recursive)
     node = parent._children.get(name)
     if node is None:
         # ValueError as in pypet 0.7 (a wrong argument, not a missing attribute)
@@ -160,7 +167,10 @@ def _lookup_exact(root: Any, full_name: str) -> Any:
     node = root
     if not full_name:
         return root
+    deferred = root._deferred
     for part in full_name.split("."):
+        if deferred is not None:
+            deferred.before_child(part)
         node = node._children.get(part) if not node._is_leaf else None
         if node is None:
             return None

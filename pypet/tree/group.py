@@ -73,7 +73,7 @@ class NNGroupNode(NNTreeNode):
         return walk.iter_nodes(self, recursive=self._root.v_iter_recursive)
 
     def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *self._children, *self._links})
+        return sorted({*super().__dir__(), *self._made_children(), *self._links})
 
     def __repr__(self) -> str:
         return f"<{self}>"
@@ -83,6 +83,13 @@ class NNGroupNode(NNTreeNode):
         comment = f" (`{self._comment}`)" if self._comment else ""
         return (f"{self.f_get_class_name()} {self._full_name}{comment}: "
                 f"{printing.children_str(self)}")
+
+    def _made_children(self) -> dict[str, NNTreeNode]:
+        """The direct children, after the deferred ones among them were made."""
+        deferred = self._root._deferred if self._root is not None else None
+        if deferred is not None:
+            deferred.before_walk(self, False)
+        return self._children
 
     # pypet 0.7's private names of the child views (read by scripts and its own tests)
     @property
@@ -178,17 +185,18 @@ class NNGroupNode(NNTreeNode):
     # --- children ---------------------------------------------------------------------------
     def f_get_children(self, copy: bool = True) -> dict[str, NNTreeNode]:
         """Direct children (groups and leaves) and links by name."""
+        children = self._made_children()
         if not self._links and not copy:
-            return self._children
-        return {**self._children, **self._links}
+            return children
+        return {**children, **self._links}
 
     def f_get_groups(self, copy: bool = True) -> dict[str, NNTreeNode]:
         """Direct child groups by name."""
-        return {k: v for k, v in self._children.items() if not v._is_leaf}
+        return {k: v for k, v in self._made_children().items() if not v._is_leaf}
 
     def f_get_leaves(self, copy: bool = True) -> dict[str, NNTreeNode]:
         """Direct child leaves by name."""
-        return {k: v for k, v in self._children.items() if v._is_leaf}
+        return {k: v for k, v in self._made_children().items() if v._is_leaf}
 
     def f_get_links(self, copy: bool = True) -> dict[str, NNTreeNode]:
         """Links of this group by name."""
@@ -196,15 +204,15 @@ class NNGroupNode(NNTreeNode):
 
     def f_children(self) -> int:
         """Number of children including links."""
-        return len(self._children) + len(self._links)
+        return len(self._made_children()) + len(self._links)
 
     def f_groups(self) -> int:
         """Number of child groups."""
-        return sum(1 for v in self._children.values() if not v._is_leaf)
+        return sum(1 for v in self._made_children().values() if not v._is_leaf)
 
     def f_leaves(self) -> int:
         """Number of child leaves."""
-        return sum(1 for v in self._children.values() if v._is_leaf)
+        return sum(1 for v in self._made_children().values() if v._is_leaf)
 
     def f_links(self) -> int:
         """Number of links."""
@@ -212,7 +220,7 @@ class NNGroupNode(NNTreeNode):
 
     def f_has_children(self) -> bool:
         """Whether the group has children or links."""
-        return bool(self._children or self._links)
+        return bool(self._made_children() or self._links)
 
     def f_has_groups(self) -> bool:
         """Whether the group has child groups."""
@@ -234,7 +242,7 @@ class NNGroupNode(NNTreeNode):
 
     def f_dir_data(self) -> list[str]:
         """Names of the children and links (what natural naming can reach directly)."""
-        return sorted([*self._children, *self._links])
+        return sorted([*self._made_children(), *self._links])
 
     def f_debug(self) -> Any:
         """Return a plain object mirroring the subtree (handy in a debugger)."""
@@ -354,7 +362,7 @@ class NNGroupNode(NNTreeNode):
         for end in range(1, len(components)):
             path = ".".join([self._full_name, *components[:end]] if self._full_name
                             else components[:end])
-            if path not in self._root._index.get(components[end - 1], {}):
+            if path not in (self._root._indexed(components[end - 1]) or {}):
                 missing.append(path)
         if missing:
             self._root._load_node(missing, False, load_data, None)

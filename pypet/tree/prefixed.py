@@ -84,6 +84,8 @@ class KidsProxy(_Proxy):
 
     def __getattr__(self, name: str) -> Any:
         node = self._node
+        if node._root._deferred is not None:
+            node._root._deferred.before_child(name)
         child = node._children.get(name)
         if child is None:
             child = node._links.get(name)
@@ -92,4 +94,4 @@ class KidsProxy(_Proxy):
         return child
 
     def __dir__(self) -> list[str]:
-        return sorted([*self._node._children, *self._node._links])
+        return sorted([*self._node._made_children(), *self._node._links])

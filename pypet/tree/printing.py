@@ -52,7 +52,7 @@ def class_label(cls: type) -> str:
 def children_str(group: Any) -> str:
     """``(name: <class ...>), ...`` for the first children of ``group`` (links excluded)."""
     parts = []
-    for pos, (name, child) in enumerate(group._children.items()):
+    for pos, (name, child) in enumerate(group._made_children().items()):
         parts.append(f"({name}: {class_label(type(child))})")
         if pos == _MAX_CHILDREN - 1:  # pypet adds '...' after the sixth child, always
             parts.append("...")

@@ -10,6 +10,7 @@ from typing import Any
 
 from pypet.errors import NotUniqueNodeError
 from pypet.tree import search
+from pypet.tree.deferred import DeferredNodes
 from pypet.tree.group import NNGroupNode
 from pypet.tree.names import BRANCHES, run_name, split_name, translate_component
 from pypet.tree.node import NNTreeNode
@@ -34,6 +35,10 @@ class TreeRoot(NNGroupNode):
     v_no_clobber = False
     v_auto_run_prepend = True
     v_lazy_adding = False
+
+    #: nodes known from storage but not made yet (see :mod:`pypet.tree.deferred`); None
+    #: keeps every hook a single attribute test
+    _deferred: DeferredNodes | None = None
 
     def __init__(self, comment: str = "", wildcard_functions: Any = None) -> None:
         super().__init__("", comment)
@@ -107,6 +112,12 @@ class TreeRoot(NNGroupNode):
         return dummy if dummy != components else None
 
     # --- lookup -------------------------------------------------------------------------------
+    def _indexed(self, name: str) -> dict[str, NNTreeNode] | None:
+        """Every node called ``name`` (``{full name: node}``), deferred ones made first."""
+        if self._deferred is not None:
+            self._deferred.before_name(name)
+        return self._index.get(name)
+
     def _natural_get(self, group: NNGroupNode, name: str | int) -> Any:
         return self._get(group, name, self.v_fast_access, self.v_with_links, self.v_shortcuts,
                          self.v_max_depth, self.v_auto_load)

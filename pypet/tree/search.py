@@ -40,11 +40,14 @@ def find(
     """
     node: Any = start
     depth_left = max_depth
+    deferred = start._root._deferred
     for pos, key in enumerate(components):
         if node._is_leaf:
             raise AttributeError(
                 f"{node.v_full_name!r} is a leaf and has no child {'.'.join(components[pos:])!r}."
             )
+        if deferred is not None:
+            deferred.before_child(key)
         child = node._children.get(key)
         if child is None and with_links:
             child = node._links.get(key)
@@ -121,8 +124,10 @@ def candidates_below(
     """Return the nodes named ``key`` at the smallest depth below ``node`` and that depth."""
     root = node._root
     if with_links and root._link_count:
+        if root._deferred is not None:
+            root._deferred.before_name(key)
         return _bfs(node, key, with_links, max_depth)
-    candidates = root._index.get(key)
+    candidates = root._indexed(key)
     if not candidates:
         return [], 0
     prefix = node._full_name + "." if node._full_name else ""
@@ -184,7 +189,7 @@ def find_all(start: NNGroupNode, components: list[str], max_depth: int | None = 
     root = start._root
     prefix = start._full_name + "." if start._full_name else ""
     hits = []
-    for full_name, candidate in (root._index.get(components[-1]) or {}).items():
+    for full_name, candidate in (root._indexed(components[-1]) or {}).items():
         if prefix and not full_name.startswith(prefix):
             continue
         relative = full_name[len(prefix):].split(".")

@@ -52,6 +52,9 @@ def iter_nodes(
     if predicate is not None and not callable(predicate):
         predicate = _run_filter(predicate)
     limit = 1 if not recursive else max_depth
+    deferred = group._root._deferred
+    if deferred is not None:
+        deferred.before_walk(group, recursive and max_depth != 1)
     seen: set[int] = {id(group)}
     queue: deque[tuple[Any, int]] = deque([(group, 0)])
     while queue:

@@ -53,7 +53,9 @@ def test_versions_host_user_script_and_times_are_stored(tmp_path):
     found = {name: record.versions.f_get(name).f_get() for name in VERSION_NAMES}
     assert found["pypet"] == __version__ and found["python"] == platform.python_version()
     assert found["numpy"] == importlib.metadata.version("numpy")
-    assert found["platform"] == ", ".join(platform.uname())
+    uname = platform.uname()
+    assert found["platform"] == ", ".join([uname.system, uname.node, uname.release,
+                                           uname.version, uname.machine])
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", found["HDF5"])
     assert record.host == socket.gethostname() and record.user == getpass.getuser()
     assert record.script == sys.modules["__main__"].__file__

@@ -36,6 +36,10 @@ class _SettingsSink:
         if isinstance(record, LeafRecord) and "data" in record.data:
             self.entries[record.full_name.rpartition(".")[2]] = record.data["data"]
 
+    def run_leaves(self, template: str, class_name: str, comment: str, rows: Any,
+                   mode: LoadMode) -> None:
+        pass
+
     def link(self, record: LinkRecord) -> None:
         pass
 

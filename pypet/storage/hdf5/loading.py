@@ -112,6 +112,9 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
         if max_depth is not None and template.count(".") + 1 > max_depth:
             continue
         with_data = mode >= LoadMode.DATA
+        if not with_data:  # one call for every run: the tree makes the nodes when needed
+            sink.run_leaves(template, class_name, comment, columns.present_rows(template), mode)
+            continue
         for idx, items in columns.read_runs(template):
             sink.node(LeafRecord(name_from_template(template, idx), class_name, comment, None,
                                  items if with_data else {}), mode)

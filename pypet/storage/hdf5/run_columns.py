@@ -395,6 +395,12 @@ class RunColumns:
         return True
 
     # --- reading results back -----------------------------------------------------------------------
+    def present_rows(self, template: str) -> np.ndarray:
+        """Indices of the runs that have ``template``."""
+        present = self._templates[template].present
+        return np.zeros(0, dtype=np.int64) if present is None else \
+            np.flatnonzero(present.read())
+
     def read_runs(self, template: str, indices: Iterable[int] | None = None
                   ) -> list[tuple[int, dict[str, Any]]]:
         """Return ``[(run idx, {item: value})]`` for the runs that have ``template``.

@@ -65,7 +65,7 @@ class MergeMethods:
         move_data = old.pop("move_data", move_data)
         if old:
             raise TypeError(f"f_merge() got unexpected keyword arguments {sorted(old)}.")
-        from pypet.trajectory.merge import merge
+        from pypet.trajectory.merge.merging import merge
 
         merge(self, other_trajectory, trial_parameter, remove_duplicates, ignore_data,  # type: ignore[arg-type]
               bool(backup), move_data, delete_other_trajectory, keep_info,
@@ -84,7 +84,7 @@ class MergeMethods:
         the others are only read) and the file is written once, so merging many shards
         costs the sum of their sizes. Keywords as in :meth:`f_merge`.
         """
-        from pypet.trajectory.merge import merge_many
+        from pypet.trajectory.merge.merging import merge_many
 
         merge_many(self, other_trajectories, ignore_data, move_data,  # type: ignore[arg-type]
                    delete_other_trajectory, keep_info, keep_other_trajectory_info,
