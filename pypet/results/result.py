@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from pypet.results.base import BaseResult, find_unsupported
-from pypet.tree.names import check_name
+from pypet.results.base import PYTHON_SCALARS, BaseResult, find_unsupported
+from pypet.tree.names import PLAIN_NAMES, check_name
 from pypet.tree.printing import items_str
 
 __all__ = ["Result"]
@@ -92,8 +92,12 @@ class Result(BaseResult):
         """
         items = {self.f_translate_key(pos): item for pos, item in enumerate(args)}
         items.update(kwargs)
+        api = _api_names(type(self))
         for name, item in items.items():
-            self._check_item(name, item)
+            # a scalar under a name checked before needs no further checks (runs add the
+            # same few names again and again)
+            if type(item) not in PYTHON_SCALARS or name not in PLAIN_NAMES or name in api:
+                self._check_item(name, item)
         self._items.update(items)
 
     def f_set_single(self, name: str, item: Any) -> None:

@@ -9,13 +9,15 @@ fit a cell (:mod:`.cells`) are buffered here and written in bulk by :meth:`RunCo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
-from pypet.runnames import is_run_name, is_set_name, run_index_of, run_name, set_name
+from pypet.constants import FORMAT_ZEROS
+from pypet.runnames import is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, write_rows
@@ -40,16 +42,22 @@ _INFO: dict[str, np.dtype[Any]] = {
 }
 
 
+#: a numbered run component (``run_00000042``) anywhere in a dotted name
+_RUN_PART = re.compile(rf"(?:^|\.)run_\d{{{FORMAT_ZEROS}}}(?=\.|$)")
+
+
 def template_of(full_name: str) -> str | None:
     """Replace the run (and run-set) component of ``full_name`` by ``$`` (``$set``)."""
-    parts = full_name.split(".")
-    for pos, part in enumerate(parts):
-        if is_run_name(part) and part != "run_ALL":
-            parts[pos] = "$"
-            if pos and is_set_name(parts[pos - 1]):
-                parts[pos - 1] = "$set"
-            return ".".join(parts)
-    return None
+    # one regex search instead of testing every component: this runs for every run result
+    match = _RUN_PART.search(full_name)
+    if match is None:
+        return None
+    start, end = match.span()
+    head = full_name[:start]  # the components before the run, without the last dot
+    location, dot, before = head.rpartition(".")
+    if before and is_set_name(before):
+        head = f"{location}{dot}$set"
+    return f"{head}.$" + full_name[end:] if head else "$" + full_name[end:]
 
 
 def name_from_template(template: str, idx: int) -> str:
