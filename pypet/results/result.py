@@ -8,6 +8,7 @@ from typing import Any
 
 from pypet.results.base import PYTHON_SCALARS, BaseResult, find_unsupported
 from pypet.tree.names import PLAIN_NAMES, check_name
+from pypet.tree.node import NNLeafNode
 from pypet.tree.printing import items_str
 
 __all__ = ["Result"]
@@ -50,8 +51,9 @@ class Result(BaseResult):
     _ALTERNATIVE = "PickleResult"
 
     def __init__(self, full_name: str, *args: Any, comment: str = "", **kwargs: Any) -> None:
-        super().__init__(full_name, comment)
-        self._items: dict[str, Any] = {}
+        NNLeafNode.__init__(self, full_name, comment, False)
+        self._items: dict[str, Any]
+        object.__setattr__(self, "_items", {})  # past __setattr__ (results are made per run)
         if args or kwargs:
             self.f_set(*args, **kwargs)
 
@@ -90,8 +92,11 @@ class Result(BaseResult):
 
         All items are checked first, so a bad one leaves the result unchanged.
         """
-        items = {self.f_translate_key(pos): item for pos, item in enumerate(args)}
-        items.update(kwargs)
+        if len(args) == 1 and self._name:  # the common form, Result(name, value)
+            items = {self._name: args[0], **kwargs}
+        else:
+            items = {self.f_translate_key(pos): item for pos, item in enumerate(args)}
+            items.update(kwargs)
         api = _api_names(type(self))
         for name, item in items.items():
             # a scalar under a name checked before needs no further checks (runs add the

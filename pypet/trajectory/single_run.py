@@ -47,6 +47,9 @@ __all__ = ["SingleRun"]
 
 Records = tuple[list[LeafRecord], list[GroupRecord], list[LinkRecord]]
 
+#: the (immutable) records of the result groups above a run group, shared by every run
+_BRANCH_GROUPS = {name: GroupRecord(name, "", "", None) for name in ("results", "results.runs")}
+
 
 def _records(nodes: Iterable[NNTreeNode]) -> Records:
     """Leaf, group and link records of ``nodes`` (a group brings its links)."""
@@ -105,7 +108,8 @@ class SingleRun:
         #: results may stay unplaced (add_result); off once the run placed anything
         self._buffering = turns_into_run
         self._run_group = ""  # "results.runs.<run>", once add_result kept a result
-        self._new_groups: tuple[str, ...] = ()  # groups placing the results would create
+        #: records of the groups above the run group that placing the results would create
+        self._new_groups: tuple[GroupRecord, ...] = ()
 
     def __repr__(self) -> str:
         return f"<SingleRun {run_name(self.idx)} of {self.traj.v_name!r}>"
@@ -177,7 +181,7 @@ class SingleRun:
                 self._buffering = False
                 return ""
         self._run_group = f"results.runs.{crun}"
-        self._new_groups = (*new, self._run_group)
+        self._new_groups = tuple(_BRANCH_GROUPS[name] for name in new)
         return self._run_group
 
     @property
@@ -215,8 +219,15 @@ class SingleRun:
                 f"{active!r} is still active; finish it (f_finalize_run) before starting "
                 f"run {self.idx}."
             )
-        set_crun(traj, self.idx)
-        traj._run = self
+        idx = self.idx
+        state = traj.__dict__  # plain writes: a group routes attribute writes via __setattr__
+        if 0 <= idx < len(traj):  # the explored point in O(explored parameters)
+            state["_idx"] = idx
+            for param in traj._explored.values():
+                param._set_parameter_access(idx)
+        else:
+            set_crun(traj, idx)  # raises the usual error (or, for -1, sets the defaults)
+        state["_run"] = self
         self.start = time.time()
         return self
 
@@ -233,7 +244,7 @@ class SingleRun:
         if traj._unplaced and not (clean_up or error is not None):
             traj._place_unplaced()  # the results stay in the tree after the run
         if traj._run is self:
-            traj._run = None
+            traj.__dict__["_run"] = None
         if traj._unplaced:
             return self._end_unplaced(finish, value, error, completed)
         added, self._added = self._added, []
@@ -260,15 +271,15 @@ class SingleRun:
                       completed: bool) -> RunOutcome:
         """:meth:`end` for a run whose results were never placed: records made from them."""
         traj = self.traj
-        traj._unplaced = {}
+        traj.__dict__["_unplaced"] = {}
         added, self._added = self._added, []
         if error is not None:
             outcome = RunOutcome(self.idx, None, self.start, finish, False, self.hexsha,
                                  error=RunFailure.capture(error))
         elif self.automatic_store:
-            # the records of the groups the tree would have made come first, as there
-            groups = tuple(GroupRecord(name, "", "", None) for name in self._new_groups)
-            leaves = tuple(leaf_record(node) for node in added if not node._stored)
+            # the records of the groups the tree would have made, as it would have
+            groups = (*self._new_groups, GroupRecord(self._run_group, "", "", None))
+            leaves = tuple([leaf_record(node) for node in added if not node._stored])
             outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha,
                                  leaves, groups)
         else:
