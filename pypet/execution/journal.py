@@ -74,8 +74,8 @@ _link_fields = attrgetter(*(f.name for f in fields(LinkRecord)))
 def _as_tuples(o: RunOutcome) -> tuple:
     """The outcome as plain tuples: pickled in a third of the time of the records."""
     return (o.idx, o.value, o.start, o.finish, o.completed, o.hexsha,
-            [_leaf_fields(r) for r in o.leaves], [_group_fields(r) for r in o.groups],
-            [_link_fields(r) for r in o.links], o.error)
+            list(map(_leaf_fields, o.leaves)), list(map(_group_fields, o.groups)),
+            list(map(_link_fields, o.links)), o.error)
 
 
 def _from_tuples(t: tuple) -> RunOutcome:
@@ -129,11 +129,13 @@ class JournalWriter:
         codec, payload = _encode(outcome)
         fields = _FIELDS.pack(_MAGIC, codec, outcome.idx, bool(outcome.completed),
                               outcome.finish, len(payload))
-        record = fields + _CRC.pack(zlib.crc32(payload, zlib.crc32(fields))) + payload
+        record = b"".join((fields, _CRC.pack(zlib.crc32(payload, zlib.crc32(fields))), payload))
         fd = self._fd if self._fd is not None else self._open()
-        view = memoryview(record)
-        while view:
-            view = view[os.write(fd, view):]
+        written = os.write(fd, record)
+        if written < len(record):  # a short write (rare): the rest follows
+            view = memoryview(record)[written:]
+            while view:
+                view = view[os.write(fd, view):]
         if self.fsync is FsyncPolicy.ALWAYS:
             os.fsync(fd)
         else:

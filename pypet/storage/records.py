@@ -3,6 +3,12 @@
 A backend never sees tree objects while writing: the trajectory turns nodes into records
 (:mod:`pypet.trajectory.to_records`), so a record can also travel from a worker process to
 the one writer.
+
+Records are values: nobody changes one after it is made (new ones come from
+``dataclasses.replace``), and some are shared (the records of the branch groups above every
+run). The per-run ones (leaf, group, link, outcome) are plain slotted dataclasses rather
+than frozen ones: a frozen dataclass sets each field through ``object.__setattr__`` and is
+built five times slower, several times in every run.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ def _pickled_as_tuple(cls: type[_R]) -> type[_R]:
 
 
 @_pickled_as_tuple
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LeafRecord:
     """One leaf: its place, class, comment, annotations and the ``_store()`` dict."""
 
@@ -61,7 +67,7 @@ class LeafRecord:
 
 
 @_pickled_as_tuple
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class GroupRecord:
     """One group: its place, class name, comment and annotations.
 
@@ -76,7 +82,7 @@ class GroupRecord:
 
 
 @_pickled_as_tuple
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LinkRecord:
     """A link ``group_full_name.name`` pointing at ``target_full_name``."""
 
@@ -130,7 +136,7 @@ class RunFailure:
 
 
 @_pickled_as_tuple
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RunOutcome:
     """What one run produced: its return value, run info, the items it added, its error.
 
