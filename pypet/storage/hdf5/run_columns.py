@@ -46,6 +46,11 @@ _INFO: dict[str, np.dtype[Any]] = {
 _RUN_PART = re.compile(rf"(?:^|\.)run_\d{{{FORMAT_ZEROS}}}(?=\.|$)")
 
 
+#: Python scalar types whose cell never changes with the value (ints: within int64)
+_SCALAR_KINDS = {float: "float", bool: "bool", complex: "complex", int: "int"}
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 def template_of(full_name: str) -> str | None:
     """Replace the run (and run-set) component of ``full_name`` by ``$`` (``$set``)."""
     # one regex search instead of testing every component: this runs for every run result
@@ -91,6 +96,9 @@ class RunColumns:
         self._cells: dict[str, Cell] = {}
         self._templates: dict[str, _Template] = {}
         self._buffer: dict[str, list[tuple[int, Any]]] = {}
+        #: per template whose items all went into columns of their Python scalar type:
+        #: ``(item, column, type)`` of each item (see _add_scalars)
+        self._scalars: dict[str, tuple[tuple[str, str, type], ...]] = {}
         self._present_buffer: dict[str, list[int]] = {}
         self._table: Any = None  # tables.Group, once found or created
         self._present_group: Any = None
@@ -222,6 +230,9 @@ class RunColumns:
                                 or tpl.comment != record.comment
                                 or tpl.items.keys() != record.data.keys()):
             return False
+        scalars = self._scalars.get(template)
+        if scalars is not None and self._add_scalars(idx, template, record.data, scalars):
+            return True
         leaf_name = template.rpartition(".")[2]
         staged = []
         for item, value in record.data.items():
@@ -241,6 +252,24 @@ class RunColumns:
             if column not in self._cells:
                 self._cells[column] = cell
             self._buffer.setdefault(column, []).append((idx, value))
+        self._present_buffer.setdefault(template, []).append(idx)
+        if all(type(value) in _SCALAR_KINDS and self._cells[column].kind == _SCALAR_KINDS[
+                type(value)] for column, _, value in staged):
+            self._scalars[template] = tuple((item, column, type(value)) for (item, (
+                column, _, value)) in zip(record.data, staged, strict=True))
+        return True
+
+    def _add_scalars(self, idx: int, template: str, data: dict[str, Any],
+                     scalars: tuple[tuple[str, str, type], ...]) -> bool:
+        """:meth:`add` for a leaf whose items are Python scalars of the types its columns
+        were made for (most run results): no cell checks; False if that is not so."""
+        for item, _, kind in scalars:
+            if type(data[item]) is not kind or (kind is int and not
+                                                _INT64_MIN <= data[item] <= _INT64_MAX):
+                return False
+        buffer = self._buffer
+        for item, column, _ in scalars:
+            buffer.setdefault(column, []).append((idx, data[item]))
         self._present_buffer.setdefault(template, []).append(idx)
         return True
 
@@ -382,6 +411,7 @@ class RunColumns:
         if any(column in self._cells and not self._cells[column].fits(cell)
                for column, cell in cells.items()):
             return False
+        self._scalars.pop(template, None)  # its columns may widen below
         if tpl is None:
             tpl = self._templates[template] = _Template(class_name, comment, dict(items), None)
         stop = start + len(present)
