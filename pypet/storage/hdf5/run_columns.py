@@ -23,7 +23,7 @@ from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, write_rows
 from pypet.storage.records import LeafRecord
 
-__all__ = ["RunColumns", "name_from_template", "template_of"]
+__all__ = ["RunColumns", "in_a_run", "name_from_template", "template_of"]
 
 #: prefix of a column being written (never a tree name, so readers skip it)
 _TMP = "_tmp_"
@@ -42,27 +42,32 @@ _INFO: dict[str, np.dtype[Any]] = {
 }
 
 
-#: a numbered run component (``run_00000042``) anywhere in a dotted name
-_RUN_PART = re.compile(rf"(?:^|\.)run_\d{{{FORMAT_ZEROS}}}(?=\.|$)")
-
-
 #: Python scalar types whose cell never changes with the value (ints: within int64)
 _SCALAR_KINDS = {float: "float", bool: "bool", complex: "complex", int: "int"}
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
+#: a numbered run component (``run_00000042``) anywhere in a dotted name
+_RUN_PART = re.compile(rf"(^|\.)run_\d{{{FORMAT_ZEROS}}}(?=\.|$)")
+
 
 def template_of(full_name: str) -> str | None:
     """Replace the run (and run-set) component of ``full_name`` by ``$`` (``$set``)."""
-    # one regex search instead of testing every component: this runs for every run result
+    # one regex search instead of testing every component: this runs for every result
     match = _RUN_PART.search(full_name)
     if match is None:
         return None
     start, end = match.span()
     head = full_name[:start]  # the components before the run, without the last dot
-    location, dot, before = head.rpartition(".")
-    if before and is_set_name(before):
-        head = f"{location}{dot}$set"
+    if "run_set_" in head:
+        location, dot, before = head.rpartition(".")
+        if is_set_name(before):
+            head = f"{location}{dot}$set"
     return f"{head}.$" + full_name[end:] if head else "$" + full_name[end:]
+
+
+def in_a_run(full_name: str) -> bool:
+    """Whether ``full_name`` has a numbered run component (:func:`template_of` is not None)."""
+    return _RUN_PART.search(full_name) is not None
 
 
 def name_from_template(template: str, idx: int) -> str:

@@ -17,7 +17,7 @@ from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
 from pypet.storage.hdf5.overview import OverviewTables
 from pypet.storage.hdf5.ptutil import get_child
-from pypet.storage.hdf5.run_columns import RunColumns, template_of
+from pypet.storage.hdf5.run_columns import RunColumns, in_a_run, template_of
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
 from pypet.storage.records import (
@@ -217,7 +217,7 @@ def _needs_node(group: GroupRecord) -> bool:
     """
     if group.comment or group.annotations or group.class_name:
         return True
-    return template_of(group.full_name) is None
+    return not in_a_run(group.full_name)
 
 
 def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode,
