@@ -165,6 +165,11 @@ class SingleRun:
         """Find the groups placing this run's results would create ("" if that cannot be)."""
         traj = self.traj
         crun = run_name(self.idx)
+        known = traj._run_groups
+        if known is not None and known[0] == traj._tree_version:  # no "runs" group yet
+            self._run_group = f"results.runs.{crun}"
+            self._new_groups = known[1]
+            return self._run_group
         results = traj.__dict__["_children"].get("results")  # read without placing
         new: tuple[str, ...] = ()
         if results is None:
@@ -182,6 +187,8 @@ class SingleRun:
                 return ""
         self._run_group = f"results.runs.{crun}"
         self._new_groups = tuple(_BRANCH_GROUPS[name] for name in new)
+        if "results.runs" in new:  # true for every run until the tree changes
+            traj._run_groups = (traj._tree_version, self._new_groups)
         return self._run_group
 
     @property

@@ -56,12 +56,16 @@ class TreeRoot(NNGroupNode):
         #: ``(group, name, with_links, shortcuts, max_depth) -> (node, translated name)`` of
         #: single-component lookups; emptied by every change of the tree (see :mod:`.edit`)
         self._found: dict[tuple, tuple[NNTreeNode, str]] = {}
+        #: counts the changes of the tree (what is derived from its shape can be kept)
+        self._tree_version = 0
         #: leaves of the active run not placed in the tree yet, by name (see _place_unplaced)
         self._unplaced: dict[str, NNTreeNode] = {}
         self._placing = False
         self._run_dependent = False  # set by a search that narrowed a tie to the current run
         #: names a run may add without the tree's checks (see SingleRun.add_result)
         self._plain_names: set[str] = set()
+        #: (tree version, records of the groups a run's results create) while they hold
+        self._run_groups: tuple[int, tuple[Any, ...]] | None = None
 
     @property
     def v_is_run(self) -> bool:
@@ -122,6 +126,11 @@ class TreeRoot(NNGroupNode):
             return None
         dummy = self._translate(name, -1)
         return dummy if dummy != components else None
+
+    def _tree_changed(self) -> None:
+        """Called by :mod:`.edit` for every change of the tree's shape."""
+        self._found.clear()
+        self._tree_version += 1
 
     # --- leaves added but not placed yet -----------------------------------------------------
     def _place_unplaced(self) -> None:
