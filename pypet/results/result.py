@@ -57,6 +57,20 @@ class Result(BaseResult):
         if args or kwargs:
             self.f_set(*args, **kwargs)
 
+    @classmethod
+    def _of_value(cls, full_name: str, name: str, value: Any) -> Result:
+        """``Result(full_name, value)`` for a plain scalar under a name checked before.
+
+        What a run adds most often, built without the general argument handling and checks
+        (the same state as the constructor makes; see the test of both).
+        """
+        result = cls.__new__(cls)
+        result.__dict__.update(_full_name=full_name, _name=name, _comment="",
+                               _annotations=None, _stored=False, _is_leaf=True,
+                               _is_parameter=False)
+        object.__setattr__(result, "_items", {name: value})
+        return result
+
     # --- setting items ----------------------------------------------------------------------
     def f_supports(self, item: Any) -> bool:
         """Tell whether ``item`` (with everything nested in it) can be held."""

@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from pypet.results.base import PYTHON_SCALARS
+from pypet.results.result import Result
 from pypet.storage.modes import StoreMode
 from pypet.storage.records import (
     GroupRecord,
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
 __all__ = ["SingleRun"]
 
 Records = tuple[list[LeafRecord], list[GroupRecord], list[LinkRecord]]
+
+#: names a Result item must not have (its API)
+_RESULT_API = frozenset(dir(Result))
 
 #: the (immutable) records of the result groups above a run group, shared by every run
 _BRANCH_GROUPS = {name: GroupRecord(name, "", "", None) for name in ("results", "results.runs")}
@@ -142,7 +147,11 @@ class SingleRun:
         group = self._run_group or self._prepare_buffer()
         if not group:
             return None
-        node = cls(f"{group}.{name}", *args[1:], **kwargs)
+        if cls is Result and len(args) == 2 and not kwargs and \
+                type(args[1]) in PYTHON_SCALARS and name not in _RESULT_API:
+            node = Result._of_value(f"{group}.{name}", name, args[1])
+        else:
+            node = cls(f"{group}.{name}", *args[1:], **kwargs)
         traj._unplaced[name] = node
         self._added.append(node)
         return node

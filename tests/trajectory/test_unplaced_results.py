@@ -157,3 +157,16 @@ def test_remembered_lookups_follow_changes_of_the_tree():
         traj.p  # two at the same depth now
     traj.f_add_link("q", traj.f_get("other"))
     assert traj.p == 3  # through the link, one level up
+
+
+def test_the_quick_result_has_the_state_the_constructor_makes():
+    """Result._of_value (a run's plain scalar) equals Result(full_name, value) in every field."""
+    from pypet.results import Result
+    from pypet.utils.slots import slot_names
+
+    quick = Result._of_value("results.runs.run_00000003.z", "z", 2.5)
+    made = Result("results.runs.run_00000003.z", 2.5)
+    assert quick.__dict__ == made.__dict__
+    assert [getattr(quick, n) for n in slot_names(Result)] == \
+        [getattr(made, n) for n in slot_names(Result)]
+    assert pickle.loads(pickle.dumps(quick)).f_get() == 2.5
