@@ -43,12 +43,22 @@ def _pickled_as_tuple(cls: type[_R]) -> type[_R]:
     Every finished run's outcome is pickled (for the resume journal, or from a worker to the
     writer); the dataclass default (a state dict set field by field) costs several times more.
     """
-    get = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    get = attrgetter(*names)
 
     def __reduce__(self: Any) -> tuple[type, tuple]:
         return type(self), get(self)
 
+    def __setstate__(self: Any, state: Any) -> None:
+        # pickles of these records when they were frozen dataclasses (e.g. a resume journal
+        # written by an earlier 0.8.0.dev0): their state is the field values in order
+        pairs = state.items() if isinstance(state, dict) else zip(names, state, strict=True)
+        for name, value in pairs:
+            object.__setattr__(self, name, value)
+
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    if not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
     return cls
 
 
