@@ -39,7 +39,7 @@ from pypet.storage.records import (
 from pypet.trajectory.copying import remove_nodes
 from pypet.trajectory.runs import set_crun
 from pypet.trajectory.to_records import group_record, leaf_record
-from pypet.tree.names import PLAIN_NAMES, is_run_name, run_name
+from pypet.tree.names import BRANCHES, PLAIN_NAMES, is_run_name, run_name
 
 if TYPE_CHECKING:
     from pypet.trajectory.trajectory import Trajectory
@@ -162,9 +162,10 @@ class SingleRun:
         known = traj._plain_names
         if name in known:
             return True
-        # validated once: a name the tree's checks accepted (without a warning) before
-        if name not in PLAIN_NAMES or traj._translate(name) != [name] or \
-                is_run_name(name) or name in traj._reserved_names:
+        # validated once: a name the tree's checks accepted (without a warning) before; a
+        # branch name at the root means the branch itself (f_add_result('results', ...))
+        if name not in PLAIN_NAMES or name in BRANCHES or traj._translate(name) != [name] \
+                or is_run_name(name) or name in traj._reserved_names:
             return False
         if len(known) < 10_000:
             known.add(name)

@@ -170,3 +170,13 @@ def test_the_quick_result_has_the_state_the_constructor_makes():
     assert [getattr(quick, n) for n in slot_names(Result)] == \
         [getattr(made, n) for n in slot_names(Result)]
     assert pickle.loads(pickle.dumps(quick)).f_get() == 2.5
+
+
+def test_a_result_named_like_a_branch_goes_where_it_always_went():
+    """f_add_result('results', v) in a run means the branch (pypet's rule), not a leaf 'results'."""
+    traj = make_traj()
+    SingleRun(traj, 0).execute(lambda t: t.f_add_result("results", 1))  # validated once
+    run = SingleRun(traj, 1).begin()
+    traj.f_add_result("results", 7)
+    assert not traj._unplaced and traj.f_get("results.runs.run_00000001").f_get() == 7
+    run.end()
