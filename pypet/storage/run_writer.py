@@ -33,11 +33,6 @@ class OutcomeLog(Protocol):
 class RunWriter:
     """Journals outcomes at once and stores them in batches of ``max_runs`` / ``max_seconds``.
 
-    A batch is flushed to the file once it is written, so its size sets how often that
-    happens: ``max_runs`` is large enough that tiny runs pay next to nothing for it, while
-    ``max_seconds`` bounds how long a finished run waits (and how much a crash without a
-    journal can lose).
-
     Parameters
     ----------
     service : StorageService
@@ -53,7 +48,7 @@ class RunWriter:
     """
 
     def __init__(self, service: StorageService, traj_name: str, length: int,
-                 journal: OutcomeLog | None = None, max_runs: int = 10_000,
+                 journal: OutcomeLog | None = None, max_runs: int = 2000,
                  max_seconds: float = 2.0, slow_run: float = 0.5,
                  replace: bool = False) -> None:
         self._service, self._name, self.length = service, traj_name, length
