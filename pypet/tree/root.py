@@ -53,8 +53,8 @@ class TreeRoot(NNGroupNode):
         self._idx = -1
         self._branch_names = BRANCHES
         self._translated: dict[str, tuple[str, ...]] = {}
-        #: ``(group, name, with_links, shortcuts, max_depth) -> (node, translated name)`` of
-        #: single-component lookups; emptied by every change of the tree (see :mod:`.edit`)
+        #: ``(id(group), name, with_links, shortcuts, max_depth) -> (node, translated name)``
+        #: of single-component lookups; emptied by every change of the tree (see :mod:`.edit`)
         self._found: dict[tuple, tuple[NNTreeNode, str]] = {}
         #: counts the changes of the tree (what is derived from its shape can be kept)
         self._tree_version = 0
@@ -154,7 +154,7 @@ class TreeRoot(NNGroupNode):
     # --- lookup -------------------------------------------------------------------------------
     def _natural_get(self, group: NNGroupNode, name: str | int) -> Any:
         if not self.v_auto_load:  # a remembered lookup, without the layers of _get
-            hit = self._found.get((group, name, self.v_with_links, self.v_shortcuts,
+            hit = self._found.get((id(group), name, self.v_with_links, self.v_shortcuts,
                                    self.v_max_depth))
             if hit is not None and (not self._unplaced or _unaffected(hit[1], self._unplaced)):
                 node = hit[0]
@@ -173,7 +173,7 @@ class TreeRoot(NNGroupNode):
         """
         key = None
         if type(name) is str:
-            key = (group, name, with_links, shortcuts, max_depth)
+            key = (id(group), name, with_links, shortcuts, max_depth)  # any group class
             hit = self._found.get(key)
             if hit is not None and (not self._unplaced or _unaffected(hit[1], self._unplaced)):
                 return hit[0]
