@@ -8,7 +8,6 @@ from typing import Any
 
 from pypet.results.base import PYTHON_SCALARS, BaseResult, find_unsupported
 from pypet.tree.names import PLAIN_NAMES, check_name
-from pypet.tree.node import NNLeafNode
 from pypet.tree.printing import items_str
 
 __all__ = ["Result"]
@@ -51,7 +50,7 @@ class Result(BaseResult):
     _ALTERNATIVE = "PickleResult"
 
     def __init__(self, full_name: str, *args: Any, comment: str = "", **kwargs: Any) -> None:
-        NNLeafNode.__init__(self, full_name, comment, False)
+        super().__init__(full_name, comment)
         self._items: dict[str, Any]
         object.__setattr__(self, "_items", {})  # past __setattr__ (results are made per run)
         if args or kwargs:

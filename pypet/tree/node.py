@@ -161,7 +161,7 @@ class NNLeafNode(NNTreeNode):
     _is_parameter: bool
 
     def __init__(self, full_name: str = "", comment: str = "", is_parameter: bool = False) -> None:
-        NNTreeNode.__init__(self, full_name, comment, True)
+        super().__init__(full_name, comment, is_leaf=True)
         self.__dict__["_is_parameter"] = is_parameter  # past subclasses' __setattr__
 
     @property
