@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -149,7 +150,7 @@ def _snapshot_bytes(state: _State) -> bytes:
                                   plan.traj.v_name, plan.env_name))
 
 
-def _pending(state: _State, next_idx: int) -> list[int]:
+def _pending(state: _State, next_idx: int) -> Sequence[int]:
     plan = state.plan
     if state.run is None or not plan.settings.run.do_single_runs:
         return []
@@ -158,7 +159,7 @@ def _pending(state: _State, next_idx: int) -> list[int]:
     return pending_runs(plan.traj, start, only_failed=state.only_failed)
 
 
-def _round(state: _State, indices: list[int], journal: JournalWriter | None) -> Round:
+def _round(state: _State, indices: Sequence[int], journal: JournalWriter | None) -> Round:
     plan = state.plan
     on_idle = None
     if plan.settings.parallel.immediate_postproc and state.postproc is not None:
@@ -277,7 +278,7 @@ def _close_folder(state: _State) -> None:
     failed = pending_runs(traj)
     if failed:
         _log.warning("%d runs of %s did not complete (e.g. %s); env.resume() runs them again "
-                     "(the resume folder %s is kept).", len(failed), traj.v_name, failed[:5],
+                     "(the resume folder %s is kept).", len(failed), traj.v_name, list(failed[:5]),
                      state.folder)
         return
     assert state.folder is not None

@@ -3,7 +3,8 @@
 Each writing process (the main process, a pool worker, a run process) appends to its own
 segment ``journal-<pid>-<ns>-<token>.pjl`` in the resume folder, so no two processes
 write one file and a crashed writer's torn tail never precedes another's records. A
-record is a header (``b"PJ"``, a codec byte ``P`` pickle / ``D`` dill, the run index,
+record is a header (``b"PJ"``, a codec byte — ``T`` the outcome's fields pickled as plain
+tuples, ``P`` the pickled outcome (older journals), ``D`` dill — the run index,
 completed, finish time, payload length, CRC-32 of header and payload) and the pickled
 :class:`~pypet.storage.records.RunOutcome`. A half-written record fails the length or
 checksum test and is ignored, with everything after it in that segment (there is nothing
@@ -27,11 +28,12 @@ import struct
 import time
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from pypet.storage.records import RunOutcome
+from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord, RunOutcome
 
 __all__ = ["FsyncPolicy", "JournalWriter", "RecordRef", "load_records", "read_journal",
            "scan_journal", "scan_segments", "segments"]
@@ -64,10 +66,30 @@ class FsyncPolicy(enum.StrEnum):
             ) from None
 
 
+_leaf_fields = attrgetter(*(f.name for f in fields(LeafRecord)))
+_group_fields = attrgetter(*(f.name for f in fields(GroupRecord)))
+_link_fields = attrgetter(*(f.name for f in fields(LinkRecord)))
+
+
+def _as_tuples(o: RunOutcome) -> tuple:
+    """The outcome as plain tuples: pickled in a third of the time of the records."""
+    return (o.idx, o.value, o.start, o.finish, o.completed, o.hexsha,
+            list(map(_leaf_fields, o.leaves)), list(map(_group_fields, o.groups)),
+            list(map(_link_fields, o.links)), o.error)
+
+
+def _from_tuples(t: tuple) -> RunOutcome:
+    idx, value, start, finish, completed, hexsha, leaves, groups, links, error = t
+    return RunOutcome(idx, value, start, finish, completed, hexsha,
+                      tuple(LeafRecord(*r) for r in leaves),
+                      tuple(GroupRecord(*r) for r in groups),
+                      tuple(LinkRecord(*r) for r in links), error)
+
+
 def _encode(outcome: RunOutcome) -> tuple[bytes, bytes]:
     """``(codec, payload)``: pickle, or dill for what pickle cannot handle."""
     try:
-        return b"P", pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        return b"T", pickle.dumps(_as_tuples(outcome), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as pickle_error:  # pickle raises many types; dill may still manage
         from pypet._compat import require
 
@@ -113,11 +135,13 @@ class JournalWriter:
         codec, payload = _encode(outcome)
         fields = _FIELDS.pack(_MAGIC, codec, outcome.idx, bool(outcome.completed),
                               outcome.finish, len(payload))
-        record = fields + _CRC.pack(zlib.crc32(payload, zlib.crc32(fields))) + payload
+        record = b"".join((fields, _CRC.pack(zlib.crc32(payload, zlib.crc32(fields))), payload))
         fd = self._fd if self._fd is not None else self._open()
-        view = memoryview(record)
-        while view:
-            view = view[os.write(fd, view):]
+        written = os.write(fd, record)
+        if written < len(record):  # a short write (rare): the rest follows
+            view = memoryview(record)[written:]
+            while view:
+                view = view[os.write(fd, view):]
         if self.fsync is FsyncPolicy.ALWAYS:
             os.fsync(fd)
         else:
@@ -213,6 +237,8 @@ def _decode(codec: bytes, payload: bytes) -> RunOutcome:
         from pypet._compat import require
 
         return require("dill").loads(payload)
+    if codec == b"T":
+        return _from_tuples(pickle.loads(payload))
     return pickle.loads(payload)
 
 

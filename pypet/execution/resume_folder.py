@@ -12,11 +12,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import shutil
 import sys
 import time
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,10 +96,41 @@ def dump_snapshot(snapshot: Snapshot) -> bytes:
     full_copy = traj.v_full_copy
     traj.v_full_copy = True  # every explored point, not only the current one
     try:
+        try:
+            return _dumps_mostly_c(snapshot, dill)
+        except Exception:  # something only dill handles, or nothing does (named below)
+            pass
         _check(traj, f"The trajectory {traj.v_name!r}", dill)
         return dill.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL, recurse=True)
     finally:
         traj.v_full_copy = full_copy
+
+
+class _MostlyC(pickle.Pickler):
+    """The C pickler, with dill only for code that must travel by value.
+
+    dill pickles everything in Python, a million explored values one by one; here only
+    functions and classes of ``__main__`` (and lambdas, local definitions) go through dill,
+    as dill would pickle them, and everything else at C speed.
+    """
+
+    def __init__(self, file: io.BytesIO, dill: Any) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._dill = dill
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, (types.FunctionType, type)) and (
+                getattr(obj, "__module__", None) == "__main__"
+                or "<" in getattr(obj, "__qualname__", "")):  # <lambda>, <locals>
+            return self._dill.loads, (self._dill.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL,
+                                                       recurse=True),)
+        return NotImplemented
+
+
+def _dumps_mostly_c(obj: Any, dill: Any) -> bytes:
+    buffer = io.BytesIO()
+    _MostlyC(buffer, dill).dump(obj)
+    return buffer.getvalue()
 
 
 def _bind_to_main(func: Any) -> Any:

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from pypet.results.base import BaseResult, find_unsupported
-from pypet.tree.names import check_name
+from pypet.results.base import PYTHON_SCALARS, BaseResult, find_unsupported
+from pypet.tree.names import PLAIN_NAMES, check_name
 from pypet.tree.printing import items_str
 
 __all__ = ["Result"]
@@ -51,9 +51,24 @@ class Result(BaseResult):
 
     def __init__(self, full_name: str, *args: Any, comment: str = "", **kwargs: Any) -> None:
         super().__init__(full_name, comment)
-        self._items: dict[str, Any] = {}
+        self._items: dict[str, Any]
+        object.__setattr__(self, "_items", {})  # past __setattr__ (results are made per run)
         if args or kwargs:
             self.f_set(*args, **kwargs)
+
+    @classmethod
+    def _of_value(cls, full_name: str, name: str, value: Any) -> Result:
+        """``Result(full_name, value)`` for a plain scalar under a name checked before.
+
+        What a run adds most often, built without the general argument handling and checks
+        (the same state as the constructor makes; see the test of both).
+        """
+        result = cls.__new__(cls)
+        result.__dict__.update(_full_name=full_name, _name=name, _comment="",
+                               _annotations=None, _stored=False, _is_leaf=True,
+                               _is_parameter=False)
+        object.__setattr__(result, "_items", {name: value})
+        return result
 
     # --- setting items ----------------------------------------------------------------------
     def f_supports(self, item: Any) -> bool:
@@ -90,10 +105,17 @@ class Result(BaseResult):
 
         All items are checked first, so a bad one leaves the result unchanged.
         """
-        items = {self.f_translate_key(pos): item for pos, item in enumerate(args)}
-        items.update(kwargs)
+        if len(args) == 1 and self._name:  # the common form, Result(name, value)
+            items = {self._name: args[0], **kwargs}
+        else:
+            items = {self.f_translate_key(pos): item for pos, item in enumerate(args)}
+            items.update(kwargs)
+        api = _api_names(type(self))
         for name, item in items.items():
-            self._check_item(name, item)
+            # a scalar under a name checked before needs no further checks (runs add the
+            # same few names again and again)
+            if type(item) not in PYTHON_SCALARS or name not in PLAIN_NAMES or name in api:
+                self._check_item(name, item)
         self._items.update(items)
 
     def f_set_single(self, name: str, item: Any) -> None:

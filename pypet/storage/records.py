@@ -3,6 +3,12 @@
 A backend never sees tree objects while writing: the trajectory turns nodes into records
 (:mod:`pypet.trajectory.to_records`), so a record can also travel from a worker process to
 the one writer.
+
+Records are values: nobody changes one after it is made (new ones come from
+``dataclasses.replace``), and some are shared (the records of the branch groups above every
+run). The per-run ones (leaf, group, link, outcome) are plain slotted dataclasses rather
+than frozen ones: a frozen dataclass sets each field through ``object.__setattr__`` and is
+built five times slower, several times in every run.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import pickle
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -27,27 +34,36 @@ __all__ = [
 ]
 
 
-_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
-def _pickled_by_fields(cls: type[_T]) -> type[_T]:
-    """Pickle instances as ``cls(*field values)``.
+def _pickled_as_tuple(cls: type[_R]) -> type[_R]:
+    """Pickle instances of a frozen dataclass as ``cls(*fields)``.
 
-    Records cross process boundaries by the ten thousand; a slotted dataclass pickles its
-    state through a Python-level ``__getstate__``/``__setstate__`` pair that looks up its
-    fields on every call, several times slower than a constructor call.
+    Every finished run's outcome is pickled (for the resume journal, or from a worker to the
+    writer); the dataclass default (a state dict set field by field) costs several times more.
     """
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    get = attrgetter(*names)
 
-    def __reduce__(self: Any) -> tuple[type[_T], tuple[Any, ...]]:
-        return cls, tuple(getattr(self, name) for name in names)
+    def __reduce__(self: Any) -> tuple[type, tuple]:
+        return type(self), get(self)
+
+    def __setstate__(self: Any, state: Any) -> None:
+        # pickles of these records when they were frozen dataclasses (e.g. a resume journal
+        # written by an earlier 0.8.0.dev0): their state is the field values in order
+        pairs = state.items() if isinstance(state, dict) else zip(names, state, strict=True)
+        for name, value in pairs:
+            object.__setattr__(self, name, value)
 
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    if not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
     return cls
 
 
-@_pickled_by_fields
-@dataclass(frozen=True, slots=True)
+@_pickled_as_tuple
+@dataclass(slots=True)
 class LeafRecord:
     """One leaf: its place, class, comment, annotations and the ``_store()`` dict."""
 
@@ -60,8 +76,8 @@ class LeafRecord:
     flags: dict[str, str] = field(default_factory=dict)
 
 
-@_pickled_by_fields
-@dataclass(frozen=True, slots=True)
+@_pickled_as_tuple
+@dataclass(slots=True)
 class GroupRecord:
     """One group: its place, class name, comment and annotations.
 
@@ -75,8 +91,8 @@ class GroupRecord:
     annotations: dict[str, Any] | None
 
 
-@_pickled_by_fields
-@dataclass(frozen=True, slots=True)
+@_pickled_as_tuple
+@dataclass(slots=True)
 class LinkRecord:
     """A link ``group_full_name.name`` pointing at ``target_full_name``."""
 
@@ -93,7 +109,7 @@ class LinkRecord:
 Record = GroupRecord | LeafRecord | LinkRecord
 
 
-@_pickled_by_fields
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class RunFailure:
     """Why a run failed: the exception's type, message and traceback (and the exception).
@@ -129,8 +145,8 @@ class RunFailure:
         return f"{self.type_name}: {self.message}" if self.message else self.type_name
 
 
-@_pickled_by_fields
-@dataclass(frozen=True, slots=True)
+@_pickled_as_tuple
+@dataclass(slots=True)
 class RunOutcome:
     """What one run produced: its return value, run info, the items it added, its error.
 

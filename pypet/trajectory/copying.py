@@ -28,10 +28,13 @@ def copy_trajectory(traj: Trajectory, copy_leaves: bool | str = True,
     """Return a new trajectory with the same tree (see ``Trajectory.f_copy``)."""
     if copy_leaves not in (True, False, "explored"):
         raise ValueError(f"copy_leaves must be True, False or 'explored', not {copy_leaves!r}.")
+    if traj._unplaced:
+        traj._place_unplaced()  # the copy holds what the run added so far
     new = _shallow(traj)
     new._deferred = None  # the walk below makes every deferred node of ``traj``; they are copied
     new._children, new._links, new._index = {}, {}, {}
     new._root, new._link_count, new._links_to = new, 0, {}
+    new._found, new._unplaced, new._plain_names, new._run_groups = {}, {}, set(), None
     new._explored, new._presets, new._run = {}, dict(traj._presets), None
     new._explored_names = list(traj._explored_names)
     new._ranges_changed = set(traj._ranges_changed)

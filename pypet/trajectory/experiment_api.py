@@ -8,6 +8,7 @@ run information from storage, and the bookkeeping around an experiment.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,11 +40,18 @@ def record_outcome(traj: Trajectory, outcome: RunOutcome) -> None:
     traj._run_table.record(outcome)
 
 
-def pending_runs(traj: Trajectory, start: int = 0, only_failed: bool = False) -> list[int]:
-    """Indices from ``start`` on that are not completed (``only_failed``: that failed)."""
+def pending_runs(traj: Trajectory, start: int = 0,
+                 only_failed: bool = False) -> Sequence[int]:
+    """Indices from ``start`` on that are not completed (``only_failed``: that failed).
+
+    A ``range`` when they are consecutive (a fresh sweep: no list of a million ints).
+    """
     table = traj._run_table
     column = table.failed if only_failed else table.completed == 0
-    return (np.flatnonzero(column[start:]) + start).tolist()
+    found = np.flatnonzero(column[start:]) + start
+    if len(found) and found[-1] - found[0] + 1 == len(found):
+        return range(int(found[0]), int(found[-1]) + 1)
+    return found.tolist()
 
 
 def run_information(traj: Trajectory) -> RunInfo:

@@ -70,6 +70,11 @@ class ResultGroup(NNGroupNode):
         During a run it lands below ``results.runs.<current run>``.
         """
         root = self._root
+        run = getattr(root, "_run", None)
+        if run is not None:
+            node = run.add_result(self, args, kwargs)  # the common add, kept cheap
+            if node is not None:
+                return node
         return adding.add_leaf(self, args, kwargs, "results", root.v_standard_result)
 
     def f_add_result_group(self, *args: Any, **kwargs: Any) -> Any:

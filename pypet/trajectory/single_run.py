@@ -11,6 +11,13 @@ While a run is active, ``traj.v_single_run`` is the run: the trajectory reports 
 added to it (:meth:`SingleRun.node_added`), and ``traj.f_store()`` stores (or, for a worker
 whose writing is left to one writer, records) only those nodes (:meth:`SingleRun.store_added`).
 Leaving turns the added nodes into records of a picklable outcome.
+
+The common add, ``traj.f_add_result(name, *values)`` at the root or on ``traj.results``, is
+kept cheap: the result is built as usual but not placed in the tree
+(:meth:`SingleRun.add_result`); it waits in the trajectory's ``_unplaced`` until someone
+reads the tree (any look at a group's children places it, so natural naming, walks, links
+and stores see it where it belongs) or the run ends, where its record is made straight
+from it. A run nobody looks into thus never creates (and removes) its run group.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from pypet.results.base import PYTHON_SCALARS
+from pypet.results.result import Result
 from pypet.storage.modes import StoreMode
 from pypet.storage.records import (
     GroupRecord,
@@ -30,7 +39,7 @@ from pypet.storage.records import (
 from pypet.trajectory.copying import remove_nodes
 from pypet.trajectory.runs import set_crun
 from pypet.trajectory.to_records import group_record, leaf_record
-from pypet.tree.names import run_name
+from pypet.tree.names import BRANCHES, PLAIN_NAMES, is_run_name, run_name
 
 if TYPE_CHECKING:
     from pypet.trajectory.trajectory import Trajectory
@@ -39,6 +48,12 @@ if TYPE_CHECKING:
 __all__ = ["SingleRun"]
 
 Records = tuple[list[LeafRecord], list[GroupRecord], list[LinkRecord]]
+
+#: names a Result item must not have (its API)
+_RESULT_API = frozenset(dir(Result))
+
+#: the (immutable) records of the result groups above a run group, shared by every run
+_BRANCH_GROUPS = {name: GroupRecord(name, "", "", None) for name in ("results", "results.runs")}
 
 
 def _records(nodes: Iterable[NNTreeNode]) -> Records:
@@ -82,7 +97,8 @@ class SingleRun:
     """
 
     __slots__ = ("traj", "idx", "hexsha", "automatic_store", "defer_stores", "clean_up",
-                 "restore", "turns_into_run", "start", "_added", "_deferred")
+                 "restore", "turns_into_run", "start", "_added", "_deferred", "_buffering",
+                 "_run_group", "_new_groups")
 
     def __init__(self, traj: Trajectory, idx: int, hexsha: str = "", *,
                  automatic_store: bool = True, defer_stores: bool = False,
@@ -94,6 +110,11 @@ class SingleRun:
         self.start = float("nan")
         self._added: list[NNTreeNode] = []
         self._deferred: Records | None = None  # made when the run first defers a store
+        #: results may stay unplaced (add_result); off once the run placed anything
+        self._buffering = turns_into_run
+        self._run_group = ""  # "results.runs.<run>", once add_result kept a result
+        #: records of the groups above the run group that placing the results would create
+        self._new_groups: tuple[GroupRecord, ...] = ()
 
     def __repr__(self) -> str:
         return f"<SingleRun {run_name(self.idx)} of {self.traj.v_name!r}>"
@@ -101,8 +122,84 @@ class SingleRun:
     # --- the trajectory's hooks -------------------------------------------------------------
     def node_added(self, node: NNTreeNode) -> None:
         """Called by the trajectory for every node added while the run is active."""
-        if self.turns_into_run:
-            self._added.append(node)
+        self._buffering = False  # the tree changed: later results go the usual way
+        if self.turns_into_run and not (self.traj._placing and node._is_leaf):
+            self._added.append(node)  # (a placed leaf is in the list since add_result)
+
+    def add_result(self, start: NNTreeNode, args: tuple, kwargs: dict[str, Any]) -> Any:
+        """``f_add_result(name, *values, **items)`` of the run, kept out of the tree.
+
+        Returns the new result, or None where the usual way must add it: another call form,
+        a dotted, shortcut or wildcard name, a name not validated before, presets, a run
+        group that exists already, or a run that has changed the tree.
+        """
+        traj = self.traj
+        if not self._buffering or not args or \
+                (start is not traj and start._full_name != "results"):
+            return None
+        name = args[0]
+        if type(name) is not str or name in traj._unplaced or traj._presets or \
+                not traj.v_auto_run_prepend or not self._plain(name):
+            return None
+        cls = traj.v_standard_result
+        if cls is None or getattr(cls, "KNOWS_TRAJECTORY", False):
+            return None
+        group = self._run_group or self._prepare_buffer()
+        if not group:
+            return None
+        if cls is Result and len(args) == 2 and not kwargs and \
+                type(args[1]) in PYTHON_SCALARS and name not in _RESULT_API:
+            node = Result._of_value(f"{group}.{name}", name, args[1])
+        else:
+            node = cls(f"{group}.{name}", *args[1:], **kwargs)
+        traj._unplaced[name] = node
+        self._added.append(node)
+        return node
+
+    def _plain(self, name: str) -> bool:
+        """Whether ``name`` is a valid name that adds exactly a child of that name."""
+        traj = self.traj
+        known = traj._plain_names
+        if name in known:
+            return True
+        # validated once: a name the tree's checks accepted (without a warning) before; a
+        # branch name at the root means the branch itself (f_add_result('results', ...))
+        if name not in PLAIN_NAMES or name in BRANCHES or traj._translate(name) != [name] \
+                or is_run_name(name) or name in traj._reserved_names:
+            return False
+        if len(known) < 10_000:
+            known.add(name)
+        return True
+
+    def _prepare_buffer(self) -> str:
+        """Find the groups placing this run's results would create ("" if that cannot be)."""
+        traj = self.traj
+        crun = run_name(self.idx)
+        known = traj._run_groups
+        if known is not None and known[0] == traj._tree_version:  # no "runs" group yet
+            self._run_group = f"results.runs.{crun}"
+            self._new_groups = known[1]
+            return self._run_group
+        results = traj.__dict__["_children"].get("results")  # read without placing
+        new: tuple[str, ...] = ()
+        if results is None:
+            new = ("results", "results.runs")
+        else:
+            runs = results.__dict__["_children"].get("runs")
+            if runs is None:
+                new = ("results.runs",)
+                free = "runs" not in results._links
+            else:
+                free = not runs._is_leaf and crun not in runs.__dict__["_children"] and \
+                    crun not in runs._links
+            if not free:
+                self._buffering = False
+                return ""
+        self._run_group = f"results.runs.{crun}"
+        self._new_groups = tuple(_BRANCH_GROUPS[name] for name in new)
+        if "results.runs" in new:  # true for every run until the tree changes
+            traj._run_groups = (traj._tree_version, self._new_groups)
+        return self._run_group
 
     @property
     def added(self) -> tuple[NNTreeNode, ...]:
@@ -111,6 +208,8 @@ class SingleRun:
 
     def store_added(self, store_data: StoreMode = StoreMode.DATA) -> None:
         """``traj.f_store()`` inside the run: store (or defer) the added, unstored nodes."""
+        if self.traj._unplaced:
+            self.traj._place_unplaced()  # stored nodes get their groups, as always
         nodes = [node for node in self._added if not node._stored]
         if not nodes:
             return
@@ -137,8 +236,15 @@ class SingleRun:
                 f"{active!r} is still active; finish it (f_finalize_run) before starting "
                 f"run {self.idx}."
             )
-        set_crun(traj, self.idx)
-        traj._run = self
+        idx = self.idx
+        state = traj.__dict__  # plain writes: a group routes attribute writes via __setattr__
+        if 0 <= idx < len(traj):  # the explored point in O(explored parameters)
+            state["_idx"] = idx
+            for param in traj._explored.values():
+                param._set_parameter_access(idx)
+        else:
+            set_crun(traj, idx)  # raises the usual error (or, for -1, sets the defaults)
+        state["_run"] = self
         self.start = time.time()
         return self
 
@@ -151,8 +257,13 @@ class SingleRun:
         """
         traj = self.traj
         finish = time.time()
+        clean_up = self.clean_up if clean_up is None else clean_up
+        if traj._unplaced and not (clean_up or error is not None):
+            traj._place_unplaced()  # the results stay in the tree after the run
         if traj._run is self:
-            traj._run = None
+            traj.__dict__["_run"] = None
+        if traj._unplaced:
+            return self._end_unplaced(finish, value, error, completed)
         added, self._added = self._added, []
         deferred, self._deferred = self._deferred, None
         if error is not None:
@@ -167,8 +278,29 @@ class SingleRun:
                                          deferred[2] + links)
             outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha,
                                  tuple(leaves), tuple(groups), tuple(links))
-            if self.clean_up if clean_up is None else clean_up:
+            if clean_up:
                 remove_nodes(traj, added)
+        if self.restore:
+            traj.f_restore_default()
+        return outcome
+
+    def _end_unplaced(self, finish: float, value: Any, error: BaseException | None,
+                      completed: bool) -> RunOutcome:
+        """:meth:`end` for a run whose results were never placed: records made from them."""
+        traj = self.traj
+        traj.__dict__["_unplaced"] = {}
+        added, self._added = self._added, []
+        if error is not None:
+            outcome = RunOutcome(self.idx, None, self.start, finish, False, self.hexsha,
+                                 error=RunFailure.capture(error))
+        elif self.automatic_store:
+            # the records of the groups the tree would have made, as it would have
+            groups = (*self._new_groups, GroupRecord(self._run_group, "", "", None))
+            leaves = tuple([leaf_record(node) for node in added if not node._stored])
+            outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha,
+                                 leaves, groups)
+        else:
+            outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha)
         if self.restore:
             traj.f_restore_default()
         return outcome

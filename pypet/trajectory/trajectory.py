@@ -179,7 +179,7 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, Pypet07Internals, Tre
     def _on_node_added(self, node: NNTreeNode) -> None:
         run = self._run
         if run is not None:
-            run.node_added(node)  # the active run collects what it adds
+            run.node_added(node)  # the active run collects what it adds (and placed ones)
         if self._presets and node._is_leaf:
             presetting.apply(self, node)
 
@@ -452,6 +452,8 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, Pypet07Internals, Tre
         """Register more wildcards ``{('$name', 'alias'): f(idx)}``."""
         self._wildcards.add(func_dict)
         self._translated.clear()  # a cached name may be a wildcard now
+        self._found.clear()
+        self._plain_names.clear()
 
     def f_add_to_dynamic_imports(self, dynamic_imports: Any) -> None:
         """Add classes (or dotted paths) that loading may need."""
@@ -486,8 +488,11 @@ class Trajectory(StorageMethods, RunMethods, MergeMethods, Pypet07Internals, Tre
 
     # --- pickling ------------------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
+        if self._unplaced:
+            self._place_unplaced()  # a copy sees the tree as it is
         state = self.__dict__.copy()
         state["_run"] = None  # a run belongs to one process; a copy is never inside it
+        state["_found"] = {}
         if not self._full_copy:
             # A worker needs only its own point: the run table travels as its length alone.
             state["_run_table"] = RunTable(len(self._run_table))

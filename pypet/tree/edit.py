@@ -37,6 +37,7 @@ def insert_child(parent: NNGroupNode, name: str, node: NNTreeNode) -> NNTreeNode
         state["_parent"] = parent
         state["_root"] = root
     parent._children[name] = node
+    root._tree_changed()
     root._index.setdefault(name, {})[full_name] = node
     root._on_node_added(node)
     return node
@@ -89,6 +90,7 @@ def add_link(parent: NNGroupNode, name: str, target: NNTreeNode, reserved: froze
             f"{parent.v_full_name or 'the root'!r} already has a child or link named {name!r}."
         )
     parent._links[name] = target
+    root._tree_changed()
     root._link_count += 1
     root._links_to.setdefault(target._full_name, set()).add((parent._full_name, name))
     root._on_link_added(parent, name)
@@ -104,6 +106,7 @@ def remove_link(parent: NNGroupNode, name: str) -> None:
             f"{parent.v_full_name or 'the root'!r} has no link named {name!r}."
         ) from None
     root._link_count -= 1
+    root._tree_changed()
     sources = root._links_to.get(target._full_name)
     if sources is not None:
         sources.discard((parent._full_name, name))
@@ -149,6 +152,7 @@ def _detach(parent: Any, name: str, node: Any, predicate: Any) -> None:
         if node._children:  # the predicate kept some children, so the group stays
             return
     del parent._children[name]
+    root._tree_changed()
     bucket = root._index.get(name)
     if bucket is not None:
         bucket.pop(node._full_name, None)

@@ -21,7 +21,6 @@ class NNGroupNode(NNTreeNode):
     a descendant) named ``x``; assignment adds, links or sets (see :mod:`pypet.tree.adding`).
     """
 
-    _children: dict[str, NNTreeNode]
     _links: dict[str, NNTreeNode]
     _parent: NNGroupNode | None
     _root: Any
@@ -29,6 +28,25 @@ class NNGroupNode(NNTreeNode):
     def __init__(self, full_name: str = "", comment: str = "") -> None:
         super().__init__(full_name, comment, is_leaf=False)
         self.__dict__.update(_children={}, _links={}, _parent=None, _root=None)
+
+    @property
+    def _children(self) -> dict[str, NNTreeNode]:
+        """The child nodes by name.
+
+        A single run may hold results it has not placed in the tree yet (they are cheaper
+        that way, see :mod:`pypet.trajectory.single_run`); whoever reads the tree's
+        structure first places them, so every reader sees the tree as if they had been
+        placed when added.
+        """
+        state = self.__dict__
+        root = state["_root"]
+        if root is not None and root._unplaced:
+            root._place_unplaced()
+        return state["_children"]  # type: ignore[no-any-return]
+
+    @_children.setter
+    def _children(self, children: dict[str, NNTreeNode]) -> None:
+        self.__dict__["_children"] = children
 
     # --- natural naming ----------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:

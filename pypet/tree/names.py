@@ -15,6 +15,7 @@ from pypet.runnames import is_run_name, is_set_name, run_index_of, run_name, set
 
 __all__ = [
     "BRANCHES",
+    "PLAIN_NAMES",
     "SHORTCUTS",
     "check_name",
     "is_run_name",
@@ -63,7 +64,7 @@ def translate_component(component: str) -> str:
 
 
 #: names already found valid and not shadowing anything (runs add the same names again)
-_PLAIN_NAMES: set[str] = set()
+PLAIN_NAMES: set[str] = set()
 
 
 def check_name(component: str, reserved: frozenset[str] | set[str] = frozenset()) -> None:
@@ -72,7 +73,7 @@ def check_name(component: str, reserved: frozenset[str] | set[str] = frozenset()
     A name that shadows an API attribute (``reserved``) or a Python keyword is accepted with
     a ``SyntaxWarning``: such a node is reachable only through item access (``traj['name']``).
     """
-    if component in _PLAIN_NAMES and component not in reserved:
+    if component in PLAIN_NAMES and component not in reserved:
         return
     if not component:
         raise ValueError("A node name must not be empty (did a dotted name contain '..'?).")
@@ -88,8 +89,8 @@ def check_name(component: str, reserved: frozenset[str] | set[str] = frozenset()
             f"Invalid name {component!r}: names must be shorter than {C.MAX_NAME_LENGTH} characters."
         )
     if not keyword.iskeyword(component) and component not in reserved:
-        if len(_PLAIN_NAMES) < 100_000 and not is_run_name(component):  # bounded memory
-            _PLAIN_NAMES.add(component)
+        if len(PLAIN_NAMES) < 100_000 and not is_run_name(component):  # bounded memory
+            PLAIN_NAMES.add(component)
         return
     warnings.warn(
         f"The name {component!r} shadows a Python keyword or an attribute of the tree API; "

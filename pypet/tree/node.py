@@ -158,9 +158,11 @@ class NNLeafNode(NNTreeNode):
     (a subset with partial loading). The constructor must accept the full name alone.
     """
 
+    _is_parameter: bool
+
     def __init__(self, full_name: str = "", comment: str = "", is_parameter: bool = False) -> None:
         super().__init__(full_name, comment, is_leaf=True)
-        self._is_parameter = is_parameter
+        self.__dict__["_is_parameter"] = is_parameter  # past subclasses' __setattr__
 
     @property
     def v_is_parameter(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pypet.errors import NotUniqueNodeError
-from pypet.tree import search
+from pypet.tree import edit, search
 from pypet.tree.deferred import DeferredNodes
 from pypet.tree.group import NNGroupNode
 from pypet.tree.names import BRANCHES, run_name, split_name, translate_component
@@ -17,6 +17,14 @@ from pypet.tree.node import NNTreeNode
 from pypet.tree.wildcards import WildcardRegistry
 
 __all__ = ["TreeRoot"]
+
+#: names that placing a run's unplaced leaves may add besides the leaves themselves
+_PLACED_GROUPS = frozenset({"results", "derived_parameters", "runs"})
+
+
+def _unaffected(name: str, unplaced: dict[str, NNTreeNode]) -> bool:
+    """Whether a lookup of ``name`` finds the same node after ``unplaced`` are placed."""
+    return name not in unplaced and name not in _PLACED_GROUPS and not name.startswith("run_")
 
 
 class TreeRoot(NNGroupNode):
@@ -50,6 +58,19 @@ class TreeRoot(NNGroupNode):
         self._idx = -1
         self._branch_names = BRANCHES
         self._translated: dict[str, tuple[str, ...]] = {}
+        #: ``(id(group), name, with_links, shortcuts, max_depth) -> (node, translated name)``
+        #: of single-component lookups; emptied by every change of the tree (see :mod:`.edit`)
+        self._found: dict[tuple, tuple[NNTreeNode, str]] = {}
+        #: counts the changes of the tree (what is derived from its shape can be kept)
+        self._tree_version = 0
+        #: leaves of the active run not placed in the tree yet, by name (see _place_unplaced)
+        self._unplaced: dict[str, NNTreeNode] = {}
+        self._placing = False
+        self._run_dependent = False  # set by a search that narrowed a tie to the current run
+        #: names a run may add without the tree's checks (see SingleRun.add_result)
+        self._plain_names: set[str] = set()
+        #: (tree version, records of the groups a run's results create) while they hold
+        self._run_groups: tuple[int, tuple[Any, ...]] | None = None
 
     @property
     def v_is_run(self) -> bool:
@@ -111,6 +132,30 @@ class TreeRoot(NNGroupNode):
         dummy = self._translate(name, -1)
         return dummy if dummy != components else None
 
+    def _tree_changed(self) -> None:
+        """Called by :mod:`.edit` for every change of the tree's shape."""
+        self._found.clear()
+        self._tree_version += 1
+
+    # --- leaves added but not placed yet -----------------------------------------------------
+    def _place_unplaced(self) -> None:
+        """Place the leaves held in :attr:`_unplaced` at their full names.
+
+        A single run keeps the results it adds out of the tree until someone reads the tree
+        (``NNGroupNode._children``); this puts them where adding them would have, creating
+        the groups on the way.
+        """
+        pending, self._unplaced = self._unplaced, {}
+        self._placing = True
+        try:
+            for name, node in pending.items():
+                parts = node._full_name.split(".")
+                parent = edit.ensure_groups(self, parts[:-1], self._group_factory(parts[0]),
+                                            self._reserved_names)
+                edit.insert_child(parent, name, node)
+        finally:
+            self._placing = False
+
     # --- lookup -------------------------------------------------------------------------------
     def _indexed(self, name: str) -> dict[str, NNTreeNode] | None:
         """Every node called ``name`` (``{full name: node}``), deferred ones made first."""
@@ -119,13 +164,45 @@ class TreeRoot(NNGroupNode):
         return self._index.get(name)
 
     def _natural_get(self, group: NNGroupNode, name: str | int) -> Any:
+        if not self.v_auto_load:  # a remembered lookup, without the layers of _get
+            hit = self._found.get((id(group), name, self.v_with_links, self.v_shortcuts,
+                                   self.v_max_depth))
+            if hit is not None and (not self._unplaced or _unaffected(hit[1], self._unplaced)):
+                node = hit[0]
+                if self.v_fast_access and node._is_leaf and node.f_supports_fast_access():
+                    return node.f_get()
+                return node
         return self._get(group, name, self.v_fast_access, self.v_with_links, self.v_shortcuts,
                          self.v_max_depth, self.v_auto_load)
 
     def _find(self, group: NNGroupNode, name: Any, with_links: bool, shortcuts: bool,
               max_depth: int | None) -> NNTreeNode:
-        """Translate ``name`` and find its node below ``group`` (see :func:`search.find`)."""
+        """Translate ``name`` and find its node below ``group`` (see :func:`search.find`).
+
+        Lookups of one plain component are remembered until the tree changes: a run reads
+        the same few parameters again and again.
+        """
+        key = None
+        if type(name) is str:
+            key = (id(group), name, with_links, shortcuts, max_depth)  # any group class
+            hit = self._found.get(key)
+            if hit is not None and (not self._unplaced or _unaffected(hit[1], self._unplaced)):
+                return hit[0]
         components = self._translate(name)
+        if key is not None and len(components) == 1 and name in self._translated:
+            self._run_dependent = False
+            node = self._find_components(group, name, components, with_links, shortcuts,
+                                         max_depth)
+            if self._run_dependent:
+                return node
+            if len(self._found) > 4096:
+                self._found.clear()
+            self._found[key] = (node, components[0])
+            return node
+        return self._find_components(group, name, components, with_links, shortcuts, max_depth)
+
+    def _find_components(self, group: NNGroupNode, name: Any, components: list[str],
+                         with_links: bool, shortcuts: bool, max_depth: int | None) -> NNTreeNode:
         if group is self and components and components[0] not in self._children:
             self._materialize_branch(components[0])
         try:
@@ -160,8 +237,6 @@ class TreeRoot(NNGroupNode):
         trajectory while an unused branch never shows up in walks or files.
         """
         if name in self._branch_names:
-            from pypet.tree import edit
-
             edit.insert_child(self, name, self._group_factory_class(name)(""))
 
     # --- what the tree asks of the root (overridden by the trajectory) ----------------------

@@ -84,6 +84,7 @@ def _narrow_to_current_run(root: Any, found: list) -> list:
     idx = root._idx
     if idx < 0:
         return found
+    root._run_dependent = True  # the answer depends on the current run (not remembered)
     current = run_name(idx)
     kept = [n for n in found
             if all(c == current or not is_run_name(c) for c in n._full_name.split("."))]

@@ -125,6 +125,22 @@ def test_mixed_types_across_runs_keep_their_types(h5path: str) -> None:
     assert {_where(h5path, i, "v") for i in range(1, 6)} == {"node"}
 
 
+def test_ints_beyond_int64_after_small_ones_become_nodes(h5path: str) -> None:
+    """An int column takes later small ints; an int that int64 cannot hold goes to a node."""
+    values = [1, 2**70, -(2**63), 3, -(2**63) - 1]
+    traj = _explored(h5path, len(values))
+    for idx, value in enumerate(values):
+        traj.f_start_run(idx)
+        traj.f_add_result("v", value)
+        traj.f_finalize_run(clean_up=False)
+    traj.f_store()
+    loaded = _load(h5path)
+    for idx, value in enumerate(values):
+        assert_exact(_run_value(loaded, idx), value)
+    assert [_where(h5path, i, "v") for i in range(len(values))] == [
+        "cell", "node", "cell", "cell", "node"]
+
+
 def test_growing_strings_widen_the_column(h5path: str) -> None:
     """Strings longer than any stored before widen their column, within and across stores."""
     values = ["a", "b" * 50, "", "ü" * 100, "c" * 200, "d"]

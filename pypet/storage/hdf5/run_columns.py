@@ -9,19 +9,21 @@ fit a cell (:mod:`.cells`) are buffered here and written in bulk by :meth:`RunCo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
-from pypet.runnames import is_run_name, is_set_name, run_index_of, run_name, set_name
+from pypet.constants import FORMAT_ZEROS
+from pypet.runnames import is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, write_rows
 from pypet.storage.records import LeafRecord
 
-__all__ = ["RunColumns", "name_from_template", "template_of"]
+__all__ = ["RunColumns", "in_a_run", "name_from_template", "template_of"]
 
 #: prefix of a column being written (never a tree name, so readers skip it)
 _TMP = "_tmp_"
@@ -40,16 +42,32 @@ _INFO: dict[str, np.dtype[Any]] = {
 }
 
 
+#: Python scalar types whose cell never changes with the value (ints: within int64)
+_SCALAR_KINDS = {float: "float", bool: "bool", complex: "complex", int: "int"}
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+#: a numbered run component (``run_00000042``) anywhere in a dotted name
+_RUN_PART = re.compile(rf"(^|\.)run_\d{{{FORMAT_ZEROS}}}(?=\.|$)")
+
+
 def template_of(full_name: str) -> str | None:
     """Replace the run (and run-set) component of ``full_name`` by ``$`` (``$set``)."""
-    parts = full_name.split(".")
-    for pos, part in enumerate(parts):
-        if is_run_name(part) and part != "run_ALL":
-            parts[pos] = "$"
-            if pos and is_set_name(parts[pos - 1]):
-                parts[pos - 1] = "$set"
-            return ".".join(parts)
-    return None
+    # one regex search instead of testing every component: this runs for every result
+    match = _RUN_PART.search(full_name)
+    if match is None:
+        return None
+    start, end = match.span()
+    head = full_name[:start]  # the components before the run, without the last dot
+    if "run_set_" in head:
+        location, dot, before = head.rpartition(".")
+        if is_set_name(before):
+            head = f"{location}{dot}$set"
+    return f"{head}.$" + full_name[end:] if head else "$" + full_name[end:]
+
+
+def in_a_run(full_name: str) -> bool:
+    """Whether ``full_name`` has a numbered run component (:func:`template_of` is not None)."""
+    return _RUN_PART.search(full_name) is not None
 
 
 def name_from_template(template: str, idx: int) -> str:
@@ -83,6 +101,9 @@ class RunColumns:
         self._cells: dict[str, Cell] = {}
         self._templates: dict[str, _Template] = {}
         self._buffer: dict[str, list[tuple[int, Any]]] = {}
+        #: per template whose items all went into columns of their Python scalar type:
+        #: ``(item, column, type)`` of each item (see _add_scalars)
+        self._scalars: dict[str, tuple[tuple[str, str, type], ...]] = {}
         self._present_buffer: dict[str, list[int]] = {}
         self._table: Any = None  # tables.Group, once found or created
         self._present_group: Any = None
@@ -214,6 +235,9 @@ class RunColumns:
                                 or tpl.comment != record.comment
                                 or tpl.items.keys() != record.data.keys()):
             return False
+        scalars = self._scalars.get(template)
+        if scalars is not None and self._add_scalars(idx, template, record.data, scalars):
+            return True
         leaf_name = template.rpartition(".")[2]
         staged = []
         for item, value in record.data.items():
@@ -233,6 +257,24 @@ class RunColumns:
             if column not in self._cells:
                 self._cells[column] = cell
             self._buffer.setdefault(column, []).append((idx, value))
+        self._present_buffer.setdefault(template, []).append(idx)
+        if all(type(value) in _SCALAR_KINDS and self._cells[column].kind == _SCALAR_KINDS[
+                type(value)] for column, _, value in staged):
+            self._scalars[template] = tuple((item, column, type(value)) for (item, (
+                column, _, value)) in zip(record.data, staged, strict=True))
+        return True
+
+    def _add_scalars(self, idx: int, template: str, data: dict[str, Any],
+                     scalars: tuple[tuple[str, str, type], ...]) -> bool:
+        """:meth:`add` for a leaf whose items are Python scalars of the types its columns
+        were made for (most run results): no cell checks; False if that is not so."""
+        for item, _, kind in scalars:
+            if type(data[item]) is not kind or (kind is int and not
+                                                _INT64_MIN <= data[item] <= _INT64_MAX):
+                return False
+        buffer = self._buffer
+        for item, column, _ in scalars:
+            buffer.setdefault(column, []).append((idx, data[item]))
         self._present_buffer.setdefault(template, []).append(idx)
         return True
 
@@ -374,6 +416,7 @@ class RunColumns:
         if any(column in self._cells and not self._cells[column].fits(cell)
                for column, cell in cells.items()):
             return False
+        self._scalars.pop(template, None)  # its columns may widen below
         if tpl is None:
             tpl = self._templates[template] = _Template(class_name, comment, dict(items), None)
         stop = start + len(present)

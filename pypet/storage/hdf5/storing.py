@@ -17,7 +17,7 @@ from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
 from pypet.storage.hdf5.overview import OverviewTables
 from pypet.storage.hdf5.ptutil import get_child
-from pypet.storage.hdf5.run_columns import RunColumns, template_of
+from pypet.storage.hdf5.run_columns import RunColumns, in_a_run, template_of
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
 from pypet.storage.records import (
@@ -111,10 +111,15 @@ class TrajectoryFile:
         columns, writer = self.columns, self.writer
         mode = StoreMode.OVERWRITE if replace else StoreMode.DATA
         note = self.overview.leaf_stored if self.overview.active else None
+        plain_groups: set[str] = set()  # written in this batch: bare groups need no rewrite
         for outcome in outcomes:
             for group in outcome.groups:
+                if group.full_name in plain_groups:
+                    continue
                 if _needs_node(group):
                     writer.write_group(group, overwrite=replace)
+                    if not (group.comment or group.annotations or group.class_name):
+                        plain_groups.add(group.full_name)
             for leaf in outcome.leaves:
                 template = template_of(leaf.full_name)
                 if template is None or not columns.add(outcome.idx, template, leaf):
@@ -210,9 +215,9 @@ def _needs_node(group: GroupRecord) -> bool:
     even when all its results live in the run table. They get a node only when they carry
     something: a comment, annotations or a class other than the standard group.
     """
-    if template_of(group.full_name) is None:
+    if group.comment or group.annotations or group.class_name:
         return True
-    return bool(group.comment or group.annotations or group.class_name)
+    return not in_a_run(group.full_name)
 
 
 def _into_table(tfile: TrajectoryFile, record: LeafRecord, store_data: StoreMode,
