@@ -15,13 +15,13 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import defaultdict, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from pypet.execution import worker
-from pypet.execution.batching import ArgsFor, RunTask, batch_size, batches, task_of
+from pypet.execution.batching import AdaptiveBatches, ArgsFor, RunTask, task_of
 from pypet.execution.deaths import died_outcome, journaled_by
 from pypet.execution.locks import SharedLock
 from pypet.execution.procs import TaskOutcome, WorkerDeath, WorkerPool
@@ -65,9 +65,8 @@ class _Round:
 
     def __init__(self, job: PoolJob, sink: OutcomeSink) -> None:
         self.job, self.sink = job, sink
-        size = batch_size(len(job.indices), job.ncores)
-        self._fresh: Iterator[list[RunTask]] = batches(job.indices, size, job.args_for,
-                                                       job.constant_args)
+        self._fresh = AdaptiveBatches(job.indices, job.ncores, job.args_for,
+                                      job.constant_args)
         self._retry: deque[int] = deque()
         self.deaths: dict[int, list[WorkerDeath]] = defaultdict(list)
         self.inflight: dict[str, worker.PoolTask] = {}
@@ -82,15 +81,18 @@ class _Round:
             idx = self._retry.popleft()
             return worker.PoolTask((task_of(idx, self.job.args_for, self.job.constant_args),),
                                    next(self._numbers))
-        batch = next(self._fresh, None)
+        batch = self._fresh.next()
         return None if batch is None else worker.PoolTask(tuple(batch), next(self._numbers))
 
     def take(self, outcome: TaskOutcome, halted: bool) -> None:
         """Hand a batch's outcomes to the sink; deal with a dead worker or a failed batch."""
         task = self.inflight.pop(str(outcome.key))
         if outcome.ok:
-            for run in outcome.result:
+            runs = outcome.result
+            for run in runs:
                 self.sink.accept(run, journaled=self.job.journal_folder is not None)
+            if runs:
+                self._fresh.observe(sum(r.finish - r.start for r in runs) / len(runs))
         elif outcome.lost:
             self._died(task.tasks, outcome.deaths, halted)
         else:
