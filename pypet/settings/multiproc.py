@@ -100,6 +100,8 @@ def validate_multiproc(v: dict[str, Any]) -> dict[str, Any]:
     if v["freeze_input"] and not (multiproc and use_pool) and executor is None:
         raise ValueError("freeze_input=True needs multiproc=True and use_pool=True (or an "
                          "executor).")
+    if v["immediate_postproc"] and v["use_pool"] is True:  # asked for both, as pypet refuses
+        raise ValueError("immediate_postproc=True works only with use_pool=False.")
     if not multiproc and executor is None:
         return out
     if v["immediate_postproc"] and (use_pool or executor is not None):

@@ -117,3 +117,11 @@ def test_freeze_input_with_the_chosen_pool(tmp_path):
     """freeze_input=True needs a pool: multiproc=True without use_pool has one."""
     env = _env(tmp_path, freeze_input=True)
     assert [idx for idx, _ in env.run(pid_run, 1)] == list(range(RUNS))
+
+
+def test_use_pool_true_and_immediate_postproc_are_refused_also_without_multiproc(tmp_path):
+    """As pypet 0.7: use_pool=True with immediate_postproc=True is a ValueError, whatever
+    multiproc says; immediate_postproc alone picks one process per run."""
+    with pytest.raises(ValueError, match="immediate_postproc=True works only with use_pool=False"):
+        Environment(filename=str(tmp_path / "x.hdf5"), log_config=None, use_pool=True,
+                    immediate_postproc=True)
