@@ -22,6 +22,16 @@ def _api_names_of(cls: type) -> frozenset[str]:
 _api_names: Callable[[type], frozenset[str]] = cache(_api_names_of)
 
 
+def _checks_of(cls: type) -> bool:
+    """Whether the class checks names and items as :class:`Result` does (a subclass with
+    checks of its own, e.g. SparseResult's marker, never takes the quick path)."""
+    return getattr(cls, "_check_name", None) is Result._check_name and \
+        getattr(cls, "_check_item", None) is Result._check_item
+
+
+_plain_checks: Callable[[type], bool] = cache(_checks_of)
+
+
 class Result(BaseResult):
     """A result holding named items; items are reachable as attributes and by ``[]``.
 
@@ -110,11 +120,12 @@ class Result(BaseResult):
         else:
             items = {self.f_translate_key(pos): item for pos, item in enumerate(args)}
             items.update(kwargs)
-        api = _api_names(type(self))
+        api, plain = _api_names(type(self)), _plain_checks(type(self))
         for name, item in items.items():
             # a scalar under a name checked before needs no further checks (runs add the
             # same few names again and again)
-            if type(item) not in PYTHON_SCALARS or name not in PLAIN_NAMES or name in api:
+            if not plain or type(item) not in PYTHON_SCALARS or name not in PLAIN_NAMES \
+                    or name in api:
                 self._check_item(name, item)
         self._items.update(items)
 
