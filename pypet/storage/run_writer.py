@@ -58,8 +58,6 @@ class RunWriter:
         self._last = time.monotonic()
         #: called with the outcomes of a batch that could not be stored
         self.on_failure: Callable[[list[RunOutcome]], None] | None = None
-        #: called with the outcomes of a batch (or the good part of it) once stored
-        self.on_stored: Callable[[list[RunOutcome]], None] | None = None
 
     def add(self, outcome: RunOutcome, journaled: bool = False) -> None:
         """Journal one outcome (unless its worker did: ``journaled``), queue it, and write
@@ -93,9 +91,6 @@ class RunWriter:
                 self._service.store_runs(self._name, batch, self.length, self._replace)
             except Exception:
                 self._store_one_by_one(batch)  # keeps the good runs; raises for the bad
-            else:
-                if self.on_stored is not None:
-                    self.on_stored(batch)
             finally:
                 if self._journal is not None:
                     self._journal.sync()
@@ -110,8 +105,6 @@ class RunWriter:
             except Exception as error:
                 failed.append(outcome)
                 first = first or error
-        if self.on_stored is not None and len(failed) < len(batch):
-            self.on_stored([o for o in batch if not any(o is f for f in failed)])
         if failed:
             if self.on_failure is not None:
                 self.on_failure(failed)
