@@ -18,7 +18,7 @@ from pypet.execution.procs.start import (
     starting,
     warn_foreign_threads,
 )
-from pypet.execution.wrap import LockedService
+from pypet.execution.wrap import LockedService, StoreOnlyService
 from pypet.storage.messages import (
     StoreMessage,
     StoreRecords,
@@ -26,12 +26,12 @@ from pypet.storage.messages import (
     StoreTrajectory,
     deliver,
 )
-from pypet.storage.modes import NO_OVERWRITE, LoadMode, LoadModes, Overwrite, StoreMode
-from pypet.storage.service import Capabilities, LoadSink, StorageService
+from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
+from pypet.storage.service import Capabilities, StorageService
 
 if TYPE_CHECKING:
     from pypet.execution.locks import SharedLock
-    from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
+    from pypet.storage.records import Record, RunOutcome, TrajectoryImage
     from pypet.trajectory.trajectory import Trajectory
 
 __all__ = ["MultiprocContext", "QueueService", "ReferenceService", "start_manager",
@@ -40,7 +40,7 @@ __all__ = ["MultiprocContext", "QueueService", "ReferenceService", "start_manage
 _log = logging.getLogger("pypet.execution.context")
 
 
-class QueueService(StorageService):
+class QueueService(StoreOnlyService):
     """A worker's service in QUEUE/PIPE mode: store calls travel as messages to one writer."""
 
     capabilities = Capabilities(multiproc_safe=True, loads=False)
@@ -71,24 +71,6 @@ class QueueService(StorageService):
         raise NotImplementedError("With wrap_mode='QUEUE' workers can store but not load or "
                                   "delete; use wrap_mode='LOCK' for that.")
 
-    def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
-                        modes: LoadModes, max_depth: int | None = None,
-                        with_run_information: bool = True, with_meta_data: bool = True,
-                        force: bool = False) -> str:
-        return self._refuse()
-
-    def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
-                     load_data: LoadMode = LoadMode.DATA, recursive: bool = False,
-                     max_depth: int | None = None, load_only: Sequence[str] | None = None,
-                     load_except: Sequence[str] | None = None) -> int:
-        return self._refuse()
-
-    def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
-                     delete_only: Sequence[str] | None = None) -> None:
-        self._refuse()
-
-    def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
-        self._refuse()
 
 
 class ReferenceService(QueueService):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pypet.execution.locks import SharedLock
     from pypet.storage.records import LinkRecord, Record, RunOutcome, TrajectoryImage
 
-__all__ = ["DeferredService", "LockedService"]
+__all__ = ["DeferredService", "LockedService", "StoreOnlyService"]
 
 
 def _unwrapped(service: StorageService) -> StorageService:
@@ -133,15 +133,42 @@ class LockedService(StorageService):
         return getattr(self._service, name)  # settings such as filename, complevel
 
 
-class DeferredService(StorageService):
+class StoreOnlyService(StorageService):
+    """A worker's service that stores (or hands storing on) but never opens the file: every
+    load and delete raises :meth:`_refuse`'s error, which names the way out."""
+
+    capabilities = Capabilities(loads=False)
+
+    def _refuse(self) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} cannot load or delete.")
+
+    def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
+                        modes: LoadModes, max_depth: int | None = None,
+                        with_run_information: bool = True, with_meta_data: bool = True,
+                        force: bool = False) -> str:
+        return self._refuse()
+
+    def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
+                     load_data: LoadMode = LoadMode.DATA, recursive: bool = False,
+                     max_depth: int | None = None, load_only: Sequence[str] | None = None,
+                     load_except: Sequence[str] | None = None) -> int:
+        return self._refuse()
+
+    def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
+                     delete_only: Sequence[str] | None = None) -> None:
+        self._refuse()
+
+    def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
+        self._refuse()
+
+
+class DeferredService(StoreOnlyService):
     """A worker's service when one writer stores everything: storing is left to the writer.
 
     Runs in such workers defer their own ``f_store()`` (see
     :class:`~pypet.trajectory.single_run.SingleRun`); loading is not possible because the
     worker must not open the file.
     """
-
-    capabilities = Capabilities(loads=False)
 
     def __init__(self, wrap_mode: str | None) -> None:
         self._mode = wrap_mode  #: None on an executor (there wrap modes do not apply)
@@ -172,21 +199,3 @@ class DeferredService(StorageService):
                    replace: bool = False) -> None:
         """Deferred to the writer."""
 
-    def load_trajectory(self, sink: LoadSink, name: str | None, index: int | None,
-                        modes: LoadModes, max_depth: int | None = None,
-                        with_run_information: bool = True, with_meta_data: bool = True,
-                        force: bool = False) -> str:
-        return self._refuse()
-
-    def load_records(self, sink: LoadSink, traj_name: str, full_names: Sequence[str],
-                     load_data: LoadMode = LoadMode.DATA, recursive: bool = False,
-                     max_depth: int | None = None, load_only: Sequence[str] | None = None,
-                     load_except: Sequence[str] | None = None) -> int:
-        return self._refuse()
-
-    def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
-                     delete_only: Sequence[str] | None = None) -> None:
-        self._refuse()
-
-    def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
-        self._refuse()
