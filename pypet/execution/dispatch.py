@@ -55,8 +55,9 @@ __all__ = ["Round", "execute"]
 
 _log = logging.getLogger("pypet.execution")
 
-#: runs per written batch when worker processes run (the file is opened per batch)
-_PARALLEL_BATCH_RUNS = 10_000
+#: runs per written batch (at least every 2 s): a batch ends with an HDF5 flush of
+#: every column (a few ms) and, with worker processes, the file is opened per batch
+_BATCH_RUNS = 10_000
 
 
 @dataclass
@@ -103,11 +104,8 @@ def execute(traj: Trajectory, settings: EnvironmentSettings,
     p = settings.parallel
     with _shared_lock(locked) as lock:
         writer_service = LockedService(service, lock) if lock is not None else service
-        # with worker processes the file is opened for every batch (tens of ms): batches
-        # five times larger than serially, still written at least every 2 s
         writer = RunWriter(writer_service, traj.v_name, len(traj), journal=job.journal,
-                           replace=job.replace,
-                           max_runs=_PARALLEL_BATCH_RUNS if parallel else 2000)
+                           replace=job.replace, max_runs=_BATCH_RUNS)
         options = RunOptions(
             automatic_store=store,
             # a resumable run keeps everything in its outcome, so the journal holds it all;

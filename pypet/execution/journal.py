@@ -75,15 +75,16 @@ def _as_tuples(o: RunOutcome) -> tuple:
     """The outcome as plain tuples: pickled in a third of the time of the records."""
     return (o.idx, o.value, o.start, o.finish, o.completed, o.hexsha,
             list(map(_leaf_fields, o.leaves)), list(map(_group_fields, o.groups)),
-            list(map(_link_fields, o.links)), o.error)
+            list(map(_link_fields, o.links)), o.error, o.plain)
 
 
 def _from_tuples(t: tuple) -> RunOutcome:
-    idx, value, start, finish, completed, hexsha, leaves, groups, links, error = t
+    idx, value, start, finish, completed, hexsha, leaves, groups, links, error = t[:10]
     return RunOutcome(idx, value, start, finish, completed, hexsha,
                       tuple(LeafRecord(*r) for r in leaves),
                       tuple(GroupRecord(*r) for r in groups),
-                      tuple(LinkRecord(*r) for r in links), error)
+                      tuple(LinkRecord(*r) for r in links), error,
+                      t[10] if len(t) > 10 else None)  # older journals: no plain results
 
 
 def _encode(outcome: RunOutcome) -> tuple[bytes, bytes]:

@@ -20,6 +20,7 @@ from pypet.parameters.base import (
     type_label,
     values_equal,
 )
+from pypet.tree.node import NNLeafNode
 from pypet.utils.slots import HasSlots
 
 __all__ = ["NO_VALUE", "Parameter"]
@@ -147,6 +148,20 @@ class Parameter(BaseParameter):
                 f"of type {type_label(data)}. It holds {self._SUPPORTS}. {self._ALTERNATIVE}"
             )
         self._data = self._default = freeze(data)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if any(getattr(cls, name) is not getattr(Parameter, name)
+               for name in ("f_get", "f_supports_fast_access", "f_is_empty")):
+            # a subclass with its own idea of its value: natural naming asks it
+            cls._natural_value = NNLeafNode._natural_value  # type: ignore[method-assign]
+
+    def _natural_value(self) -> Any:
+        """``f_get()`` in one step (natural naming reads parameters in every run)."""
+        if self._default is _EMPTY:
+            return self
+        self._locked = True
+        return self._data
 
     def f_get(self) -> Any:
         """Return the current value and lock the parameter (TypeError if empty)."""

@@ -181,6 +181,7 @@ class MemoryStorageService(StorageService):
         stored.resize(length)
         mode = StoreMode.OVERWRITE if replace else StoreMode.DATA
         for outcome in outcomes:
+            outcome = outcome.expanded()
             records: list[Record] = [*outcome.groups, *outcome.leaves, *outcome.links]
             self._write(stored, records, mode, NO_OVERWRITE)
             info, idx = stored.info, outcome.idx

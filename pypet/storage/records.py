@@ -16,11 +16,13 @@ from __future__ import annotations
 import pickle
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
+
+from pypet.runnames import run_name
 
 __all__ = [
     "GroupRecord",
@@ -36,6 +38,9 @@ __all__ = [
 
 _R = TypeVar("_R")
 
+#: where the runs of :attr:`RunOutcome.plain` results have their groups
+PLAIN_RUN_GROUPS = "results.runs"
+
 
 def _pickled_as_tuple(cls: type[_R]) -> type[_R]:
     """Pickle instances of a frozen dataclass as ``cls(*fields)``.
@@ -45,16 +50,21 @@ def _pickled_as_tuple(cls: type[_R]) -> type[_R]:
     """
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     get = attrgetter(*names)
+    #: the fields that came later (with defaults): absent from older pickles
+    defaults = {f.name: f.default for f in fields(cls)  # type: ignore[arg-type]
+                if f.default is not MISSING}
 
     def __reduce__(self: Any) -> tuple[type, tuple]:
         return type(self), get(self)
 
     def __setstate__(self: Any, state: Any) -> None:
         # pickles of these records when they were frozen dataclasses (e.g. a resume journal
-        # written by an earlier 0.8.0.dev0): their state is the field values in order
-        pairs = state.items() if isinstance(state, dict) else zip(names, state, strict=True)
-        for name, value in pairs:
-            object.__setattr__(self, name, value)
+        # written by an earlier 0.8.0.dev0): their state is the field values in order, maybe
+        # without the fields added since (which take their defaults)
+        values = dict(state) if isinstance(state, dict) else \
+            dict(zip(names[:len(state)], state, strict=True))
+        for name in names:
+            object.__setattr__(self, name, values[name] if name in values else defaults[name])
 
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]
     if not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
@@ -152,6 +162,13 @@ class RunOutcome:
 
     ``completed`` is False for a run that failed (``error`` then says why) or that was
     finished by hand as not completed.
+
+    ``plain`` holds what most runs add, in a form that costs a dict entry per result:
+    ``{name: value}`` of results ``results.runs.<run>.<name>`` that are a standard
+    :class:`~pypet.results.result.Result` with one item of that name, no comment and no
+    annotations. Such a result is the same as the leaf record of :meth:`expanded`, which
+    also holds the run group and the groups above it; ``groups`` then lists only the groups
+    above the run group that the run's results create.
     """
 
     idx: int
@@ -164,10 +181,23 @@ class RunOutcome:
     groups: tuple[GroupRecord, ...] = ()
     links: tuple[LinkRecord, ...] = ()
     error: RunFailure | None = None
+    plain: dict[str, Any] | None = None
 
     def without_data(self) -> RunOutcome:
         """The outcome without its items (after they were written elsewhere)."""
-        return replace(self, leaves=(), groups=(), links=())
+        return replace(self, leaves=(), groups=(), links=(), plain=None)
+
+    def expanded(self) -> RunOutcome:
+        """The same outcome with its :attr:`plain` results as leaf and group records."""
+        if not self.plain:
+            return self
+        group = f"{PLAIN_RUN_GROUPS}.{run_name(self.idx)}"
+        leaves = tuple(LeafRecord(f"{group}.{name}", "Result", "", None, {name: value})
+                       for name, value in self.plain.items())
+        groups = self.groups
+        if not any(g.full_name == group for g in groups):
+            groups = (*groups, GroupRecord(group, "", "", None))
+        return replace(self, leaves=self.leaves + leaves, groups=groups, plain=None)
 
     def portable(self) -> RunOutcome:
         """The outcome as it can cross a process boundary (see :meth:`RunFailure.portable`)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,28 +30,81 @@ def format_time(timestamp: float) -> str:
 
 class RunTable:
     """Columns ``completed``, ``timestamp``, ``finish_timestamp``, ``hexsha`` and ``failed``
-    per run, and the errors of failed runs (``{idx: (summary, traceback)}``)."""
+    per run, and the errors of failed runs (``{idx: (summary, traceback)}``).
+
+    :meth:`record` runs once per finished run: it only queues the outcome's row, and the
+    queued rows enter the columns together (a handful of numpy writes per batch instead of
+    per run) before anyone reads a column.
+    """
+
+    #: queued rows enter the columns at the latest after this many
+    _MAX_QUEUED = 4096
 
     def __init__(self, length: int = 1) -> None:
-        self.completed = np.zeros(length, dtype=np.int8)
-        self.timestamp = np.full(length, np.nan)
-        self.finish_timestamp = np.full(length, np.nan)
-        self.hexsha = np.full(length, b"", dtype="S7")  # ASCII; decoded one run at a time
-        self.failed = np.zeros(length, dtype=np.int8)
-        self.errors: dict[int, tuple[str, str]] = {}
+        self._completed = np.zeros(length, dtype=np.int8)
+        self._timestamp = np.full(length, np.nan)
+        self._finish_timestamp = np.full(length, np.nan)
+        self._hexsha = np.full(length, b"", dtype="S7")  # ASCII; decoded one run at a time
+        self._failed = np.zeros(length, dtype=np.int8)
+        self._errors: dict[int, tuple[str, str]] = {}
+        #: recorded outcomes not in the columns yet
+        self._queued: list[RunOutcome] = []
+
+    # --- the columns (queued rows enter first) ----------------------------------------------
+    @property
+    def completed(self) -> np.ndarray:
+        """int8 per run: 1 = completed."""
+        if self._queued:
+            self._apply()
+        return self._completed
+
+    @property
+    def timestamp(self) -> np.ndarray:
+        """float64 per run: start time (NaN: never started)."""
+        if self._queued:
+            self._apply()
+        return self._timestamp
+
+    @property
+    def finish_timestamp(self) -> np.ndarray:
+        """float64 per run: finish time."""
+        if self._queued:
+            self._apply()
+        return self._finish_timestamp
+
+    @property
+    def hexsha(self) -> np.ndarray:
+        """``S7`` per run: the environment's short hexsha."""
+        if self._queued:
+            self._apply()
+        return self._hexsha
+
+    @property
+    def failed(self) -> np.ndarray:
+        """int8 per run: 1 = the last attempt raised."""
+        if self._queued:
+            self._apply()
+        return self._failed
+
+    @property
+    def errors(self) -> dict[int, tuple[str, str]]:
+        """``{idx: (summary, traceback)}`` of the failed runs."""
+        if self._queued:
+            self._apply()
+        return self._errors
 
     @classmethod
     def from_info(cls, length: int, info: RunInfo) -> RunTable:
         """A table holding the run information a backend loaded."""
-        table = cls.__new__(cls)
-        table.completed = np.array(info.completed, dtype=np.int8)
-        table.timestamp = np.array(info.start, dtype=float)
-        table.finish_timestamp = np.array(info.finish, dtype=float)
-        table.hexsha = np.array(info.hexsha, dtype="S7")
-        table.failed = np.array(info.failed, dtype=np.int8)
-        table.errors = dict(info.errors)
-        for column in (table.completed, table.timestamp, table.finish_timestamp, table.hexsha,
-                       table.failed):
+        table = cls(0)
+        table._completed = np.array(info.completed, dtype=np.int8)
+        table._timestamp = np.array(info.start, dtype=float)
+        table._finish_timestamp = np.array(info.finish, dtype=float)
+        table._hexsha = np.array(info.hexsha, dtype="S7")
+        table._failed = np.array(info.failed, dtype=np.int8)
+        table._errors = dict(info.errors)
+        for column in (table._completed, table._timestamp, table._finish_timestamp,
+                       table._hexsha, table._failed):
             if len(column) != length:
                 raise ValueError(f"The run information has {len(column)} rows for {length} runs.")
         return table
@@ -63,27 +116,30 @@ class RunTable:
                        failed=self.failed, errors=dict(self.errors))
 
     def __len__(self) -> int:
-        return len(self.completed)
+        return len(self._completed)
 
     def resize(self, length: int) -> None:
         """Grow (new runs are not started) or cut the table to ``length`` rows."""
+        if self._queued:
+            self._apply()
         old = len(self)
         if length == old:
             return
         if length < old:
-            self.completed = self.completed[:length].copy()
-            self.timestamp = self.timestamp[:length].copy()
-            self.finish_timestamp = self.finish_timestamp[:length].copy()
-            self.hexsha = self.hexsha[:length].copy()
-            self.failed = self.failed[:length].copy()
-            self.errors = {i: e for i, e in self.errors.items() if i < length}
+            self._completed = self._completed[:length].copy()
+            self._timestamp = self._timestamp[:length].copy()
+            self._finish_timestamp = self._finish_timestamp[:length].copy()
+            self._hexsha = self._hexsha[:length].copy()
+            self._failed = self._failed[:length].copy()
+            self._errors = {i: e for i, e in self._errors.items() if i < length}
             return
         extra = length - old
-        self.completed = np.concatenate([self.completed, np.zeros(extra, dtype=np.int8)])
-        self.timestamp = np.concatenate([self.timestamp, np.full(extra, np.nan)])
-        self.finish_timestamp = np.concatenate([self.finish_timestamp, np.full(extra, np.nan)])
-        self.hexsha = np.concatenate([self.hexsha, np.full(extra, b"", dtype="S7")])
-        self.failed = np.concatenate([self.failed, np.zeros(extra, dtype=np.int8)])
+        self._completed = np.concatenate([self._completed, np.zeros(extra, dtype=np.int8)])
+        self._timestamp = np.concatenate([self._timestamp, np.full(extra, np.nan)])
+        self._finish_timestamp = np.concatenate([self._finish_timestamp,
+                                                 np.full(extra, np.nan)])
+        self._hexsha = np.concatenate([self._hexsha, np.full(extra, b"", dtype="S7")])
+        self._failed = np.concatenate([self._failed, np.zeros(extra, dtype=np.int8)])
 
     def n_completed(self) -> int:
         """Number of completed runs."""
@@ -91,28 +147,71 @@ class RunTable:
 
     def start(self, idx: int, hexsha: str = "", timestamp: float | None = None) -> None:
         """Record that run ``idx`` started."""
-        self.timestamp[idx] = time.time() if timestamp is None else timestamp
-        self.hexsha[idx] = hexsha[:7].encode("ascii", "replace")
+        if self._queued:
+            self._apply()
+        self._timestamp[idx] = time.time() if timestamp is None else timestamp
+        self._hexsha[idx] = hexsha[:7].encode("ascii", "replace")
 
     def finish(self, idx: int, timestamp: float | None = None, completed: bool = True,
                error: tuple[str, str] | None = None) -> None:
         """Record that run ``idx`` finished (``error``: ``(summary, traceback)`` if it raised)."""
-        self.finish_timestamp[idx] = time.time() if timestamp is None else timestamp
-        self.completed[idx] = 1 if completed else 0
+        if self._queued:
+            self._apply()
+        self._finish_timestamp[idx] = time.time() if timestamp is None else timestamp
+        self._completed[idx] = 1 if completed else 0
         if error is None:
-            if self.errors:  # cheap test first: this runs once per run
-                self.errors.pop(idx, None)
-            self.failed[idx] = 0
+            self._errors.pop(idx, None)
+            self._failed[idx] = 0
         else:
-            self.errors[idx] = error
-            self.failed[idx] = 1
+            self._errors[idx] = error
+            self._failed[idx] = 1
 
     def record(self, outcome: RunOutcome) -> None:
         """Record a run's outcome (start, finish, completed, failure)."""
-        self.start(outcome.idx, outcome.hexsha, outcome.start)
-        error = outcome.error
-        self.finish(outcome.idx, outcome.finish, outcome.completed,
-                    None if error is None else (error.summary, error.traceback))
+        if not 0 <= outcome.idx < len(self._completed):
+            raise IndexError(f"Run {outcome.idx} is not a run of this table of "
+                             f"{len(self._completed)} runs.")
+        queued = self._queued
+        queued.append(outcome)
+        # a failure enters at once: its exception (and traceback) is not kept here
+        if outcome.error is not None or len(queued) >= self._MAX_QUEUED:
+            self._apply()
+
+    def __getstate__(self) -> dict[str, Any]:
+        if self._queued:
+            self._apply()
+        return self.__dict__.copy()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # tables pickled before rows were queued (resume snapshots) name the columns plainly
+        self.__dict__.update({("_" + k if not k.startswith("_") else k): v
+                              for k, v in state.items()})
+        self.__dict__.setdefault("_queued", [])
+
+    def _apply(self) -> None:
+        """Write the queued outcomes into the columns (in order: a later one wins)."""
+        queued, self._queued = self._queued, []
+        idx = np.fromiter([o.idx for o in queued], dtype=np.int64, count=len(queued))
+        if len(np.unique(idx)) < len(idx):  # a run recorded twice: one by one, in order
+            for outcome in queued:
+                self._queued = [outcome]
+                self._apply()
+            return
+        self._timestamp[idx] = [o.start for o in queued]
+        self._finish_timestamp[idx] = [o.finish for o in queued]
+        self._completed[idx] = [o.completed for o in queued]
+        hexshas = {o.hexsha for o in queued}
+        self._hexsha[idx] = hexshas.pop()[:7].encode("ascii", "replace") \
+            if len(hexshas) == 1 else [o.hexsha[:7].encode("ascii", "replace") for o in queued]
+        failed = [o.error is not None for o in queued]
+        self._failed[idx] = failed
+        if any(failed) or self._errors:
+            for outcome in queued:
+                error = outcome.error
+                if error is None:
+                    self._errors.pop(outcome.idx, None)
+                else:
+                    self._errors[outcome.idx] = (error.summary, error.traceback)
 
     def info(self, idx: int, parameter_summary: str = "") -> dict:
         """Return pypet's run-information dict of run ``idx``."""

@@ -69,6 +69,25 @@ def _records(nodes: Iterable[NNTreeNode]) -> Records:
     return leaves, groups, links
 
 
+def _plain_values(nodes: list[NNTreeNode]) -> tuple[dict[str, Any] | None,
+                                                    list[NNTreeNode]]:
+    """``{name: value}`` of the unstored results that are plain (see
+    :attr:`RunOutcome.plain`), and the other unstored nodes."""
+    plain: dict[str, Any] = {}
+    others = []
+    for node in nodes:
+        if node._stored:
+            continue
+        # still as add_result made it: nobody changed its comment, annotations or items
+        if type(node) is Result and not node._comment and node._annotations is None:
+            items, name = node._items, node._name
+            if len(items) == 1 and type(items.get(name, node)) in PYTHON_SCALARS:
+                plain[name] = items[name]
+                continue
+        others.append(node)
+    return plain or None, others
+
+
 class SingleRun:
     """Run ``idx`` of ``traj``: the explored point fixed, added nodes collected.
 
@@ -139,17 +158,18 @@ class SingleRun:
             return None
         name = args[0]
         if type(name) is not str or name in traj._unplaced or traj._presets or \
-                not traj.v_auto_run_prepend or not self._plain(name):
-            return None
-        cls = traj.v_standard_result
-        if cls is None or getattr(cls, "KNOWS_TRAJECTORY", False):
+                not traj.v_auto_run_prepend or \
+                (name not in traj._plain_names and not self._plain(name)):
             return None
         group = self._run_group or self._prepare_buffer()
         if not group:
             return None
+        cls = traj.v_standard_result
         if cls is Result and len(args) == 2 and not kwargs and \
                 type(args[1]) in PYTHON_SCALARS and name not in _RESULT_API:
-            node = Result._of_value(f"{group}.{name}", name, args[1])
+            node = Result._of_value(f"{group}.{name}", name, args[1])  # the usual add
+        elif cls is None or getattr(cls, "KNOWS_TRAJECTORY", False):
+            return None
         else:
             node = cls(f"{group}.{name}", *args[1:], **kwargs)
         traj._unplaced[name] = node
@@ -294,11 +314,14 @@ class SingleRun:
             outcome = RunOutcome(self.idx, None, self.start, finish, False, self.hexsha,
                                  error=RunFailure.capture(error))
         elif self.automatic_store:
-            # the records of the groups the tree would have made, as it would have
-            groups = (*self._new_groups, GroupRecord(self._run_group, "", "", None))
-            leaves = tuple([leaf_record(node) for node in added if not node._stored])
+            plain, others = _plain_values(added)
+            if others:  # the records of the groups the tree would have made, as it would
+                groups = (*self._new_groups, GroupRecord(self._run_group, "", "", None))
+                leaves = tuple([leaf_record(node) for node in others])
+            else:
+                groups, leaves = self._new_groups, ()
             outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha,
-                                 leaves, groups)
+                                 leaves, groups, plain=plain)
         else:
             outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha)
         if self.restore:

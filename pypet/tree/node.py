@@ -172,6 +172,11 @@ class NNLeafNode(NNTreeNode):
     def f_supports_fast_access(self) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _natural_value(self) -> Any:
+        """What natural naming with fast access gives: the value if the leaf stands for
+        one (``f_get()``), else the leaf itself."""
+        return self.f_get() if self.f_supports_fast_access() else self  # type: ignore[attr-defined]
+
     def f_val_to_str(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 

@@ -169,9 +169,7 @@ class TreeRoot(NNGroupNode):
                                    self.v_max_depth))
             if hit is not None and (not self._unplaced or _unaffected(hit[1], self._unplaced)):
                 node = hit[0]
-                if self.v_fast_access and node._is_leaf and node.f_supports_fast_access():
-                    return node.f_get()
-                return node
+                return node._natural_value() if self.v_fast_access and node._is_leaf else node
         return self._get(group, name, self.v_fast_access, self.v_with_links, self.v_shortcuts,
                          self.v_max_depth, self.v_auto_load)
 

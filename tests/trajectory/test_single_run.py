@@ -36,7 +36,9 @@ def test_entering_fixes_the_point_and_the_trajectory_collects_into_the_run():
     outcome = run.end(5)
     assert traj.v_single_run is None and not traj.v_is_run and traj.v_idx == -1
     assert outcome.completed and outcome.value == 5 and outcome.hexsha == "abc"
-    assert "results.runs.run_00000002.z" in [leaf.full_name for leaf in outcome.leaves]
+    assert outcome.plain == {"z": 1}  # a plain result: its leaf record made on demand
+    assert "results.runs.run_00000002.z" in [leaf.full_name
+                                             for leaf in outcome.expanded().leaves]
 
 
 def test_execute_returns_records_of_what_the_run_added_and_cleans_up():

@@ -21,7 +21,7 @@ from pypet.runnames import is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, write_rows
-from pypet.storage.records import LeafRecord
+from pypet.storage.records import PLAIN_RUN_GROUPS, LeafRecord
 
 __all__ = ["RunColumns", "in_a_run", "name_from_template", "template_of"]
 
@@ -105,6 +105,9 @@ class RunColumns:
         #: ``(item, column, type)`` of each item (see _add_scalars)
         self._scalars: dict[str, tuple[tuple[str, str, type], ...]] = {}
         self._present_buffer: dict[str, list[int]] = {}
+        #: per name of a plain run result whose template is known to take it as a scalar:
+        #: its column's buffer, its Python type and its presence buffer (see add_plain)
+        self._plain: dict[str, tuple[list[tuple[int, Any]], type, list[int]]] = {}
         self._table: Any = None  # tables.Group, once found or created
         self._present_group: Any = None
         overview = get_child(traj_group, RUNS.OVERVIEW)
@@ -264,6 +267,27 @@ class RunColumns:
                 column, _, value)) in zip(record.data, staged, strict=True))
         return True
 
+    def add_plain(self, idx: int, name: str, value: Any) -> bool:
+        """:meth:`add` for a plain run result (:attr:`RunOutcome.plain`): a standard Result
+        ``results.runs.<run>.<name>`` with the one item ``name``."""
+        lane = self._plain.get(name)
+        if lane is not None:
+            column, kind, present = lane
+            if type(value) is kind and (kind is not int or
+                                        _INT64_MIN <= value <= _INT64_MAX):  # type: ignore[operator]
+                column.append((idx, value))
+                present.append(idx)
+                return True
+        template = f"{PLAIN_RUN_GROUPS}.$.{name}"
+        if not self.add(idx, template, LeafRecord(f"{PLAIN_RUN_GROUPS}.{run_name(idx)}.{name}",
+                                                  "Result", "", None, {name: value})):
+            return False
+        scalars = self._scalars.get(template)
+        if scalars is not None:  # the template is this plain result's: next time directly
+            ((_, column_name, kind),) = scalars
+            self._plain[name] = (self._buffer[column_name], kind, self._present_buffer[template])
+        return True
+
     def _add_scalars(self, idx: int, template: str, data: dict[str, Any],
                      scalars: tuple[tuple[str, str, type], ...]) -> bool:
         """:meth:`add` for a leaf whose items are Python scalars of the types its columns
@@ -324,6 +348,7 @@ class RunColumns:
             if entries:
                 self._write_column(column, entries)
         self._buffer.clear()
+        self._plain.clear()  # its lanes point into the buffers just written
         for template, indices in self._present_buffer.items():
             tpl = self._templates[template]
             if tpl.present is None:
@@ -417,6 +442,7 @@ class RunColumns:
                for column, cell in cells.items()):
             return False
         self._scalars.pop(template, None)  # its columns may widen below
+        self._plain.clear()
         if tpl is None:
             tpl = self._templates[template] = _Template(class_name, comment, dict(items), None)
         stop = start + len(present)

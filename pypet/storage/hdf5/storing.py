@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 import tables
 
 from pypet.errors import DataNotInStorageError, existing_trajectory_message
-from pypet.runnames import run_index_of
+from pypet.runnames import run_index_of, run_name
 from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
@@ -21,6 +23,7 @@ from pypet.storage.hdf5.run_columns import RunColumns, in_a_run, template_of
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
 from pypet.storage.records import (
+    PLAIN_RUN_GROUPS,
     GroupRecord,
     LeafRecord,
     LinkRecord,
@@ -31,6 +34,9 @@ from pypet.storage.records import (
 )
 
 __all__ = ["TrajectoryFile", "write_records"]
+
+#: the run-info fields of an outcome, read for a whole batch at once
+_INFO_FIELDS = attrgetter("idx", "completed", "start", "finish", "hexsha", "error")
 
 
 
@@ -108,42 +114,93 @@ class TrajectoryFile:
         """
         self.columns.ensure_length(length)
         self.group._v_attrs[TRAJ.LENGTH] = length
-        columns, writer = self.columns, self.writer
         mode = StoreMode.OVERWRITE if replace else StoreMode.DATA
-        note = self.overview.leaf_stored if self.overview.active else None
         plain_groups: set[str] = set()  # written in this batch: bare groups need no rewrite
+        last_groups: tuple = ()  # runs of a sweep share their tuple of groups above the run
+        # plain results that fit their cells need nothing else unless they may get an
+        # overview row or replace nodes (rooms only shrink: decided once per batch)
+        cells_only = not replace and not self.overview.has_room("results")
+        add_plain = self.columns.add_plain
         for outcome in outcomes:
-            for group in outcome.groups:
-                if group.full_name in plain_groups:
-                    continue
-                if _needs_node(group):
-                    writer.write_group(group, overwrite=replace)
-                    if not (group.comment or group.annotations or group.class_name):
-                        plain_groups.add(group.full_name)
-            for leaf in outcome.leaves:
-                template = template_of(leaf.full_name)
-                if template is None or not columns.add(outcome.idx, template, leaf):
-                    if replace and template is not None:
-                        columns.remove_if_present(template, outcome.idx)
-                    writer.write_leaf(leaf, mode)
-                else:
-                    if note is not None:
-                        note(leaf)
-                    if replace and writer.exists(leaf.full_name):
-                        writer.delete(leaf.full_name, recursive=True)  # now in the table
+            groups = outcome.groups
+            if groups and groups is not last_groups:
+                self._store_groups(groups, plain_groups, replace)
+                last_groups = groups
+            if outcome.leaves:
+                self._store_leaves(outcome.idx, outcome.leaves, mode, replace)
             for link in outcome.links:
-                writer.write_link(link)
+                self.writer.write_link(link)
+            plain = outcome.plain
+            if plain:
+                for name, value in plain.items():
+                    if not cells_only:
+                        self._store_plain(outcome.idx, name, value, mode, replace)
+                    elif not add_plain(outcome.idx, name, value):  # e.g. a longer string
+                        self._store_plain(outcome.idx, name, value, mode, replace)
         self.flush()
-        failures = [o for o in outcomes if o.error is not None]
-        if failures:
-            self._log_failures(failures)
-        order = sorted(outcomes, key=lambda o: o.idx)
-        self.columns.write_info(
-            np.array([o.idx for o in order], dtype=np.int64),
-            np.array([o.completed for o in order], dtype=np.int8),
-            np.array([o.start for o in order]), np.array([o.finish for o in order]),
-            np.array([o.hexsha[:7].encode() for o in order], dtype="S7"),
-            np.array([o.error is not None for o in order], dtype=np.int8))
+        if outcomes:
+            self._store_info(outcomes)
+
+    def _store_groups(self, groups: Sequence[GroupRecord], plain_groups: set[str],
+                      replace: bool) -> None:
+        for group in groups:
+            if group.full_name in plain_groups:
+                continue
+            if _needs_node(group):
+                self.writer.write_group(group, overwrite=replace)
+                if not (group.comment or group.annotations or group.class_name):
+                    plain_groups.add(group.full_name)
+
+    def _store_leaves(self, idx: int, leaves: Sequence[LeafRecord], mode: StoreMode,
+                      replace: bool) -> None:
+        columns, writer = self.columns, self.writer
+        note = self.overview.leaf_stored if self.overview.active else None
+        for leaf in leaves:
+            template = template_of(leaf.full_name)
+            if template is None or not columns.add(idx, template, leaf):
+                if replace and template is not None:
+                    columns.remove_if_present(template, idx)
+                writer.write_leaf(leaf, mode)
+            else:
+                if note is not None:
+                    note(leaf)
+                if replace and writer.exists(leaf.full_name):
+                    writer.delete(leaf.full_name, recursive=True)  # now in the table
+
+    def _store_info(self, outcomes: Sequence[RunOutcome]) -> None:
+        """The run-info rows of ``outcomes`` (and the failure log of the failed ones)."""
+        idx, completed, start, finish, hexsha, errors = zip(*map(_INFO_FIELDS, outcomes),
+                                                            strict=True)
+        failed = np.array([e is not None for e in errors], dtype=np.int8)
+        if failed.any():
+            self._log_failures([o for o in outcomes if o.error is not None])
+        rows = np.array(idx, dtype=np.int64)
+        order = np.argsort(rows, kind="stable")
+        shas = set(hexsha)
+        codes = np.array([sha[:7].encode() for sha in hexsha], dtype="S7") if len(shas) > 1 \
+            else np.full(len(rows), shas.pop()[:7].encode(), dtype="S7")
+        self.columns.write_info(rows[order], np.array(completed, dtype=np.int8)[order],
+                                np.array(start, dtype=float)[order],
+                                np.array(finish, dtype=float)[order], codes[order],
+                                failed[order])
+
+    def _store_plain(self, idx: int, name: str, value: Any, mode: StoreMode,
+                     replace: bool) -> None:
+        """Store one :attr:`~RunOutcome.plain` result of run ``idx`` as :meth:`store_runs`
+        stores any leaf: a cell if it fits, a node otherwise."""
+        template = f"{PLAIN_RUN_GROUPS}.$.{name}"
+        leaf = LeafRecord(f"{PLAIN_RUN_GROUPS}.{run_name(idx)}.{name}", "Result", "", None,
+                          {name: value})
+        writer = self.writer
+        if self.columns.add_plain(idx, name, value):
+            if self.overview.active:
+                self.overview.leaf_stored(leaf)
+            if replace and writer.exists(leaf.full_name):
+                writer.delete(leaf.full_name, recursive=True)  # now in the table
+        else:
+            if replace:
+                self.columns.remove_if_present(template, idx)
+            writer.write_leaf(leaf, mode)
 
     def _log_failures(self, outcomes: Sequence[RunOutcome]) -> None:
         """Append one JSON row per failed run to ``overview/failures``."""
