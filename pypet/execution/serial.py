@@ -31,20 +31,21 @@ def run_serial(traj: Trajectory, indices: Iterable[int], func: Callable[..., Any
     # garbage collector, which would otherwise walk all of it at every full collection:
     # about a tenth of the time of tiny runs. Cycles among those objects wait until after.
     gc.freeze()
+    automatic_store, defer_stores = options.automatic_store, options.defer_stores
+    accept = sink.accept
     try:
         for idx in indices:
             if stop.hit or sink.stopping:
                 break
             args, kwargs = args_for(idx)
-            run = SingleRun(traj, idx, hexsha, automatic_store=options.automatic_store,
-                            defer_stores=options.defer_stores, clean_up=clean_up,
-                            restore=False)
+            run = SingleRun(traj, idx, hexsha, automatic_store=automatic_store,
+                            defer_stores=defer_stores, clean_up=clean_up, restore=False)
             if per_run_files:
                 with run_logging(idx, traj):  # per-run log files ($run in a file name)
                     outcome = run.execute(func, args, kwargs)
             else:
                 outcome = run.execute(func, args, kwargs)
-            sink.accept(outcome)
+            accept(outcome)
     finally:
         gc.unfreeze()
         traj.f_restore_default()  # once, not after every run

@@ -308,7 +308,7 @@ class SingleRun:
                       completed: bool) -> RunOutcome:
         """:meth:`end` for a run whose results were never placed: records made from them."""
         traj = self.traj
-        traj.__dict__["_unplaced"] = {}
+        traj._unplaced.clear()
         added, self._added = self._added, []
         if error is not None:
             outcome = RunOutcome(self.idx, None, self.start, finish, False, self.hexsha,
@@ -321,7 +321,7 @@ class SingleRun:
             else:
                 groups, leaves = self._new_groups, ()
             outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha,
-                                 leaves, groups, plain=plain)
+                                 leaves, groups, (), None, plain)
         else:
             outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha)
         if self.restore:
