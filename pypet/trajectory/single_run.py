@@ -290,6 +290,8 @@ class SingleRun:
             remove_nodes(traj, [node for node in added if not node._stored])
             outcome = RunOutcome(self.idx, None, self.start, finish, False, self.hexsha,
                                  error=RunFailure.capture(error))
+        elif not added and deferred is None:  # a run that added nothing
+            outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha)
         else:
             unstored = [n for n in added if not n._stored] if self.automatic_store else []
             leaves, groups, links = _records(unstored)
