@@ -29,6 +29,7 @@ def add_two(traj, factor=1):
 def test_entering_fixes_the_point_and_the_trajectory_collects_into_the_run():
     """Inside the run: the explored point is set, v_single_run is the run, adds collect."""
     traj = make_traj()
+    SingleRun(traj, 0).execute(lambda t: t.f_add_result("z", 0))  # 'z' is validated once
     run = SingleRun(traj, 2, "abc").begin()
     assert traj.v_single_run is run and traj.v_is_run and traj.x == 12
     traj.f_add_result("z", 1)
