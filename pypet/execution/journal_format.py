@@ -28,7 +28,8 @@ try:  # the same CRC-32, five times faster on a short record (it uses the CPU's 
 except ImportError:
     from zlib import crc32
 
-__all__ = ["CRC", "FIELDS", "HEADER_SIZE", "MAGIC", "crc32", "decode", "encode"]
+__all__ = ["CRC", "FIELDS", "GROUP_FIELDS", "HEADER_SIZE", "LEAF_FIELDS", "LINK_FIELDS", "MAGIC",
+           "OUTCOME_FIELDS", "PROTOCOL", "as_tuples", "crc32", "decode", "encode"]
 
 MAGIC = b"PJ"
 #: magic, codec, run index, completed, finish time, payload length | crc32
@@ -36,26 +37,25 @@ FIELDS = struct.Struct("<2scq?dI")
 CRC = struct.Struct("<I")
 HEADER_SIZE = FIELDS.size + CRC.size
 
-_leaf_fields = attrgetter(*(f.name for f in fields(LeafRecord)))
-_group_fields = attrgetter(*(f.name for f in fields(GroupRecord)))
-_link_fields = attrgetter(*(f.name for f in fields(LinkRecord)))
-_outcome_fields = attrgetter(*(f.name for f in fields(RunOutcome)))
-_dumps = pickle.dumps
-_PROTOCOL = pickle.HIGHEST_PROTOCOL
+LEAF_FIELDS = attrgetter(*(f.name for f in fields(LeafRecord)))
+GROUP_FIELDS = attrgetter(*(f.name for f in fields(GroupRecord)))
+LINK_FIELDS = attrgetter(*(f.name for f in fields(LinkRecord)))
+OUTCOME_FIELDS = attrgetter(*(f.name for f in fields(RunOutcome)))
+PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
-def _as_tuples(outcome: RunOutcome) -> tuple:
+def as_tuples(outcome: RunOutcome) -> tuple:
     """The outcome as plain tuples (pickled in a third of the time of the records).
 
-    Every finished run of a resumable experiment passes here: the usual single leaf and
-    single group are turned into a 1-tuple directly, which costs a third of ``map``.
+    The usual single leaf and single group become a 1-tuple directly (a third of the cost
+    of ``map``). :meth:`JournalWriter.append` builds the same tuple inline.
     """
     idx, value, start, finish, completed, hexsha, leaves, groups, links, error = \
-        _outcome_fields(outcome)
+        OUTCOME_FIELDS(outcome)
     return (idx, value, start, finish, completed, hexsha,
-            (_leaf_fields(leaves[0]),) if len(leaves) == 1 else [*map(_leaf_fields, leaves)],
-            (_group_fields(groups[0]),) if len(groups) == 1 else [*map(_group_fields, groups)],
-            [*map(_link_fields, links)] if links else (), error)
+            (LEAF_FIELDS(leaves[0]),) if len(leaves) == 1 else [*map(LEAF_FIELDS, leaves)],
+            (GROUP_FIELDS(groups[0]),) if len(groups) == 1 else [*map(GROUP_FIELDS, groups)],
+            [*map(LINK_FIELDS, links)] if links else (), error)
 
 
 def _from_tuples(t: tuple) -> RunOutcome:
@@ -69,12 +69,12 @@ def _from_tuples(t: tuple) -> RunOutcome:
 def encode(outcome: RunOutcome) -> tuple[bytes, bytes]:
     """``(codec, payload)``: pickle, or dill for what pickle cannot handle."""
     try:
-        return b"T", _dumps(_as_tuples(outcome), _PROTOCOL)
+        return b"T", pickle.dumps(as_tuples(outcome), PROTOCOL)
     except Exception as pickle_error:  # pickle raises many types; dill may still manage
         from pypet._compat import require
 
         try:
-            return b"D", require("dill").dumps(outcome, protocol=_PROTOCOL)
+            return b"D", require("dill").dumps(outcome, protocol=PROTOCOL)
         except Exception:
             raise TypeError(
                 f"Run {outcome.idx}'s outcome cannot be written to the resume journal: its "
