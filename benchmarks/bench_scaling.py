@@ -12,6 +12,8 @@ Side by side (``bench_scaling.py N --side-by-side``): the same workload with
 * ``ours``: this script under ``--ours`` (default: this repo's ``.venv``),
 * ``ours resumable``: the same with ``--resumable``,
 * ``main``: this script under ``--main`` (default: today's main in ``/work/wt/base``),
+* ``main resumable``: the same with ``--resumable`` (only with ``--main-resumable``: what
+  resumable mode costs on both sides),
 * ``psweep``: ``bench_psweep_many_small.py`` under ``--psweep`` (psweep 0.16's venv),
 
 each in a fresh process and scratch folder, ``--rounds`` times in alternating order; prints
@@ -90,9 +92,12 @@ def _configs(args: argparse.Namespace) -> dict[str, list[str]]:
         "ours": [args.ours, me, str(args.n)],
         "ours resumable": [args.ours, me, str(args.n), "--resumable"],
         "main": [args.main, me, str(args.n)],
+        "main resumable": [args.main, me, str(args.n), "--resumable"],
         "psweep": [args.psweep, peer, str(args.n)],
     }
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if not args.main_resumable:
+        skip.add("main resumable")
     return {name: argv for name, argv in configs.items() if name not in skip}
 
 
@@ -138,6 +143,17 @@ def side_by_side(args: argparse.Namespace) -> None:
         print(f"| {name} | {med['run_s']:.3f} | {med['us_per_run']:.2f} | "
               f"{med['maxrss_mb']:.0f} | {med['bytes_per_run']:.1f} | "
               f"{med.get('last_over_first', float('nan')):.2f} | {ratio} |")
+    # on a shared machine the load changes from round to round: the cost of resumable mode
+    # is best read from the ratio of the two runs of one round (run one after the other)
+    for name in ("ours", "main"):
+        pairs = [(p["run_s"], r["run_s"]) for p, r in
+                 zip(runs.get(name, []), runs.get(f"{name} resumable", []), strict=False)
+                 if "run_s" in p and "run_s" in r]
+        if pairs:
+            ratios = sorted(r / p for p, r in pairs)
+            print(f"\n{name} resumable / {name}, per round: median "
+                  f"{statistics.median(ratios):.3f} (rounds: "
+                  f"{', '.join(f'{x:.3f}' for x in ratios)})")
 
 
 def main() -> None:
@@ -151,6 +167,8 @@ def main() -> None:
     ap.add_argument("--main", default="/work/wt/base/.venv/bin/python")
     ap.add_argument("--psweep", default="/tmp/psweep-venv/bin/python")
     ap.add_argument("--skip", default="", help="comma-separated configurations to leave out")
+    ap.add_argument("--main-resumable", action="store_true",
+                    help="also run main with resumable=True")
     ap.add_argument("--timeout", type=float, default=1800.0)
     args = ap.parse_args()
     if args.side_by_side:

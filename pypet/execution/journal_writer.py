@@ -132,7 +132,7 @@ class JournalWriter:
         if pos + size > self._room:
             pos = self._make_room(size)
         end = pos + size
-        window = self._map
+        window: mmap.mmap = self._map  # type: ignore[assignment]  # mapped by _make_room
         fields = FIELDS.pack(MAGIC, codec, idx, completed, finish, length)
         window[pos:pos + _FIELDS_SIZE] = fields
         window[pos + HEADER_SIZE:end] = payload

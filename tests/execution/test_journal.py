@@ -253,3 +253,12 @@ def test_a_pickled_writer_starts_a_segment_of_its_own(tmp_path):
     assert len(segments(tmp_path)) == 2
     assert sorted(scan_journal(tmp_path)) == [0, 1]
     assert os.path.getsize(copy.path) > 0
+
+
+def test_the_checksum_is_zlibs_crc32():
+    """Whichever implementation computes it (zlib-ng or zlib), the checksum is CRC-32."""
+    from pypet.execution.journal_format import crc32
+
+    data = bytes(range(256)) * 3
+    assert crc32(data) == zlib.crc32(data)
+    assert crc32(data[100:], crc32(data[:100])) == zlib.crc32(data)
