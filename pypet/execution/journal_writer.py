@@ -173,16 +173,17 @@ class JournalWriter:
 
     def close(self) -> None:
         """Sync (per policy), cut off the reserved tail and close the segment."""
-        if self._map is None:
+        if self._fd is None:
             return
         _open_writers.discard(self)
         if self._pid != os.getpid():  # a copy inherited from another process: not ours
             self._forget()
             return
-        self.sync(force=True)
         length = self._base + self._pos
         fd = self._fd
-        self._map.close()
+        if self._map is not None:  # (None: reserving the first window failed)
+            self.sync(force=True)
+            self._map.close()
         self._forget()
         try:
             os.ftruncate(fd, length)  # type: ignore[arg-type]
@@ -209,7 +210,7 @@ class JournalWriter:
 
     def _make_room(self, size: int) -> int:
         """Map a window that holds the next record of ``size`` bytes; its position."""
-        if self._map is None:
+        if self._fd is None:
             self._open()
         old = self._map
         at = self._base + self._pos  # the next record's offset in the file
