@@ -186,9 +186,9 @@ class JournalWriter:
             self._map.close()
         self._forget()
         try:
-            os.ftruncate(fd, length)  # type: ignore[arg-type]
+            os.ftruncate(fd, length)
         finally:
-            os.close(fd)  # type: ignore[arg-type]
+            os.close(fd)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
