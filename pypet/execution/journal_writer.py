@@ -212,18 +212,18 @@ class JournalWriter:
         """Map a window that holds the next record of ``size`` bytes; its position."""
         if self._fd is None:
             self._open()
-        old = self._map
         at = self._base + self._pos  # the next record's offset in the file
         base = at - at % _GRAIN
         room = min(max(2 * self._room, _FIRST_WINDOW), _MAX_WINDOW)
         room = max(room, -(-(at - base + size) // _GRAIN) * _GRAIN)
-        _reserve(self._fd, base, room, self.path)  # type: ignore[arg-type]
-        window = mmap.mmap(self._fd, room, offset=base)  # type: ignore[arg-type]
-        if old is not None:
+        if self._map is not None:  # unmapped before the file grows (Windows needs that)
             # its unflushed records stay in the page cache: the next sync fsyncs the file
             self._moved = self._moved or self._pos > self._clean
-            old.close()
-        self._map, self._base, self._room = window, base, room
+            self._map.close()
+            self._map, self._room = None, 0  # (if reserving fails, the next append retries)
+        _reserve(self._fd, base, room, self.path)  # type: ignore[arg-type]
+        self._map = mmap.mmap(self._fd, room, offset=base)  # type: ignore[arg-type]
+        self._base, self._room = base, room
         self._pos = self._clean = at - base
         return self._pos
 
@@ -287,4 +287,5 @@ def _close_at_exit() -> None:
         util.Finalize(None, _close_all, exitpriority=10)
 
 
-os.register_at_fork(after_in_child=_forget_all_in_child)
+if hasattr(os, "register_at_fork"):  # (not on Windows: no fork there)
+    os.register_at_fork(after_in_child=_forget_all_in_child)

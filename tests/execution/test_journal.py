@@ -245,6 +245,40 @@ def test_no_room_for_the_journal_is_an_oserror_naming_the_segment(tmp_path):
     assert segment.stat().st_size == 0 and list(scan_journal(tmp_path)) == []
 
 
+FULL_LATER = """
+import resource, signal, sys
+sys.path.insert(0, {repo!r})
+from tests.execution.test_journal import outcome
+from pypet.execution.journal import JournalWriter
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))  # room for the first window only
+writer = JournalWriter({folder!r})
+done = 0
+try:
+    for idx in range(100000):
+        writer.append(outcome(idx))
+        done += 1
+except OSError as error:
+    print(done, error)
+try:
+    writer.append(outcome(done))
+except OSError:
+    print("again")
+"""
+
+
+def test_no_room_for_a_later_window_keeps_the_records_before(tmp_path):
+    """When the segment cannot grow, append raises (again on retry) and every record
+    stored before stays readable."""
+    script = FULL_LATER.format(repo=str(REPO), folder=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    count = int(done.stdout.split()[0])
+    assert count > 100 and "Cannot reserve" in done.stdout and "again" in done.stdout
+    assert sorted(scan_journal(tmp_path)) == list(range(count))
+
+
 def test_a_pickled_writer_starts_a_segment_of_its_own(tmp_path):
     """A writer that travelled (pickled) to another process never shares a segment."""
     writer = JournalWriter(tmp_path, "never")
