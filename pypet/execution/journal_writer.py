@@ -216,7 +216,7 @@ class JournalWriter:
         base = at - at % _GRAIN
         room = min(max(2 * self._room, _FIRST_WINDOW), _MAX_WINDOW)
         room = max(room, -(-(at - base + size) // _GRAIN) * _GRAIN)
-        if self._map is not None:  # unmapped before the file grows (Windows needs that)
+        if self._map is not None:  # unmapped first: some systems refuse to resize a mapped file
             # its unflushed records stay in the page cache: the next sync fsyncs the file
             self._moved = self._moved or self._pos > self._clean
             self._map.close()
