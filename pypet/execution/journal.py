@@ -12,7 +12,7 @@ run counts), then loads the chosen payloads in batches: memory stays small.
 :meth:`JournalWriter.append` (:mod:`pypet.execution.journal_writer`) returns once the
 record is in the page cache: a crash of any process cannot lose it. Against power loss,
 the records are flushed following the policy (:class:`FsyncPolicy`): after every record,
-after every written batch (the default), or never.
+after a written batch (the default; at most every 0.25 s), or never.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Writing the resume journal: records stored into a shared mapping of the segment file.
 
 Every finished run of a resumable experiment is appended before it counts, so an append
-must cost about a microsecond. A ``write`` call per record costs more than encoding the
-record; a store into a ``MAP_SHARED`` mapping of the file costs no system call, and is in
-the page cache at once: a killed process cannot lose it, as it cannot lose a written one
+must cost as little as a few microseconds. A ``write`` call per record cost about as much
+as assembling the record; a store into a ``MAP_SHARED`` mapping of the file makes no system
+call, and is in the page cache at once: a killed process cannot lose it, as it cannot lose
+a written one
 (see ``doc/design/decisions/0015-journal-in-a-shared-mapping.md``).
 
 The writer maps a window of the segment (64 KiB at first, doubling up to 4 MiB, so its
@@ -59,7 +60,7 @@ class FsyncPolicy(enum.StrEnum):
     """When the journal forces its records to the disk (``resume_fsync=``)."""
 
     ALWAYS = "always"  #: after every record: survives power loss, costs a disk flush per run
-    BATCH = "batch"  #: after every batch the writer stores (every <= 2 s): the default
+    BATCH = "batch"  #: after a batch the writer stores (at most every 0.25 s): the default
     NEVER = "never"  #: leave it to the OS: survives crashes of processes, not of the machine
 
     @classmethod
