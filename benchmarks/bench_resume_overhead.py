@@ -12,8 +12,15 @@ file is written in batches (what pypet does now); (b) the journal holds only a r
 (the run index) and each outcome is written to the HDF5 file and flushed before the run
 counts as finished. For small results (three scalars) and a 1 MB array per run.
 
+``append``: what one journal record costs, ``JournalWriter.append`` alone, per fsync
+policy, for the outcome of the ``many_small`` workload (one scalar result per run, made by
+real single runs) and for three small results. Uses only the writer's stable interface, so
+the same script run by another checkout's interpreter (``PYTHONSAFEPATH=1 other/python
+bench_resume_overhead.py append``) measures that checkout's journal side by side.
+
 Usage: bench_resume_overhead.py overhead [--ms 1 10] [--reps 5]
        bench_resume_overhead.py content [--runs 400] [--reps 3]
+       bench_resume_overhead.py append [--runs 20000] [--reps 15]
 """
 
 from __future__ import annotations
@@ -87,7 +94,12 @@ def overhead(args: argparse.Namespace) -> None:
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def outcomes(workdir: str, n: int, array_bytes: int) -> tuple:
+def one_scalar(traj):
+    """The ``many_small`` run (bench_scaling.py): one scalar result."""
+    traj.f_add_result("z", traj.x * 2.0)
+
+
+def outcomes(workdir: str, n: int, array_bytes: int, run_function=None) -> tuple:
     """A stored trajectory and ``n`` outcomes made by real single runs."""
     from pypet import Trajectory
     from pypet.trajectory.single_run import SingleRun
@@ -104,7 +116,7 @@ def outcomes(workdir: str, n: int, array_bytes: int) -> tuple:
             busy(traj, 0.0)
         return traj.x
 
-    made = [SingleRun(traj, i).execute(run) for i in range(n)]
+    made = [SingleRun(traj, i).execute(run_function or run) for i in range(n)]
     return traj, made
 
 
@@ -154,15 +166,53 @@ def content(args: argparse.Namespace) -> None:
         print(json.dumps(out), flush=True)
 
 
+def append(args: argparse.Namespace) -> None:
+    import pypet
+    from pypet.execution.journal import JournalWriter
+
+    policies = {"never": args.runs, "batch": args.runs, "always": min(args.runs, 300)}
+    for label, function in (("one scalar", one_scalar), ("three small", None)):
+        workdir = tempfile.mkdtemp(prefix="bench-append-")
+        made = outcomes(workdir, args.runs, 0, function)[1]
+        times: dict[str, list[float]] = {policy: [] for policy in policies}
+        for rep in range(args.reps):
+            order = list(policies) if rep % 2 == 0 else list(reversed(policies))
+            for policy in order:
+                folder = os.path.join(workdir, f"journal-{policy}-{rep}")
+                os.makedirs(folder)
+                batch = made[:policies[policy]]
+                writer = JournalWriter(folder, policy)
+                start = time.perf_counter()
+                for number, outcome in enumerate(batch, 1):
+                    writer.append(outcome)
+                    if number % 2000 == 0:
+                        writer.sync()  # as the RunWriter does after every written batch
+                writer.close()  # its last flush included
+                times[policy].append((time.perf_counter() - start) / len(batch))
+                shutil.rmtree(folder)
+        shutil.rmtree(workdir, ignore_errors=True)
+        out = {"bench": "journal_append", "outcome": label, "runs": args.runs,
+               "reps": args.reps, "pypet": os.path.dirname(pypet.__file__),
+               "machine": platform.node(), "date": time.strftime("%Y-%m-%d"),
+               "load": round(os.getloadavg()[0], 2)}
+        for policy, values in times.items():
+            out[f"{policy}_us_min"] = round(min(values) * 1e6, 2)
+            out[f"{policy}_us_median"] = round(statistics.median(values) * 1e6, 2)
+        print(json.dumps(out), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("part", choices=["overhead", "content"])
+    parser.add_argument("part", choices=["overhead", "content", "append"])
     parser.add_argument("--ms", type=float, nargs="+", default=[1.0, 10.0])
     parser.add_argument("--seconds", type=float, default=3.0, help="sweep length per round")
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=None,
+                        help="outcomes (content: 400, append: 20000)")
     args = parser.parse_args()
-    overhead(args) if args.part == "overhead" else content(args)
+    if args.runs is None:
+        args.runs = 20000 if args.part == "append" else 400
+    {"overhead": overhead, "content": content, "append": append}[args.part](args)
 
 
 if __name__ == "__main__":

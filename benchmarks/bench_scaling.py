@@ -12,6 +12,8 @@ Side by side (``bench_scaling.py N --side-by-side``): the same workload with
 * ``ours``: this script under ``--ours`` (default: this repo's ``.venv``),
 * ``ours resumable``: the same with ``--resumable``,
 * ``main``: this script under ``--main`` (default: today's main in ``/work/wt/base``),
+* ``main resumable``: the same with ``--resumable`` (only with ``--main-resumable``: what
+  resumable mode costs on both sides),
 * ``psweep``: ``bench_psweep_many_small.py`` under ``--psweep`` (psweep 0.16's venv),
 
 each in a fresh process and scratch folder, ``--rounds`` times in alternating order; prints
@@ -61,9 +63,9 @@ def one(n: int, workdir: str | None, resumable: bool) -> None:
     traj.f_add_parameter("y", 0.0)
     traj.f_explore(cartesian_product({"x": [float(i) for i in range(nx)],
                                       "y": [float(j) for j in range(ny)]}))
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     env.run(multiply)
-    run_s = time.perf_counter() - t0
+    run_s, cpu_s = time.perf_counter() - t0, time.process_time() - cpu0
     maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     loaded = Trajectory(filename=filename)
     loaded.f_load(index=-1, load_results=0)
@@ -73,6 +75,7 @@ def one(n: int, workdir: str | None, resumable: bool) -> None:
     first, last = gaps[:tenth].mean(), gaps[-tenth:].mean()
     print(json.dumps({"bench": "scaling", "n": len(loaded), "resumable": resumable,
                       "run_s": run_s, "us_per_run": 1e6 * run_s / len(loaded),
+                      "cpu_s": cpu_s,
                       "first_10pct_us_per_run": 1e6 * first, "last_10pct_us_per_run": 1e6 * last,
                       "last_over_first": last / first,
                       "bytes_per_run": os.path.getsize(filename) / len(loaded),
@@ -90,9 +93,12 @@ def _configs(args: argparse.Namespace) -> dict[str, list[str]]:
         "ours": [args.ours, me, str(args.n)],
         "ours resumable": [args.ours, me, str(args.n), "--resumable"],
         "main": [args.main, me, str(args.n)],
+        "main resumable": [args.main, me, str(args.n), "--resumable"],
         "psweep": [args.psweep, peer, str(args.n)],
     }
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if not args.main_resumable:
+        skip.add("main resumable")
     return {name: argv for name, argv in configs.items() if name not in skip}
 
 
@@ -138,6 +144,20 @@ def side_by_side(args: argparse.Namespace) -> None:
         print(f"| {name} | {med['run_s']:.3f} | {med['us_per_run']:.2f} | "
               f"{med['maxrss_mb']:.0f} | {med['bytes_per_run']:.1f} | "
               f"{med.get('last_over_first', float('nan')):.2f} | {ratio} |")
+    # on a shared machine the load changes from round to round: the cost of resumable mode
+    # is best read from the ratio of the two runs of one round (run one after the other)
+    print()
+    for name in ("ours", "main"):
+        # (and from the CPU time of env.run, which other load on the machine disturbs less)
+        for metric in ("run_s", "cpu_s"):
+            pairs = [(p[metric], r[metric]) for p, r in
+                     zip(runs.get(name, []), runs.get(f"{name} resumable", []), strict=False)
+                     if metric in p and metric in r]
+            if pairs:
+                ratios = sorted(r / p for p, r in pairs)
+                print(f"{name} resumable / {name}, {metric} per round: median "
+                      f"{statistics.median(ratios):.3f} (rounds: "
+                      f"{', '.join(f'{x:.3f}' for x in ratios)})")
 
 
 def main() -> None:
@@ -151,6 +171,8 @@ def main() -> None:
     ap.add_argument("--main", default="/work/wt/base/.venv/bin/python")
     ap.add_argument("--psweep", default="/tmp/psweep-venv/bin/python")
     ap.add_argument("--skip", default="", help="comma-separated configurations to leave out")
+    ap.add_argument("--main-resumable", action="store_true",
+                    help="also run main with resumable=True")
     ap.add_argument("--timeout", type=float, default=1800.0)
     args = ap.parse_args()
     if args.side_by_side:
