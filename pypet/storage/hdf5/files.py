@@ -133,7 +133,7 @@ def check_format(group: tables.Group, force: bool = False) -> None:
 #: memory that the allocator kept afterwards. HDF5's own default chunk cache is 1 MB (16 of
 #: our chunks: plenty for batches written in order); the I/O buffer serves only iteration
 #: over the small overview tables.
-MEMORY_PARAMS = {"CHUNK_CACHE_SIZE": 1 << 20, "IO_BUFFER_SIZE": 1 << 20}
+MEMORY_PARAMS = {"chunk_cache_size": 1 << 20, "io_buffer_size": 1 << 20}
 
 
 def open_file(filename: str, mode: str, title: str | None = None,

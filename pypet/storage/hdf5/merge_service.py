@@ -102,6 +102,7 @@ class MergeMethods:
             )
         filename = service.filename
         temporary = temporary_name(filename)
+        service._known.forget()  # the file is replaced by the merged copy
         with _locked(filename):
             shutil.copyfile(filename, temporary)
             shutil.copymode(filename, temporary)
