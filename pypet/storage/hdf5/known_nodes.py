@@ -53,6 +53,8 @@ class KnownNodes:
         #: group -> (has a comment, has a class, its annotation names)
         self._groups: dict[str, tuple[bool, bool, frozenset[str]]] = {}
         self._links: set[tuple[str, str]] = set()
+        #: trajectory -> (explored names, length) its run-table columns were written with
+        self._explored: dict[str, tuple[tuple[str, ...], int]] = {}
         self._stamp: tuple[int, int, int] | None = None
 
     def forget(self) -> None:
@@ -60,6 +62,7 @@ class KnownNodes:
         self._leaves.clear()
         self._groups.clear()
         self._links.clear()
+        self._explored.clear()
         self._stamp = None
 
     def opening(self, filename: str) -> None:
@@ -70,6 +73,16 @@ class KnownNodes:
     def closed(self, filename: str) -> None:
         """The service closed its file after its own writes: remember how it looks."""
         self._stamp = _stamp(filename)
+
+    # --- explored ranges -----------------------------------------------------------------------
+    def explored_written(self, traj_name: str, names: list[str], length: int) -> bool:
+        """Whether this service wrote the explored columns of ``traj_name`` with these names
+        and length (and no range changed since: the caller checks that)."""
+        return self._explored.get(traj_name) == (tuple(names), length)
+
+    def note_explored(self, traj_name: str, names: list[str], length: int) -> None:
+        """The explored columns of ``traj_name`` were written."""
+        self._explored[traj_name] = (tuple(names), length)
 
     # --- records -----------------------------------------------------------------------------
     def unwritten(self, records: Iterable[Record], written: list[Record]) -> Iterator[Record]:

@@ -16,7 +16,7 @@ from typing import Any
 import tables
 
 from pypet.errors import DataNotInStorageError
-from pypet.storage.hdf5 import files, legacy, loading
+from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.known_nodes import KnownNodes
 from pypet.storage.hdf5.merge_service import MergeMethods
 from pypet.storage.hdf5.ptutil import get_child, names_as_given
@@ -277,8 +277,12 @@ class HDF5StorageService(MergeMethods, StorageService):
                 tfile = TrajectoryFile.create(h5, image, self._settings)
                 self._trajectories[image.name] = tfile
                 tfile.columns.ensure_length(image.length)
-                tfile.write_explored(image)
-                tfile.overview.write_explorations(image.explored_names)
+                # the explored columns (a million values each, compressed) are rewritten only
+                # when a range changed or this service did not write them itself
+                if image.ranges_changed or not self._known.explored_written(
+                        image.name, image.explored_names, image.length):
+                    tfile.write_explored(image)
+                    tfile.overview.write_explorations(image.explored_names)
                 # explored ranges that changed (expanded, shrunk) are part of the skeleton:
                 # rewritten by every store, which STORE_DATA alone would never do
                 for record in image.changed:
@@ -289,6 +293,7 @@ class HDF5StorageService(MergeMethods, StorageService):
                 if not only_init:
                     self._write_records(tfile, image.records, store_data)
                 tfile.flush()
+                self._known.note_explored(image.name, image.explored_names, image.length)
             except BaseException:
                 self._known.forget()
                 # A first store that fails (e.g. on an unstorable item) leaves no half
@@ -339,6 +344,8 @@ class HDF5StorageService(MergeMethods, StorageService):
                         with_run_information: bool = True, with_meta_data: bool = True,
                         force: bool = False) -> str:
         """Load a trajectory by name or index (negative indices count from the newest)."""
+        from pypet.storage.hdf5 import legacy, loading  # only loads need them (start-up)
+
         with self._open("r") as h5:
             group = files.find_trajectory(h5, name, index, force)
             if legacy.is_pypet07(group):  # a file written by pypet 0.7
@@ -355,6 +362,8 @@ class HDF5StorageService(MergeMethods, StorageService):
                      max_depth: int | None = None, load_only: Sequence[str] | None = None,
                      load_except: Sequence[str] | None = None) -> int:
         """Load the nodes at ``full_names``; return how many were found."""
+        from pypet.storage.hdf5 import legacy, loading
+
         with self._open("r") as h5:
             group = files.find_trajectory(h5, traj_name, None)
             if legacy.is_pypet07(group):  # a file written by pypet 0.7
@@ -370,11 +379,14 @@ class HDF5StorageService(MergeMethods, StorageService):
 
     def is_pypet07(self, traj_name: str) -> bool:
         """Whether the trajectory ``traj_name`` in the file was written by pypet 0.7."""
+        from pypet.storage.hdf5 import legacy
+
         with self._open("r") as h5:
             return legacy.is_pypet07(files.find_trajectory(h5, traj_name, None))
 
     def read_run_table(self, traj_name: str) -> RunTableData:
         """All run-table columns as ``{column: numpy array}`` plus their kinds."""
+        from pypet.storage.hdf5 import legacy
         from pypet.storage.hdf5.run_table_reader import read_table
 
         with self._open("r") as h5:

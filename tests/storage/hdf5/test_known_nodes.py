@@ -117,3 +117,36 @@ def test_known_nodes_hold_only_what_was_noted_outside_runs(tmp_path):
     path.write_bytes(b"22")
     known.opening(str(path))
     assert list(known.unwritten([group], [])) == [group]
+
+
+def test_explored_columns_are_written_once_per_change(tmp_path, monkeypatch):
+    """A sweep writes its explored columns once; a changed range is written again."""
+    from pypet.storage.hdf5.storing import TrajectoryFile
+
+    calls = []
+    original = TrajectoryFile.write_explored
+
+    def counting(self, image):
+        calls.append(image.length)
+        original(self, image)
+
+    monkeypatch.setattr(TrajectoryFile, "write_explored", counting)
+    env = Environment(trajectory="t", filename=str(tmp_path / "t.hdf5"), log_config=None,
+                      report_progress=False)
+    traj = env.trajectory
+    traj.f_add_parameter("x", 1.0)
+    traj.f_explore({"x": [1.0, 2.0]})
+    env.run(lambda t: None)
+    assert calls == [2]
+    other = Trajectory("o", filename=str(tmp_path / "o.hdf5"))
+    other.f_add_parameter("x", 1.0)
+    other.f_explore({"x": [1.0, 2.0]})
+    other.f_store()
+    other.f_store()
+    other.f_shrink(force=True)
+    other.f_explore({"x": [3.0, 4.0]})  # same name and length, new values
+    other.f_store()
+    assert calls == [2, 2, 2]
+    loaded = load_trajectory(filename=str(tmp_path / "o.hdf5"), name="o")
+    assert loaded.f_get("x").f_get_range() == [3.0, 4.0]
+    assert loaded.f_to_dataframe(point_hash=False)["x"].tolist() == [3.0, 4.0]
