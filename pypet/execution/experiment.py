@@ -75,7 +75,8 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
         # The containers of run-scoped items, created once rather than in every run.
         if not traj.f_contains(f"{branch}.runs", shortcuts=False):
             traj.f_add_group(f"{branch}.runs")
-    state = _State(plan, run, args, postproc, _folder(plan), ReturnedValues(), only_failed=plan.only_failed)
+    state = _State(plan, run, args, postproc, _folder(plan), ReturnedValues(),
+                   only_failed=plan.only_failed)
     service = service_of(traj)
     start = time.time()
     if plan.resume is not None:
@@ -107,7 +108,7 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
                              len(indices))
                 break
             next_idx = len(traj)
-            if postproc is None or not _post_process(state, state.results.pairs(True)):
+            if postproc is None or not _post_process(state, state.results.pairs(by_index=True)):
                 finished = True
                 break
             _expanded(state)

@@ -49,10 +49,11 @@ class KnownNodes:
     """Tree names this service wrote into its file, with what each holds there."""
 
     def __init__(self) -> None:
-        self._leaves: dict[str, frozenset[str]] = {}  #: leaf -> its item names
+        # keyed by (trajectory, tree name): one file may hold several trajectories
+        self._leaves: dict[tuple[str, str], frozenset[str]] = {}  #: leaf -> its item names
         #: group -> (has a comment, has a class, its annotation names)
-        self._groups: dict[str, tuple[bool, bool, frozenset[str]]] = {}
-        self._links: set[tuple[str, str]] = set()
+        self._groups: dict[tuple[str, str], tuple[bool, bool, frozenset[str]]] = {}
+        self._links: set[tuple[str, str, str]] = set()
         #: trajectory -> (explored names, length) its run-table columns were written with
         self._explored: dict[str, tuple[tuple[str, ...], int]] = {}
         self._stamp: tuple[int, int, int] | None = None
@@ -85,20 +86,22 @@ class KnownNodes:
         self._explored[traj_name] = (tuple(names), length)
 
     # --- records -----------------------------------------------------------------------------
-    def unwritten(self, records: Iterable[Record], written: list[Record]) -> Iterator[Record]:
-        """The records a ``STORE_DATA`` store would change the file with; every record given
-        to the writer is appended to ``written`` (to :meth:`note` once the store succeeded)."""
+    def unwritten(self, traj_name: str, records: Iterable[Record],
+                  written: list[Record]) -> Iterator[Record]:
+        """The records of trajectory ``traj_name`` a ``STORE_DATA`` store would change the
+        file with; every record given to the writer is appended to ``written`` (to
+        :meth:`note` once the store succeeded)."""
         for record in records:
-            if not self._holds(record):
+            if not self._holds(traj_name, record):
                 written.append(record)
                 yield record
 
-    def _holds(self, record: Record) -> bool:
+    def _holds(self, traj_name: str, record: Record) -> bool:
         if isinstance(record, LeafRecord):
-            items = self._leaves.get(record.full_name)
+            items = self._leaves.get((traj_name, record.full_name))
             return items is not None and record.data.keys() - {_PICKLE_KEY} <= items
         if isinstance(record, GroupRecord):
-            known = self._groups.get(record.full_name)
+            known = self._groups.get((traj_name, record.full_name))
             if known is None:
                 return False
             has_comment, has_class, annotations = known
@@ -106,29 +109,31 @@ class KnownNodes:
                     and (not record.class_name or has_class)
                     and (not record.annotations or record.annotations.keys() <= annotations))
         if isinstance(record, LinkRecord):
-            return (record.group_full_name, record.name) in self._links
+            return (traj_name, record.group_full_name, record.name) in self._links
         return False
 
-    def note(self, records: Iterable[Record]) -> None:
-        """Records written successfully (``STORE_DATA`` or ``OVERWRITE_DATA``)."""
+    def note(self, traj_name: str, records: Iterable[Record]) -> None:
+        """Records of ``traj_name`` written successfully (``STORE_DATA`` or
+        ``OVERWRITE_DATA``)."""
         for record in records:
             if isinstance(record, LeafRecord):
-                name = record.full_name
-                if not _in_a_run(name):
+                if not _in_a_run(record.full_name):
+                    key = (traj_name, record.full_name)
                     items = record.data.keys() - {_PICKLE_KEY}
-                    self._leaves[name] = self._leaves.get(name, frozenset()) | items
+                    self._leaves[key] = self._leaves.get(key, frozenset()) | items
             elif isinstance(record, GroupRecord):
-                name = record.full_name
-                if not _in_a_run(name):
+                if not _in_a_run(record.full_name):
+                    key = (traj_name, record.full_name)
                     has_comment, has_class, annotations = self._groups.get(
-                        name, (False, False, frozenset()))
-                    self._groups[name] = (has_comment or bool(record.comment),
-                                          has_class or bool(record.class_name),
-                                          annotations | (record.annotations or {}).keys())
+                        key, (False, False, frozenset()))
+                    self._groups[key] = (has_comment or bool(record.comment),
+                                         has_class or bool(record.class_name),
+                                         annotations | (record.annotations or {}).keys())
             elif isinstance(record, LinkRecord) and not _in_a_run(record.group_full_name):
-                self._links.add((record.group_full_name, record.name))
+                self._links.add((traj_name, record.group_full_name, record.name))
 
-    def replaced(self, record: LeafRecord) -> None:
-        """A leaf was rewritten to hold exactly the record's items."""
+    def replaced(self, traj_name: str, record: LeafRecord) -> None:
+        """A leaf of ``traj_name`` was rewritten to hold exactly the record's items."""
         if not _in_a_run(record.full_name):
-            self._leaves[record.full_name] = frozenset(record.data.keys() - {_PICKLE_KEY})
+            self._leaves[(traj_name, record.full_name)] = frozenset(
+                record.data.keys() - {_PICKLE_KEY})

@@ -287,11 +287,11 @@ class HDF5StorageService(MergeMethods, StorageService):
                 # rewritten by every store, which STORE_DATA alone would never do
                 for record in image.changed:
                     tfile.writer.replace_leaf(record)
-                    self._known.replaced(record)
+                    self._known.replaced(image.name, record)
                 if image.run_info is not None:
                     tfile.write_run_info(image.run_info)
                 if not only_init:
-                    self._write_records(tfile, image.records, store_data)
+                    self._write_records(image.name, tfile, image.records, store_data)
                 tfile.flush()
                 self._known.note_explored(image.name, image.explored_names, image.length)
             except BaseException:
@@ -308,10 +308,10 @@ class HDF5StorageService(MergeMethods, StorageService):
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store records of an already stored trajectory."""
         with self._open("a") as h5:
-            self._write_records(self._trajectory_file(h5, traj_name), records, store_data,
-                                overwrite)
+            self._write_records(traj_name, self._trajectory_file(h5, traj_name), records,
+                                store_data, overwrite)
 
-    def _write_records(self, tfile: TrajectoryFile, records: Iterable[Record],
+    def _write_records(self, traj_name: str, tfile: TrajectoryFile, records: Iterable[Record],
                        store_data: StoreMode, overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Write records, skipping those a ``STORE_DATA`` store would leave unchanged because
         this service wrote them before (:mod:`.known_nodes`)."""
@@ -319,7 +319,7 @@ class HDF5StorageService(MergeMethods, StorageService):
         if overwrite.items:
             self._known.forget()  # the named items go, whether the records bring them or not
         elif store_data == StoreMode.DATA and not overwrite:
-            records = self._known.unwritten(records, written)
+            records = self._known.unwritten(traj_name, records, written)
         elif store_data == StoreMode.OVERWRITE or overwrite.every_item:
             # every item a record holds is in the file afterwards (stored ones stay)
             records = _collecting(records, written)
@@ -328,7 +328,7 @@ class HDF5StorageService(MergeMethods, StorageService):
         except BaseException:
             self._known.forget()
             raise
-        self._known.note(written)
+        self._known.note(traj_name, written)
 
     def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int,
                    replace: bool = False) -> None:

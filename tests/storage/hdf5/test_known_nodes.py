@@ -81,8 +81,8 @@ def test_a_sweep_writes_every_node_once(tmp_path):
     written = []
     unwritten = known.unwritten
 
-    def spy(records, noted):
-        for record in unwritten(records, noted):
+    def spy(traj_name, records, noted):
+        for record in unwritten(traj_name, records, noted):
             written.append(record.full_name)
             yield record
 
@@ -102,21 +102,22 @@ def test_known_nodes_hold_only_what_was_noted_outside_runs(tmp_path):
     in_run = LeafRecord("results.runs.run_00000001.z", "Result", "", None, {"z": 1})
     group = GroupRecord("results.g", "", "hi", {"k": 1})
     link = LinkRecord("results", "l", "parameters.x")
-    known.note([leaf, in_run, group, link])
-    assert list(known.unwritten([leaf, in_run, group, link], [])) == [in_run]
+    known.note("t", [leaf, in_run, group, link])
+    assert list(known.unwritten("t", [leaf, in_run, group, link], [])) == [in_run]
+    assert list(known.unwritten("other", [leaf, group], [])) == [leaf, group]
     bigger = LeafRecord("results.r", "Result", "", None, {"a": 1, "b": 2})
     annotated = GroupRecord("results.g", "", "", {"k": 1, "new": 2})
-    assert list(known.unwritten([bigger, annotated], [])) == [bigger, annotated]
-    known.replaced(LeafRecord("results.r", "Result", "", None, {"b": 2}))
-    assert list(known.unwritten([leaf], [])) == [leaf]
+    assert list(known.unwritten("t", [bigger, annotated], [])) == [bigger, annotated]
+    known.replaced("t", LeafRecord("results.r", "Result", "", None, {"b": 2}))
+    assert list(known.unwritten("t", [leaf], [])) == [leaf]
     path = tmp_path / "f"
     path.write_bytes(b"1")
     known.closed(str(path))
     known.opening(str(path))
-    assert list(known.unwritten([group], [])) == []
+    assert list(known.unwritten("t", [group], [])) == []
     path.write_bytes(b"22")
     known.opening(str(path))
-    assert list(known.unwritten([group], [])) == [group]
+    assert list(known.unwritten("t", [group], [])) == [group]
 
 
 def test_explored_columns_are_written_once_per_change(tmp_path, monkeypatch):
@@ -150,3 +151,16 @@ def test_explored_columns_are_written_once_per_change(tmp_path, monkeypatch):
     loaded = load_trajectory(filename=str(tmp_path / "o.hdf5"), name="o")
     assert loaded.f_get("x").f_get_range() == [3.0, 4.0]
     assert loaded.f_to_dataframe(point_hash=False)["x"].tolist() == [3.0, 4.0]
+
+
+def test_two_trajectories_in_one_file_share_nothing(tmp_path):
+    """A service storing two trajectories writes each one's nodes (same tree names)."""
+    first = _stored(tmp_path, "first")
+    second = Trajectory("second", filename=str(tmp_path / "t.hdf5"))
+    second.v_storage_service = first.v_storage_service
+    second.f_add_parameter("x", 2.0)
+    second.f_add_result("r", a=1, b=2)
+    second.f_store()
+    assert _items(tmp_path, "second") == ["a", "b"]
+    loaded = load_trajectory(filename=str(tmp_path / "t.hdf5"), name="second", load_all=2)
+    assert loaded.x == 2.0
