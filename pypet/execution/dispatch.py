@@ -46,6 +46,7 @@ from pypet.trajectory.persistence import service_of
 
 if TYPE_CHECKING:
     from pypet.execution.journal import JournalWriter
+    from pypet.execution.returned import ReturnedValues
     from pypet.execution.sigint import GracefulExit
     from pypet.settings.options import EnvironmentSettings, ParallelSettings
     from pypet.storage.service import StorageService
@@ -88,7 +89,7 @@ def _lock_mode(settings: EnvironmentSettings, service: StorageService) -> bool:
 
 
 def execute(traj: Trajectory, settings: EnvironmentSettings,
-            job: Round) -> tuple[list[tuple[int, Any]], bool, OutcomeSink]:
+            job: Round) -> tuple[ReturnedValues, bool, OutcomeSink]:
     """Run ``job.indices``; return ``([(idx, value), ...], interrupted, sink)``.
 
     Values come in finishing order; failed runs are in ``sink.failures``. Under

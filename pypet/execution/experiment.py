@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pypet.execution.dispatch import Round, execute
 from pypet.execution.postproc import Call, parse_postproc_return
+from pypet.execution.returned import ReturnedValues
 from pypet.execution.run_args import RunArgs
 from pypet.trajectory.experiment_api import pending_runs, prepare_experiment, wildcard_entries
 from pypet.trajectory.persistence import service_of
@@ -58,7 +59,7 @@ class _State:
     args: RunArgs
     postproc: Call | None
     folder: ResumeFolder | None
-    results: list[tuple[int, Any]]
+    results: ReturnedValues
     rounds: int = 0
     expanded: bool = False
     only_failed: bool = False
@@ -74,7 +75,8 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
         # The containers of run-scoped items, created once rather than in every run.
         if not traj.f_contains(f"{branch}.runs", shortcuts=False):
             traj.f_add_group(f"{branch}.runs")
-    state = _State(plan, run, args, postproc, _folder(plan), [], only_failed=plan.only_failed)
+    state = _State(plan, run, args, postproc, _folder(plan), ReturnedValues(),
+                   only_failed=plan.only_failed)
     service = service_of(traj)
     start = time.time()
     if plan.resume is not None:
@@ -106,7 +108,7 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
                              len(indices))
                 break
             next_idx = len(traj)
-            if postproc is None or not _post_process(state, state.results):
+            if postproc is None or not _post_process(state, state.results.pairs(by_index=True)):
                 finished = True
                 break
             _expanded(state)
@@ -121,7 +123,8 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
             _finalize(state, start)
     if state.folder is not None and finished:
         _close_folder(state)
-    return sorted(state.results, key=lambda pair: pair[0]), next_idx
+    # made last, after the final store: a million pairs take ~110 MB as tuples
+    return state.results.pairs(by_index=True), next_idx
 
 
 def _folder(plan: ExperimentPlan) -> ResumeFolder | None:
@@ -175,8 +178,7 @@ def _none(traj: Trajectory) -> None:
     return None
 
 
-def _post_process(state: _State, results: list[tuple[int, Any]],
-                  sort: bool = True) -> bool:
+def _post_process(state: _State, given: list[tuple[int, Any]]) -> bool:
     """Call the post-processing; return True if it added runs to execute.
 
     An expansion is stored at once (and, when resumable, snapshotted), so the file always
@@ -188,7 +190,6 @@ def _post_process(state: _State, results: list[tuple[int, Any]],
     with service_of(traj).session(traj.v_name):
         traj.f_store(only_init=True)  # the run table is on disk before post-processing
     length = len(traj)  # before: post-processing may also call traj.f_expand itself
-    given = sorted(results, key=lambda pair: pair[0]) if sort else list(results)
     value = postproc.func(traj, given, *postproc.args, **postproc.kwargs)
     expansion = parse_postproc_return(value)
     if expansion is not None:
@@ -226,7 +227,7 @@ def _immediate_post_process(state: _State, sink: OutcomeSink,
     if locked is not None:
         traj.v_storage_service = locked  # run processes write under the lock meanwhile
     try:
-        added = _post_process(state, state.results + sink.results, sort=False)
+        added = _post_process(state, state.results.pairs() + sink.results.pairs())
     finally:
         traj.v_storage_service = service
     if not added:

@@ -17,6 +17,7 @@ import numpy as np
 from pypet import constants as C
 from pypet.errors import DataNotInStorageError, FileFormatError
 from pypet.execution.journal import RecordRef, load_records
+from pypet.execution.returned import ReturnedValues
 from pypet.storage.run_writer import RunWriter
 from pypet.trajectory.experiment_api import (
     adopt_run_information,
@@ -119,13 +120,13 @@ def _store_anew(traj: Trajectory, info: RunInfo) -> None:
 
 
 def _replay(traj: Trajectory, refs: list[RecordRef]
-            ) -> tuple[list[tuple[int, Any]], list[int], BaseException | None]:
+            ) -> tuple[ReturnedValues, list[int], BaseException | None]:
     """Write the journaled outcomes into the file; return ``(results, runs that could not
     be stored, the first storage error)``. Runs not stored stay not completed."""
     writer = RunWriter(service_of(traj), traj.v_name, len(traj), replace=True)
     unstored: list[int] = []
     writer.on_failure = lambda outcomes: unstored.extend(o.idx for o in outcomes)
-    results: list[tuple[int, Any]] = []
+    results = ReturnedValues()
     first: BaseException | None = None
     with service_of(traj).session(traj.v_name):
         for start in range(0, len(refs), _REPLAY_BATCH):
@@ -152,7 +153,7 @@ def _verify(traj: Trajectory) -> None:
         service.read_run_table(traj.v_name)
 
 
-def restore(traj: Trajectory, folder: ResumeFolder) -> list[tuple[int, Any]]:
+def restore(traj: Trajectory, folder: ResumeFolder) -> ReturnedValues:
     """Bring ``traj`` (the snapshot's) and its file up to the journal; return the journaled
     ``(idx, value)`` of the completed runs.
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pypet.errors import RunFailedError
 from pypet.execution.progress import ProgressReporter
+from pypet.execution.returned import ReturnedValues
 from pypet.storage.records import RunOutcome
 from pypet.trajectory.experiment_api import record_outcome
 
@@ -46,7 +47,7 @@ class OutcomeSink:
                  progress: ProgressReporter, stop_on_failure: bool = True) -> None:
         self._traj, self.writer, self.progress = traj, writer, progress
         self._stop_on_failure = stop_on_failure
-        self.results: list[tuple[int, Any]] = []
+        self.results = ReturnedValues()  # (idx, value) pairs, 8 bytes a run
         self.failures: list[RunOutcome] = []
         if writer is not None:
             writer.on_failure = self._not_stored

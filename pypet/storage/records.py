@@ -228,7 +228,8 @@ class TrajectoryImage:
     ``records`` is an iterable of group/leaf/link records, parents before children.
     ``explored`` holds the ranges in memory; ``explored_names`` every explored parameter
     (also those not loaded); ``changed`` the records of explored parameters whose range
-    changed since the last store (always rewritten, even by a skeleton store);
+    changed since the last store (always rewritten, even by a skeleton store), and
+    ``ranges_changed`` whether any range changed (or was set) since the last store;
     ``run_info`` is None when the run information was not loaded (it is then left alone).
     """
 
@@ -241,3 +242,4 @@ class TrajectoryImage:
     is_new: bool = False
     explored_names: list[str] = field(default_factory=list)
     changed: list[LeafRecord] = field(default_factory=list)
+    ranges_changed: bool = True

@@ -78,6 +78,7 @@ def image_of(traj: Trajectory, max_depth: int | None = None) -> TrajectoryImage:
         explored_names=names,
         # only leaves already in the file are rewritten here; new ones come with the records
         changed=[leaf_record(node) for node in changed if node is not None and node._stored],
+        ranges_changed=bool(traj._ranges_changed),
     )
 
 

@@ -127,6 +127,15 @@ def check_format(group: tables.Group, force: bool = False) -> None:
         )
 
 
+#: PyTables' per-file memory settings. Its defaults (16 MB) are sized for huge tables; ours
+#: hold 64 KB chunks, and every run-table column of a million runs written at once (the
+#: first and the last store of a sweep) filled a 16 MB chunk cache each: ~100 MB of C
+#: memory that the allocator kept afterwards. HDF5's own default chunk cache is 1 MB (16 of
+#: our chunks: plenty for batches written in order); the I/O buffer serves only iteration
+#: over the small overview tables.
+MEMORY_PARAMS = {"chunk_cache_size": 1 << 20, "io_buffer_size": 1 << 20}
+
+
 def open_file(filename: str, mode: str, title: str | None = None,
               check: bool = True) -> Any:
     """Open ``filename`` with PyTables; create its folder when writing.
@@ -145,7 +154,8 @@ def open_file(filename: str, mode: str, title: str | None = None,
     # PyTables system attributes (CLASS, VERSION, TITLE) cost ~50 µs per node and no reader
     # of ours needs them; h5py ignores them anyway.
     try:
-        h5 = tables.open_file(filename, mode=mode, title=title or "", pytables_sys_attrs=False)
+        h5 = tables.open_file(filename, mode=mode, title=title or "", pytables_sys_attrs=False,
+                              **MEMORY_PARAMS)
     except (tables.HDF5ExtError, OSError) as error:
         if not exists:
             raise

@@ -21,15 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 import tables
 
-from pypet.storage.hdf5 import files, loading
-from pypet.storage.hdf5.merge_copy import copy_trajectory_data
+from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.node_copy import CopyJob, copy_trees
 from pypet.storage.hdf5.ptutil import get_child
-from pypet.storage.merging import MergeRequest, MergeStats
 from pypet.storage.service import LoadModes, LoadSink
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.service import HDF5StorageService
+    from pypet.storage.merging import MergeRequest, MergeStats
 
 __all__ = ["HDF5MergeSession", "MergeMethods", "temporary_name"]
 
@@ -60,6 +59,8 @@ class HDF5MergeSession:
         try:
             other = files.find_trajectory(other_h5, request.other_name, None)
             new_length = request.renamer.start + len(request.renamer)
+            from pypet.storage.hdf5.merge_copy import copy_trajectory_data
+
             stats, jobs, retarget = copy_trajectory_data(target, other, request, new_length)
         finally:
             if other_h5 is not self._h5:
@@ -102,6 +103,7 @@ class MergeMethods:
             )
         filename = service.filename
         temporary = temporary_name(filename)
+        service._known.forget()  # the file is replaced by the merged copy
         with _locked(filename):
             shutil.copyfile(filename, temporary)
             shutil.copymode(filename, temporary)
@@ -136,6 +138,8 @@ class MergeMethods:
         service: Any = self
         with service._open("r") as h5:
             group = files.find_trajectory(h5, name, index, force)
+            from pypet.storage.hdf5 import loading
+
             loading.load_trajectory(h5, group, sink, modes, None, True, True,
                                     service._allow_pickle, skip_runs=True)
             return group._v_name

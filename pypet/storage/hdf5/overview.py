@@ -53,6 +53,14 @@ def _description(table: str) -> dict[str, tables.Col]:
     return columns
 
 
+def _holds(table: tables.Table, row: dict[str, Any]) -> bool:
+    """Whether a one-row table holds exactly ``row`` (and no other column)."""
+    if table.nrows != 1 or set(table.colnames) != set(row):
+        return False
+    stored = table.read()[0]
+    return all(stored[key] == value for key, value in row.items())
+
+
 def value_str(record: LeafRecord) -> str:
     """What pypet's ``value`` column shows: the parameter's value or the result's items."""
     data = record.data
@@ -83,17 +91,37 @@ class OverviewTables:
         self._on = {name for name, on in (settings.tables or {}).items() if on}
         self._purge = settings.purge_duplicate_comments
         self._rows: dict[str, list[dict[str, Any]]] = {}
+        #: rows an overview table still takes, and the comment digests of a summary; read
+        #: from a stored table only when a leaf comes for it (opening a table costs ~1 ms,
+        #: and most stores after the first bring no new leaf)
         self._room: dict[str, int] = {}
         self._digests: dict[str, set[bytes]] = {}
         for name in self._on:
-            table = self._table(name)
-            self._room[name] = max(0, C.HDF5_MAX_OVERVIEW_TABLE_LENGTH - table.nrows) \
-                if name.endswith("overview") else -1
-            if name.endswith("summary"):
-                self._digests[name] = set(table.col("hexdigest").tolist())
+            if name not in self._group._v_children:  # a name look-up: no node is opened
+                self._table(name)
+                self._room[name] = C.HDF5_MAX_OVERVIEW_TABLE_LENGTH
+                self._digests[name] = set()
         # nothing to do for a leaf unless some table may take it (the common case: only
         # the summaries, which skip leaves without comment)
         self.active = bool(self._on)
+
+    def _room_in(self, name: str) -> int:
+        """Rows the overview table ``name`` still takes (0 if it is switched off)."""
+        if name not in self._on or not name.endswith("overview"):
+            return 0
+        room = self._room.get(name)
+        if room is None:
+            room = max(0, C.HDF5_MAX_OVERVIEW_TABLE_LENGTH - self._table(name).nrows)
+            self._room[name] = room
+        return room
+
+    def _digests_of(self, summary: str) -> set[bytes]:
+        """Digests of the comments the summary table ``summary`` (switched on) lists."""
+        digests = self._digests.get(summary)
+        if digests is None:
+            digests = set(self._table(summary).col("hexdigest").tolist())
+            self._digests[summary] = digests
+        return digests
 
     def _table(self, name: str) -> tables.Table:
         table = get_child(self._group, name)
@@ -167,6 +195,8 @@ class OverviewTables:
     def _one_row(self, name: str, description: dict[str, tables.Col], row: dict) -> None:
         old = get_child(self._group, name)
         if old is not None:
+            if _holds(old, row):  # every store after the first: reading is cheaper
+                return
             self._h5.remove_node(old)
         table = self._h5.create_table(self._group, name, description, title=name,
                                       filters=self._filters, expectedrows=1)
@@ -194,20 +224,20 @@ class OverviewTables:
             return True
         keep_comment = True
         summary = _SUMMARIES.get(branch)
-        if record.comment and summary in self._digests:
+        if record.comment and summary in self._on:
             digest = hashlib.sha1(record.comment.encode("utf-8")).hexdigest().encode()
-            seen = self._digests[summary]
+            seen = self._digests_of(summary)
             if digest in seen:
                 keep_comment = not self._purge
             else:
                 seen.add(digest)
                 self._add(summary, record, hexdigest=digest)
         overview = f"{branch}_overview"
-        if self._room.get(overview, 0) > 0:
+        if self._room_in(overview) > 0:
             self._room[overview] -= 1
             self._add(overview, record)
         if record.is_parameter and "explored_data" in record.data and \
-                self._room.get("explored_parameters_overview", 0) > 0:
+                self._room_in("explored_parameters_overview") > 0:
             self._room["explored_parameters_overview"] -= 1
             values = list(record.data["explored_data"])
             self._add("explored_parameters_overview", record, length=len(values),

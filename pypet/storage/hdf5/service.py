@@ -16,7 +16,8 @@ from typing import Any
 import tables
 
 from pypet.errors import DataNotInStorageError
-from pypet.storage.hdf5 import files, legacy, loading
+from pypet.storage.hdf5 import files
+from pypet.storage.hdf5.known_nodes import KnownNodes
 from pypet.storage.hdf5.merge_service import MergeMethods
 from pypet.storage.hdf5.ptutil import get_child, names_as_given
 from pypet.storage.hdf5.settings import OVERVIEW_TABLES, HDF5Settings
@@ -106,6 +107,7 @@ class HDF5StorageService(MergeMethods, StorageService):
         self._trajectories: dict[str, TrajectoryFile] = {}
         self._allow_pickle = bool(allow_pickle)
         self._checked = False  # the file passed formats.check_file (or we created it)
+        self._known = KnownNodes()  # what this service wrote (later stores skip it)
         if overwrite_file and os.path.exists(self._filename):
             import logging
 
@@ -149,6 +151,7 @@ class HDF5StorageService(MergeMethods, StorageService):
     def filename(self, value: str) -> None:
         self._filename = files.resolve_filename(value, None)
         self._checked = False
+        self._known = KnownNodes()
 
     @property
     def location(self) -> str:
@@ -191,6 +194,7 @@ class HDF5StorageService(MergeMethods, StorageService):
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_h5"], state["_trajectories"] = None, {}  # a file recipe travels, not a handle
+        state["_known"] = KnownNodes()
         return state
 
     def __repr__(self) -> str:
@@ -203,6 +207,7 @@ class HDF5StorageService(MergeMethods, StorageService):
         if self._h5 is not None:
             yield self._h5
             return
+        self._known.opening(self._filename)
         self._h5 = self._open_checked("a")
         try:
             yield self._h5
@@ -210,6 +215,7 @@ class HDF5StorageService(MergeMethods, StorageService):
             h5, self._h5 = self._h5, None
             self._trajectories = {}
             h5.close()
+            self._known.closed(self._filename)
 
     def flush(self) -> None:
         """Hand what an open session buffered to the operating system."""
@@ -225,6 +231,8 @@ class HDF5StorageService(MergeMethods, StorageService):
                 yield self._h5
                 self._h5.flush()
                 return
+            if mode != "r":
+                self._known.opening(self._filename)
             h5 = self._open_checked(mode)
             try:
                 yield h5
@@ -233,6 +241,8 @@ class HDF5StorageService(MergeMethods, StorageService):
             finally:
                 self._trajectories = {}
                 h5.close()
+                if mode != "r":
+                    self._known.closed(self._filename)
 
     def _trajectory_file(self, h5: tables.File, traj_name: str) -> TrajectoryFile:
         tfile = self._trajectories.get(traj_name)
@@ -267,18 +277,25 @@ class HDF5StorageService(MergeMethods, StorageService):
                 tfile = TrajectoryFile.create(h5, image, self._settings)
                 self._trajectories[image.name] = tfile
                 tfile.columns.ensure_length(image.length)
-                tfile.write_explored(image)
-                tfile.overview.write_explorations(image.explored_names)
+                # the explored columns (a million values each, compressed) are rewritten only
+                # when a range changed or this service did not write them itself
+                if image.ranges_changed or not self._known.explored_written(
+                        image.name, image.explored_names, image.length):
+                    tfile.write_explored(image)
+                    tfile.overview.write_explorations(image.explored_names)
                 # explored ranges that changed (expanded, shrunk) are part of the skeleton:
                 # rewritten by every store, which STORE_DATA alone would never do
                 for record in image.changed:
                     tfile.writer.replace_leaf(record)
+                    self._known.replaced(image.name, record)
                 if image.run_info is not None:
                     tfile.write_run_info(image.run_info)
                 if not only_init:
-                    write_records(tfile, image.records, store_data)
+                    self._write_records(image.name, tfile, image.records, store_data)
                 tfile.flush()
+                self._known.note_explored(image.name, image.explored_names, image.length)
             except BaseException:
+                self._known.forget()
                 # A first store that fails (e.g. on an unstorable item) leaves no half
                 # trajectory behind, so fixing the item and storing again just works.
                 self._trajectories.pop(image.name, None)
@@ -291,7 +308,27 @@ class HDF5StorageService(MergeMethods, StorageService):
                       overwrite: Overwrite = NO_OVERWRITE) -> None:
         """Store records of an already stored trajectory."""
         with self._open("a") as h5:
-            write_records(self._trajectory_file(h5, traj_name), records, store_data, overwrite)
+            self._write_records(traj_name, self._trajectory_file(h5, traj_name), records,
+                                store_data, overwrite)
+
+    def _write_records(self, traj_name: str, tfile: TrajectoryFile, records: Iterable[Record],
+                       store_data: StoreMode, overwrite: Overwrite = NO_OVERWRITE) -> None:
+        """Write records, skipping those a ``STORE_DATA`` store would leave unchanged because
+        this service wrote them before (:mod:`.known_nodes`)."""
+        written: list[Record] = []
+        if overwrite.items:
+            self._known.forget()  # the named items go, whether the records bring them or not
+        elif store_data == StoreMode.DATA and not overwrite:
+            records = self._known.unwritten(traj_name, records, written)
+        elif store_data == StoreMode.OVERWRITE or overwrite.every_item:
+            # every item a record holds is in the file afterwards (stored ones stay)
+            records = _collecting(records, written)
+        try:
+            write_records(tfile, records, store_data, overwrite)
+        except BaseException:
+            self._known.forget()
+            raise
+        self._known.note(traj_name, written)
 
     def store_runs(self, traj_name: str, outcomes: Sequence[RunOutcome], length: int,
                    replace: bool = False) -> None:
@@ -307,6 +344,8 @@ class HDF5StorageService(MergeMethods, StorageService):
                         with_run_information: bool = True, with_meta_data: bool = True,
                         force: bool = False) -> str:
         """Load a trajectory by name or index (negative indices count from the newest)."""
+        from pypet.storage.hdf5 import legacy, loading  # only loads need them (start-up)
+
         with self._open("r") as h5:
             group = files.find_trajectory(h5, name, index, force)
             if legacy.is_pypet07(group):  # a file written by pypet 0.7
@@ -323,6 +362,8 @@ class HDF5StorageService(MergeMethods, StorageService):
                      max_depth: int | None = None, load_only: Sequence[str] | None = None,
                      load_except: Sequence[str] | None = None) -> int:
         """Load the nodes at ``full_names``; return how many were found."""
+        from pypet.storage.hdf5 import legacy, loading
+
         with self._open("r") as h5:
             group = files.find_trajectory(h5, traj_name, None)
             if legacy.is_pypet07(group):  # a file written by pypet 0.7
@@ -338,11 +379,14 @@ class HDF5StorageService(MergeMethods, StorageService):
 
     def is_pypet07(self, traj_name: str) -> bool:
         """Whether the trajectory ``traj_name`` in the file was written by pypet 0.7."""
+        from pypet.storage.hdf5 import legacy
+
         with self._open("r") as h5:
             return legacy.is_pypet07(files.find_trajectory(h5, traj_name, None))
 
     def read_run_table(self, traj_name: str) -> RunTableData:
         """All run-table columns as ``{column: numpy array}`` plus their kinds."""
+        from pypet.storage.hdf5 import legacy
         from pypet.storage.hdf5.run_table_reader import read_table
 
         with self._open("r") as h5:
@@ -390,6 +434,7 @@ class HDF5StorageService(MergeMethods, StorageService):
     def delete_nodes(self, traj_name: str, full_names: Sequence[str], recursive: bool = False,
                      delete_only: Sequence[str] | None = None) -> None:
         """Remove nodes (or some items of a leaf) from the file."""
+        self._known.forget()
         with self._open("a") as h5:
             tfile = self._trajectory_file(h5, traj_name)
             for full_name in full_names:
@@ -397,7 +442,15 @@ class HDF5StorageService(MergeMethods, StorageService):
 
     def delete_links(self, traj_name: str, links: Sequence[LinkRecord]) -> None:
         """Remove links from the file."""
+        self._known.forget()
         with self._open("a") as h5:
             writer = self._trajectory_file(h5, traj_name).writer
             for link in links:
                 writer.delete(link.full_name)
+
+
+def _collecting(records: Iterable[Record], written: list[Record]) -> Iterator[Record]:
+    """``records``, each appended to ``written`` as it goes to the writer."""
+    for record in records:
+        written.append(record)
+        yield record
