@@ -209,7 +209,7 @@ class OverviewTables:
     # --- leaf rows ----------------------------------------------------------------------------
     def has_room(self, branch: str) -> bool:
         """Whether a leaf of ``branch`` without a comment would still get an overview row."""
-        return self.active and self._room.get(f"{branch}_overview", 0) > 0
+        return self.active and self._room_in(f"{branch}_overview") > 0
 
     def leaf_stored(self, record: LeafRecord) -> bool:
         """Note a leaf stored for the first time; return whether its comment is written.
