@@ -89,8 +89,7 @@ class _Round:
         task = self.inflight.pop(str(outcome.key))
         if outcome.ok:
             runs = outcome.result
-            for run in runs:
-                self.sink.accept(run, journaled=self.job.journal_folder is not None)
+            self.sink.accept_many(runs, journaled=self.job.journal_folder is not None)
             if runs:
                 self._fresh.observe(sum(r.finish - r.start for r in runs) / len(runs))
         elif outcome.lost:

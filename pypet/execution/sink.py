@@ -17,9 +17,11 @@ from pypet.errors import RunFailedError
 from pypet.execution.progress import ProgressReporter
 from pypet.execution.returned import ReturnedValues
 from pypet.storage.records import RunOutcome
-from pypet.trajectory.experiment_api import record_outcome
+from pypet.trajectory.experiment_api import record_outcome, record_outcomes
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pypet.storage.run_writer import RunWriter
     from pypet.trajectory.trajectory import Trajectory
 
@@ -75,6 +77,19 @@ class OutcomeSink:
             self.failures.append(dataclasses.replace(
                 outcome.without_data(), error=dataclasses.replace(error, exception=None)))
         self.progress.run_finished()
+
+    def accept_many(self, outcomes: Sequence[RunOutcome], journaled: bool = False) -> None:
+        """:meth:`accept` each of ``outcomes`` (a worker's batch), the usual case in bulk:
+        journaled, queued for the writer and recorded with one call each."""
+        if len(outcomes) < 2 or any(o.error is not None for o in outcomes):
+            for outcome in outcomes:
+                self.accept(outcome, journaled)
+            return
+        if self.writer is not None:
+            self.writer.add_many(outcomes, journaled)  # journaled before the runs count
+        record_outcomes(self._traj, outcomes)
+        self.results.extend_block([o.idx for o in outcomes], [o.value for o in outcomes])
+        self.progress.runs_finished(len(outcomes))
 
     def flush(self) -> None:
         """Write what the writer still holds."""

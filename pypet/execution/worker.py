@@ -28,6 +28,7 @@ from pypet.execution.batching import RunTask
 from pypet.execution.locks import SharedLock
 from pypet.execution.payload import WorkerPayload
 from pypet.execution.wrap import DeferredService, LockedService
+from pypet.log.handlers import run_file_handlers
 from pypet.log.workers import configure_worker_logging, run_logging
 from pypet.storage.records import RunOutcome
 from pypet.trajectory.single_run import SingleRun
@@ -102,6 +103,9 @@ def pool_init(payload_bytes: bytes, lock: SharedLock | None = None,
     """Pool initializer: unpickle the payload once, set up logging."""
     payload = prepare(pickle.loads(payload_bytes), lock)
     configure_worker_logging(payload.log_spec)
+    # the worker's modules and trajectory live as long as the worker: set aside for the
+    # cyclic garbage collector, which would otherwise walk them at every full collection
+    gc.freeze()
     return _PoolState(payload, stop_flag)
 
 
@@ -148,16 +152,21 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask],
     """
     global _runs_done
     options, traj, journal = payload.options, payload.traj, payload.journal
+    per_run_files = run_file_handlers()
     outcomes = []
     for task in tasks:
         if stop is not None and stop():
             break  # graceful exit: the rest of the batch does not start
         args, kwargs = (payload.args, payload.kwargs) if task.args is None else \
             (task.args, task.kwargs or {})
+        # the default point comes back once, after the batch (the next run sets its own)
         run = SingleRun(traj, task.idx, payload.hexsha,
                         automatic_store=options.automatic_store,
-                        defer_stores=options.defer_stores, clean_up=True)
-        with run_logging(task.idx, traj):  # per-run log files ($run in a file name)
+                        defer_stores=options.defer_stores, clean_up=True, restore=False)
+        if per_run_files:
+            with run_logging(task.idx, traj):  # per-run log files ($run in a file name)
+                outcome = run.execute(payload.func, args, kwargs).portable()
+        else:
             outcome = run.execute(payload.func, args, kwargs).portable()
         if journal is not None:
             journal.append(outcome)
@@ -167,6 +176,7 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask],
             gc.collect()
         if outcome.error is not None and options.stop_at_failure:
             break
+    traj.f_restore_default()
     if journal is not None:
         journal.sync()  # the batch policy: once per batch of runs
     return outcomes

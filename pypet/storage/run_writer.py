@@ -79,6 +79,18 @@ class RunWriter:
         for outcome in outcomes:
             self.add(outcome)
 
+    def add_many(self, outcomes: Sequence[RunOutcome], journaled: bool = False) -> None:
+        """:meth:`add` a batch of outcomes at once (a worker's): the batch is written
+        when it fills, ages or holds a slow run, as with :meth:`add`."""
+        if self._journal is not None and not journaled:
+            for outcome in outcomes:
+                self._journal.append(outcome)
+        self._pending.extend(outcomes)
+        if len(self._pending) >= self._max_runs or \
+                any(o.finish - o.start >= self._slow_run for o in outcomes) or \
+                time.monotonic() - self._last >= self._max_seconds:
+            self.flush()
+
     def flush(self) -> None:
         """Write every queued outcome now.
 

@@ -25,6 +25,7 @@ __all__ = [
     "pending_runs",
     "prepare_experiment",
     "record_outcome",
+    "record_outcomes",
     "run_information",
     "wildcard_entries",
 ]
@@ -38,6 +39,11 @@ def prepare_experiment(traj: Trajectory) -> None:
 def record_outcome(traj: Trajectory, outcome: RunOutcome) -> None:
     """Record a run's outcome in the run table (start, finish, completed, failure)."""
     traj._run_table.record(outcome)
+
+
+def record_outcomes(traj: Trajectory, outcomes: Sequence[RunOutcome]) -> None:
+    """:func:`record_outcome` for a batch of outcomes."""
+    traj._run_table.record_many(outcomes)
 
 
 def pending_runs(traj: Trajectory, start: int = 0,

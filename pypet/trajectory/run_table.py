@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -175,6 +176,17 @@ class RunTable:
         queued.append(outcome)
         # a failure enters at once: its exception (and traceback) is not kept here
         if outcome.error is not None or len(queued) >= self._MAX_QUEUED:
+            self._apply()
+
+    def record_many(self, outcomes: Sequence[RunOutcome]) -> None:
+        """:meth:`record` each of ``outcomes``."""
+        length = len(self._completed)
+        if any(not 0 <= o.idx < length or o.error is not None for o in outcomes):
+            for outcome in outcomes:
+                self.record(outcome)
+            return
+        self._queued.extend(outcomes)
+        if len(self._queued) >= self._MAX_QUEUED:
             self._apply()
 
     def __getstate__(self) -> dict[str, Any]:
