@@ -58,7 +58,7 @@ _log = logging.getLogger("pypet.execution")
 
 #: runs per written batch (at least every 2 s): a batch ends with an HDF5 flush of
 #: every column (a few ms) and, with worker processes, the file is opened per batch
-_BATCH_RUNS = 10_000
+_BATCH_RUNS = 25_000
 
 
 @dataclass
