@@ -119,11 +119,17 @@ class JournalWriter:
         idx, value, start, finish, completed, hexsha, leaves, groups, links, error, plain = \
             OUTCOME_FIELDS(outcome)
         try:
-            payload = _dumps((
-                idx, value, start, finish, completed, hexsha,
-                (LEAF_FIELDS(leaves[0]),) if len(leaves) == 1 else [*map(LEAF_FIELDS, leaves)],
-                (GROUP_FIELDS(groups[0]),) if len(groups) == 1 else [*map(GROUP_FIELDS, groups)],
-                [*map(LINK_FIELDS, links)] if links else (), error, plain), PROTOCOL)
+            if leaves or groups or links:
+                payload = _dumps((
+                    idx, value, start, finish, completed, hexsha,
+                    (LEAF_FIELDS(leaves[0]),) if len(leaves) == 1 else
+                    [*map(LEAF_FIELDS, leaves)],
+                    (GROUP_FIELDS(groups[0]),) if len(groups) == 1 else
+                    [*map(GROUP_FIELDS, groups)],
+                    [*map(LINK_FIELDS, links)] if links else (), error, plain), PROTOCOL)
+            else:  # the usual run: plain results only (or nothing)
+                payload = _dumps((idx, value, start, finish, completed, hexsha, (), (), (),
+                                  error, plain), PROTOCOL)
             codec = b"T"
         except Exception:  # what pickle cannot handle: dill, or a TypeError that says why
             codec, payload = encode(outcome)

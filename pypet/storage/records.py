@@ -166,9 +166,10 @@ class RunOutcome:
     ``plain`` holds what most runs add, in a form that costs a dict entry per result:
     ``{name: value}`` of results ``results.runs.<run>.<name>`` that are a standard
     :class:`~pypet.results.result.Result` with one item of that name, no comment and no
-    annotations. Such a result is the same as the leaf record of :meth:`expanded`, which
-    also holds the run group and the groups above it; ``groups`` then lists only the groups
-    above the run group that the run's results create.
+    annotations. Such a result is the same as the leaf record of :meth:`expanded`; it
+    implies its groups (``results``, ``results.runs`` and the run's group, bare: a store
+    creates them if they are missing and leaves them as they are otherwise), so ``groups``
+    need not list them.
     """
 
     idx: int
@@ -194,10 +195,12 @@ class RunOutcome:
         group = f"{PLAIN_RUN_GROUPS}.{run_name(self.idx)}"
         leaves = tuple(LeafRecord(f"{group}.{name}", "Result", "", None, {name: value})
                        for name, value in self.plain.items())
-        groups = self.groups
-        if not any(g.full_name == group for g in groups):
-            groups = (*groups, GroupRecord(group, "", "", None))
-        return replace(self, leaves=self.leaves + leaves, groups=groups, plain=None)
+        listed = {g.full_name for g in self.groups}
+        implied = tuple(GroupRecord(name, "", "", None)
+                        for name in ("results", PLAIN_RUN_GROUPS, group) if name not in listed)
+        # parents first: the implied groups above the run's, then the listed ones
+        return replace(self, leaves=self.leaves + leaves, groups=implied + self.groups,
+                       plain=None)
 
     def portable(self) -> RunOutcome:
         """The outcome as it can cross a process boundary (see :meth:`RunFailure.portable`)."""

@@ -320,8 +320,8 @@ class SingleRun:
             if others:  # the records of the groups the tree would have made, as it would
                 groups = (*self._new_groups, GroupRecord(self._run_group, "", "", None))
                 leaves = tuple([leaf_record(node) for node in others])
-            else:
-                groups, leaves = self._new_groups, ()
+            else:  # plain results imply their groups (bare)
+                groups, leaves = (), ()
             outcome = RunOutcome(self.idx, value, self.start, finish, completed, self.hexsha,
                                  leaves, groups, (), None, plain)
         else:

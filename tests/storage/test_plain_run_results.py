@@ -236,7 +236,9 @@ def test_expanded_gives_the_leaf_and_run_group_records() -> None:
             for leaf in expanded.leaves] == [
         ("results.runs.run_00000003.v", "Result", "", None, {"v": 1.5}),
         ("results.runs.run_00000003.w", "Result", "", None, {"w": None})]
-    assert [g.full_name for g in expanded.groups] == ["results.runs.run_00000003"]
+    assert [g.full_name for g in expanded.groups] == [  # the groups plain results imply
+        "results", "results.runs", "results.runs.run_00000003"]
+    assert all(not (g.comment or g.class_name or g.annotations) for g in expanded.groups)
     assert outcome.without_data().plain is None
 
 

@@ -35,6 +35,10 @@ from pypet.storage.records import (
 
 __all__ = ["TrajectoryFile", "write_records"]
 
+#: the groups above the run groups that plain run results imply (bare: made if missing)
+_PLAIN_GROUPS = (GroupRecord("results", "", "", None),
+                 GroupRecord(PLAIN_RUN_GROUPS, "", "", None))
+
 #: the run-info fields of an outcome, read for a whole batch at once
 _INFO_FIELDS = attrgetter("idx", "completed", "start", "finish", "hexsha", "error")
 
@@ -121,6 +125,8 @@ class TrajectoryFile:
         # overview row or replace nodes (rooms only shrink: decided once per batch)
         cells_only = not replace and not self.overview.has_room("results")
         add_plain = self.columns.add_plain
+        if any(outcome.plain for outcome in outcomes):  # the groups plain results imply
+            self._store_groups(_PLAIN_GROUPS, plain_groups, replace)
         for outcome in outcomes:
             groups = outcome.groups
             if groups and groups is not last_groups:
