@@ -16,6 +16,7 @@ import pytest
 
 from pypet.execution import journal_writer
 from pypet.execution.journal import JournalWriter, read_journal, scan_journal, segments
+from pypet.execution.procs.start import check_fork_is_safe, fork_warning_silenced
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord, RunFailure, RunOutcome
 from tests.execution.kill_harness import REPO
 
@@ -178,7 +179,10 @@ def test_a_forked_child_writes_its_own_segment(tmp_path):
     writer.append(outcome(0))
     child = multiprocessing.get_context("fork").Process(target=_append_in_child,
                                                         args=(writer, 1))
-    child.start()
+    # pypet's own rule for a fork while only idle C pools (numexpr, OpenBLAS) run
+    check_fork_is_safe("the test's child")
+    with fork_warning_silenced(True):
+        child.start()
     child.join()
     assert child.exitcode == 0
     writer.append(outcome(2))
