@@ -42,6 +42,10 @@ _INFO: dict[str, np.dtype[Any]] = {
 }
 
 
+#: what a run-info row of a run that never started holds, per dtype kind
+#: (``np.full(n, 0, "S7")`` would be ``b"0"``, not the empty hexsha)
+_INFO_FILL: dict[str, Any] = {"f": np.nan, "i": 0, "S": b""}
+
 #: Python scalar types whose cell never changes with the value (ints: within int64)
 _SCALAR_KINDS = {float: "float", bool: "bool", complex: "complex", int: "int"}
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -105,6 +109,9 @@ class RunColumns:
         #: ``(item, column, type)`` of each item (see _add_scalars)
         self._scalars: dict[str, tuple[tuple[str, str, type], ...]] = {}
         self._present_buffer: dict[str, list[int]] = {}
+        #: rows from here on hold the run-info fill values this object wrote (never
+        #: anything else since): see write_all_info
+        self._fill_from: int = 2**62
         #: per name of a plain run result whose template is known to take it as a scalar:
         #: its column's buffer, its Python type and its presence buffer (see add_plain)
         self._plain: dict[str, tuple[list[tuple[int, Any]], type, list[int]]] = {}
@@ -171,6 +178,10 @@ class RunColumns:
 
     def _ensure_info(self, length: int) -> None:
         """Create missing run-info columns and extend them to ``length`` rows."""
+        nodes = [get_child(self._table, name) for name in _INFO]
+        first_fill = min(0 if node is None else node.nrows for node in nodes)
+        if first_fill < length:  # rows from here on hold fill values, written just now
+            self._fill_from = min(self._fill_from, first_fill)
         for name, dtype in _INFO.items():
             node = get_child(self._table, name)
             if node is None:
@@ -184,17 +195,39 @@ class RunColumns:
             if name == RUNS.IDX:
                 node.append(np.arange(length - missing, length, dtype=dtype))
             else:
-                node.append(np.full(missing, np.nan if dtype.kind == "f" else 0, dtype=dtype))
+                node.append(np.full(missing, _INFO_FILL[dtype.kind], dtype=dtype))
 
     # --- run info and explored ranges ---------------------------------------------------------
     def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
                    finish: np.ndarray, hexsha: np.ndarray, failed: np.ndarray) -> None:
         """Write run-info rows ``idx`` (sorted indices) in contiguous slices."""
+        if len(idx):
+            self._fill_from = max(self._fill_from, int(idx[-1]) + 1)
         columns = {RUNS.COMPLETED: completed, RUNS.START: start, RUNS.FINISH: finish,
                    RUNS.RUNTIME: finish - start, RUNS.HEXSHA: hexsha.astype("S7"),
                    RUNS.FAILED: failed.astype("i1")}
         for name, values in columns.items():
             write_rows(self._table._v_children[name], idx, values)
+
+    def write_all_info(self, completed: np.ndarray, start: np.ndarray, finish: np.ndarray,
+                       hexsha: np.ndarray, failed: np.ndarray) -> None:
+        """Write the run information of every run (row ``i`` is run ``i``).
+
+        Rows that this object filled with "not started" when it extended the columns, and
+        that are still not started, are left as they are: storing a fresh trajectory of a
+        million runs would otherwise write the same million rows twice.
+        """
+        hexsha = hexsha.astype("S7")
+        rows = np.arange(len(completed))
+        if self._fill_from < len(rows):
+            tail = slice(self._fill_from, None)
+            started = (completed[tail] != 0) | ~np.isnan(start[tail]) | \
+                ~np.isnan(finish[tail]) | (hexsha[tail] != b"") | (failed[tail] != 0)
+            keep = np.concatenate([np.ones(self._fill_from, dtype=bool), started])
+            rows = rows[keep]
+            completed, start, finish, hexsha, failed = (
+                column[keep] for column in (completed, start, finish, hexsha, failed))
+        self.write_info(rows, completed, start, finish, hexsha, failed)
 
     def write_explored(self, name: str, values: list) -> bool:
         """Write an explored parameter's range as a column (if its values fit cells)."""

@@ -104,10 +104,9 @@ class TrajectoryFile:
 
     def write_run_info(self, info: RunInfo) -> None:
         """Write the run-info columns of every run."""
-        rows = np.arange(len(info.completed))
-        self.columns.write_info(rows, np.asarray(info.completed), np.asarray(info.start),
-                                np.asarray(info.finish), np.asarray(info.hexsha),
-                                np.asarray(info.failed))
+        self.columns.write_all_info(np.asarray(info.completed), np.asarray(info.start),
+                                    np.asarray(info.finish), np.asarray(info.hexsha),
+                                    np.asarray(info.failed))
 
     def store_runs(self, outcomes: Sequence[RunOutcome], length: int,
                    replace: bool = False) -> None:
