@@ -51,6 +51,19 @@ def _run_value(traj: Trajectory, idx: int, leaf: str = "v") -> Any:
     return traj.f_get(f"results.runs.run_{idx:08d}.{leaf}").f_get()
 
 
+def _runs_adding_v(filename: str, values: list, stores_after: tuple[int, ...] = ()) -> None:
+    """Run ``i`` adds result ``v = values[i]`` (by hand, kept in the tree); the trajectory is
+    stored after the runs in ``stores_after`` and at the end."""
+    traj = _explored(filename, len(values))
+    for idx, value in enumerate(values):
+        traj.f_start_run(idx)
+        traj.f_add_result("v", value)
+        traj.f_finalize_run(clean_up=False)
+        if idx in stores_after:
+            traj.f_store()
+    traj.f_store()
+
+
 # value, whether it belongs in the run table
 CASES: dict[str, tuple[Any, bool]] = {
     "float": (0.25, True),
@@ -112,12 +125,7 @@ def test_run_result_lands_where_it_fits_and_comes_back_exactly(cases_file: str,
 def test_mixed_types_across_runs_keep_their_types(h5path: str) -> None:
     """One result name with a different type per run: each run gets its own type back."""
     values = [1.5, np.float64(1.5), 1, True, "1.5", np.arange(2), 2.0]
-    traj = _explored(h5path, len(values))
-    for idx, value in enumerate(values):
-        traj.f_start_run(idx)
-        traj.f_add_result("v", value)
-        traj.f_finalize_run(clean_up=False)
-    traj.f_store()
+    _runs_adding_v(h5path, values)
     loaded = _load(h5path)
     for idx, value in enumerate(values):
         assert_exact(_run_value(loaded, idx), value)
@@ -128,12 +136,7 @@ def test_mixed_types_across_runs_keep_their_types(h5path: str) -> None:
 def test_ints_beyond_int64_after_small_ones_become_nodes(h5path: str) -> None:
     """An int column takes later small ints; an int that int64 cannot hold goes to a node."""
     values = [1, 2**70, -(2**63), 3, -(2**63) - 1]
-    traj = _explored(h5path, len(values))
-    for idx, value in enumerate(values):
-        traj.f_start_run(idx)
-        traj.f_add_result("v", value)
-        traj.f_finalize_run(clean_up=False)
-    traj.f_store()
+    _runs_adding_v(h5path, values)
     loaded = _load(h5path)
     for idx, value in enumerate(values):
         assert_exact(_run_value(loaded, idx), value)
@@ -144,14 +147,7 @@ def test_ints_beyond_int64_after_small_ones_become_nodes(h5path: str) -> None:
 def test_growing_strings_widen_the_column(h5path: str) -> None:
     """Strings longer than any stored before widen their column, within and across stores."""
     values = ["a", "b" * 50, "", "ü" * 100, "c" * 200, "d"]
-    traj = _explored(h5path, len(values))
-    for idx, value in enumerate(values):
-        traj.f_start_run(idx)
-        traj.f_add_result("v", value)
-        traj.f_finalize_run(clean_up=False)
-        if idx in (0, 3):
-            traj.f_store()
-    traj.f_store()
+    _runs_adding_v(h5path, values, stores_after=(0, 3))
     loaded = _load(h5path)
     assert [_run_value(loaded, i) for i in range(len(values))] == values
     assert {_where(h5path, i, "v") for i in range(len(values))} == {"cell"}
@@ -161,12 +157,7 @@ def test_small_arrays_of_one_shape_share_a_column(h5path: str) -> None:
     """Fixed-shape small arrays fill one (runs, *shape) column; other shapes fall back."""
     values = [np.full((2, 3), i, dtype=np.float32) for i in range(4)] + [np.zeros((3, 2),
                                                                                   np.float32)]
-    traj = _explored(h5path, len(values))
-    for idx, value in enumerate(values):
-        traj.f_start_run(idx)
-        traj.f_add_result("v", value)
-        traj.f_finalize_run(clean_up=False)
-    traj.f_store()
+    _runs_adding_v(h5path, values)
     with h5py.File(h5path, "r") as f:
         assert f[f"t/{TABLE}/results.runs.$.v"].shape == (5, 2, 3)
     assert _where(h5path, 4, "v") == "node"
