@@ -43,6 +43,7 @@ from pypet.execution.journal_format import (
     encode,
 )
 from pypet.storage.records import RunOutcome
+from pypet.utils.dirs import fsync_path
 
 __all__ = ["FsyncPolicy", "JournalWriter", "PREFIX", "SUFFIX"]
 
@@ -211,7 +212,7 @@ class JournalWriter:
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
         self._pid = os.getpid()
         if self.fsync is not FsyncPolicy.NEVER:
-            _sync_folder(self.folder)  # the new name itself must survive power loss
+            fsync_path(self.folder)  # the new name itself must survive power loss
         _open_writers.add(self)
         _close_at_exit()
 
@@ -249,14 +250,6 @@ def _reserve(fd: int, offset: int, length: int, path: Path) -> None:
                           f"{path.parent}, then resume the experiment.") from error
     if os.fstat(fd).st_size < offset + length:
         os.ftruncate(fd, offset + length)
-
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _close_all() -> None:

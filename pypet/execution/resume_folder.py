@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pypet.execution.journal import FsyncPolicy, JournalWriter, RecordRef, scan_journal
 from pypet.execution.journal import segments as journal_segments
+from pypet.utils.dirs import fsync_path
 
 if TYPE_CHECKING:
     from pypet.execution.postproc import Call
@@ -207,11 +208,7 @@ class ResumeFolder:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self.path / SNAPSHOT)
-        fd = os.open(self.path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(self.path)
 
     def journal(self) -> JournalWriter:
         """A new journal segment for this process."""

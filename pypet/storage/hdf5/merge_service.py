@@ -25,6 +25,7 @@ from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.node_copy import CopyJob, copy_trees
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.service import LoadModes, LoadSink
+from pypet.utils.dirs import fsync_path
 
 if TYPE_CHECKING:
     from pypet.storage.hdf5.service import HDF5StorageService
@@ -118,7 +119,7 @@ class MergeMethods:
                     service._trajectories = {}
                     if h5 is not None:
                         h5.close()
-                _fsync(temporary)
+                fsync_path(temporary)
                 os.replace(temporary, filename)
                 committed = True
                 _fsync_folder(os.path.dirname(filename))
@@ -220,19 +221,7 @@ def _locked(filename: str) -> Iterator[None]:
         os.close(lock)
 
 
-def _fsync(filename: str) -> None:
-    fd = os.open(filename, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_folder(folder: str) -> None:
     """Make the rename durable (POSIX); folders cannot be opened on Windows."""
     with contextlib.suppress(OSError):
-        fd = os.open(folder or ".", os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(folder or ".")
