@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import numpy as np
 
@@ -27,6 +27,29 @@ def format_time(timestamp: float) -> str:
     if timestamp != timestamp:  # NaN: not started yet
         return ""
     return datetime.datetime.fromtimestamp(timestamp).strftime("%Y_%m_%d_%Hh%Mm%Ss")
+
+
+_T = TypeVar("_T")
+
+
+class _Column(Generic[_T]):
+    """A read-only view of the table's attribute ``name`` that enters queued rows first."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self._name, self.__doc__ = name, doc
+
+    @overload
+    def __get__(self, table: None, owner: type | None = None) -> _Column[_T]: ...
+
+    @overload
+    def __get__(self, table: RunTable, owner: type | None = None) -> _T: ...
+
+    def __get__(self, table: RunTable | None, owner: type | None = None) -> Any:
+        if table is None:  # the class's attribute (help, documentation)
+            return self
+        if table._queued:
+            table._apply()
+        return getattr(table, self._name)
 
 
 class RunTable:
@@ -52,47 +75,14 @@ class RunTable:
         self._queued: list[RunOutcome] = []
 
     # --- the columns (queued rows enter first) ----------------------------------------------
-    @property
-    def completed(self) -> np.ndarray:
-        """int8 per run: 1 = completed."""
-        if self._queued:
-            self._apply()
-        return self._completed
-
-    @property
-    def timestamp(self) -> np.ndarray:
-        """float64 per run: start time (NaN: never started)."""
-        if self._queued:
-            self._apply()
-        return self._timestamp
-
-    @property
-    def finish_timestamp(self) -> np.ndarray:
-        """float64 per run: finish time."""
-        if self._queued:
-            self._apply()
-        return self._finish_timestamp
-
-    @property
-    def hexsha(self) -> np.ndarray:
-        """``S7`` per run: the environment's short hexsha."""
-        if self._queued:
-            self._apply()
-        return self._hexsha
-
-    @property
-    def failed(self) -> np.ndarray:
-        """int8 per run: 1 = the last attempt raised."""
-        if self._queued:
-            self._apply()
-        return self._failed
-
-    @property
-    def errors(self) -> dict[int, tuple[str, str]]:
-        """``{idx: (summary, traceback)}`` of the failed runs."""
-        if self._queued:
-            self._apply()
-        return self._errors
+    completed = _Column[np.ndarray]("_completed", "int8 per run: 1 = completed.")
+    timestamp = _Column[np.ndarray]("_timestamp", "float64 per run: start time (NaN: never "
+                                    "started).")
+    finish_timestamp = _Column[np.ndarray]("_finish_timestamp", "float64 per run: finish time.")
+    hexsha = _Column[np.ndarray]("_hexsha", "``S7`` per run: the environment's short hexsha.")
+    failed = _Column[np.ndarray]("_failed", "int8 per run: 1 = the last attempt raised.")
+    errors = _Column[dict[int, tuple[str, str]]](
+        "_errors", "``{idx: (summary, traceback)}`` of the failed runs.")
 
     @classmethod
     def from_info(cls, length: int, info: RunInfo) -> RunTable:
