@@ -182,8 +182,7 @@ class RunColumns:
         first_fill = min(0 if node is None else node.nrows for node in nodes)
         if first_fill < length:  # rows from here on hold fill values, written just now
             self._fill_from = min(self._fill_from, first_fill)
-        for name, dtype in _INFO.items():
-            node = get_child(self._table, name)
+        for (name, dtype), node in zip(_INFO.items(), nodes, strict=True):
             if node is None:
                 self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype), (0,),
                                        filters=self._filters, expectedrows=max(length, 1000))
