@@ -58,29 +58,16 @@ class ProgressReporter:
         """More runs to report on (the trajectory was expanded while running)."""
         self._total += runs
 
-    def runs_finished(self, count: int) -> None:
-        """Count ``count`` finished runs (a batch) and report if a step was crossed."""
-        if count == 1 or self._setting is None or not self._total:
-            if count == 1:
-                self.run_finished()
+    def run_finished(self, count: int = 1) -> None:
+        """Count ``count`` finished runs (a worker's batch: many) and report if a step was
+        crossed."""
+        if self._setting is None or not self._total:
             return
         step, logger, level = self._setting
         done = self._done + count
         reached = int(100.0 * done / self._total // step)
-        if reached >= self._next_step or done == self._total:
-            progressbar(done - 1, self._total, step, logger, level, reset=self._done == 0)
-            self._next_step = reached + 1
-        self._done = done
-
-    def run_finished(self) -> None:
-        """Count one finished run and report if a step was crossed."""
-        if self._setting is None or not self._total:
-            return
-        step, logger, level = self._setting
-        done = self._done + 1
-        reached = int(100.0 * done / self._total // step)
         # cheap test first: most runs cross no step (this runs once per run)
         if reached >= self._next_step or done == self._total:
-            progressbar(self._done, self._total, step, logger, level, reset=self._done == 0)
+            progressbar(done - 1, self._total, step, logger, level, reset=self._done == 0)
             self._next_step = reached + 1
         self._done = done

@@ -89,7 +89,7 @@ class OutcomeSink:
             self.writer.add_many(outcomes, journaled)  # journaled before the runs count
         record_outcomes(self._traj, outcomes)
         self.results.extend_block([o.idx for o in outcomes], [o.value for o in outcomes])
-        self.progress.runs_finished(len(outcomes))
+        self.progress.run_finished(len(outcomes))
 
     def flush(self) -> None:
         """Write what the writer still holds."""

@@ -66,12 +66,12 @@ def test_accept_many_records_stores_and_returns_as_accept_does(failing):
 
 
 def test_a_batch_counts_its_runs_in_the_progress_report(caplog):
-    """runs_finished(n) reports the step a batch reaches, and the last run."""
+    """run_finished(n) reports the step a batch reaches, and the last run."""
     reporter = ProgressReporter(100, (10.0, "pypet.test.progress", logging.INFO))
     with caplog.at_level(logging.INFO, logger="pypet.test.progress"):
-        reporter.runs_finished(25)
-        reporter.runs_finished(1)
-        reporter.runs_finished(74)
+        reporter.run_finished(25)
+        reporter.run_finished(1)
+        reporter.run_finished(74)
     texts = [r.getMessage() for r in caplog.records]
     assert any("Finished 25/100" in t for t in texts)
     assert texts[-1].count("Finished 100/100") == 1
