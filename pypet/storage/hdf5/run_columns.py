@@ -95,6 +95,20 @@ class _Template:
         self.class_name, self.comment, self.items, self.present = class_name, comment, items, present
 
 
+class _Pending:
+    """The buffered cells of one column: run indices and values, in the order they came.
+
+    Two lists rather than a list of pairs, so a batch of runs appends its whole column in
+    two ``extend`` calls (:meth:`RunColumns.add_plain_many`).
+    """
+
+    __slots__ = ("rows", "values")
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.values: list[Any] = []
+
+
 class RunColumns:
     """Reads and writes the run table of one trajectory group in an open file."""
 
@@ -104,7 +118,7 @@ class RunColumns:
         self._length = 0
         self._cells: dict[str, Cell] = {}
         self._templates: dict[str, _Template] = {}
-        self._buffer: dict[str, list[tuple[int, Any]]] = {}
+        self._buffer: dict[str, _Pending] = {}
         #: per template whose items all went into columns of their Python scalar type:
         #: ``(item, column, type)`` of each item (see _add_scalars)
         self._scalars: dict[str, tuple[tuple[str, str, type], ...]] = {}
@@ -114,7 +128,7 @@ class RunColumns:
         self._fill_from: int = 2**62
         #: per name of a plain run result whose template is known to take it as a scalar:
         #: its column's buffer, its Python type and its presence buffer (see add_plain)
-        self._plain: dict[str, tuple[list[tuple[int, Any]], type, list[int]]] = {}
+        self._plain: dict[str, tuple[_Pending, type, list[int]]] = {}
         self._table: Any = None  # tables.Group, once found or created
         self._present_group: Any = None
         overview = get_child(traj_group, RUNS.OVERVIEW)
@@ -291,7 +305,9 @@ class RunColumns:
         for column, cell, value in staged:
             if column not in self._cells:
                 self._cells[column] = cell
-            self._buffer.setdefault(column, []).append((idx, value))
+            pending = self._pending(column)
+            pending.rows.append(idx)
+            pending.values.append(value)
         self._present_buffer.setdefault(template, []).append(idx)
         if all(type(value) in _SCALAR_KINDS and self._cells[column].kind == _SCALAR_KINDS[
                 type(value)] for column, _, value in staged):
@@ -304,10 +320,11 @@ class RunColumns:
         ``results.runs.<run>.<name>`` with the one item ``name``."""
         lane = self._plain.get(name)
         if lane is not None:
-            column, kind, present = lane
+            pending, kind, present = lane
             if type(value) is kind and (kind is not int or
                                         _INT64_MIN <= value <= _INT64_MAX):  # type: ignore[operator]
-                column.append((idx, value))
+                pending.rows.append(idx)
+                pending.values.append(value)
                 present.append(idx)
                 return True
         template = f"{PLAIN_RUN_GROUPS}.$.{name}"
@@ -320,6 +337,37 @@ class RunColumns:
             self._plain[name] = (self._buffer[column_name], kind, self._present_buffer[template])
         return True
 
+    def add_plain_many(self, rows: list[int], name: str, values: list[Any]) -> bool:
+        """:meth:`add_plain` for one plain result of many runs (``values[i]`` of run
+        ``rows[i]``), all or nothing.
+
+        Only a result whose lane is known takes this way (:meth:`add_plain` found it fit
+        before, in this batch), and only when every value has the lane's Python type (ints
+        within int64): then each would have gone in as a cell one by one. Otherwise nothing
+        is buffered and False returned, and the caller goes run by run.
+        """
+        lane = self._plain.get(name)
+        if lane is None:
+            return False
+        if not values:
+            return True
+        pending, kind, present = lane
+        if len(set(map(type, values))) != 1 or type(values[0]) is not kind:
+            return False
+        if kind is int and (min(values) < _INT64_MIN or max(values) > _INT64_MAX):
+            return False
+        pending.rows.extend(rows)
+        pending.values.extend(values)
+        present.extend(rows)
+        return True
+
+    def _pending(self, column: str) -> _Pending:
+        """The buffer of ``column`` (made when missing)."""
+        pending = self._buffer.get(column)
+        if pending is None:
+            pending = self._buffer[column] = _Pending()
+        return pending
+
     def _add_scalars(self, idx: int, template: str, data: dict[str, Any],
                      scalars: tuple[tuple[str, str, type], ...]) -> bool:
         """:meth:`add` for a leaf whose items are Python scalars of the types its columns
@@ -328,9 +376,10 @@ class RunColumns:
             if type(data[item]) is not kind or (kind is int and not
                                                 _INT64_MIN <= data[item] <= _INT64_MAX):
                 return False
-        buffer = self._buffer
         for item, column, _ in scalars:
-            buffer.setdefault(column, []).append((idx, data[item]))
+            pending = self._pending(column)
+            pending.rows.append(idx)
+            pending.values.append(data[item])
         self._present_buffer.setdefault(template, []).append(idx)
         return True
 
@@ -376,17 +425,19 @@ class RunColumns:
 
     def flush(self) -> None:
         """Write every buffered run result."""
-        for column, entries in self._buffer.items():
-            if entries:
-                self._write_column(column, entries)
+        for column, pending in self._buffer.items():
+            if pending.rows:
+                self._write_column(column, pending)
         self._buffer.clear()
         self._plain.clear()  # its lanes point into the buffers just written
         for template, indices in self._present_buffer.items():
             tpl = self._templates[template]
             if tpl.present is None:
                 tpl.present = self._create_present(template, tpl)
-            order = np.array(sorted(indices), dtype=np.int64)
-            write_rows(tpl.present, order, np.ones(len(order), dtype=np.uint8))
+            rows = np.array(indices, dtype=np.int64)
+            if not _increasing(rows):
+                rows = np.unique(rows)
+            write_rows(tpl.present, rows, np.ones(len(rows), dtype=np.uint8))
         self._present_buffer.clear()
 
     def _create_present(self, template: str, tpl: _Template) -> tables.EArray:
@@ -400,19 +451,21 @@ class RunColumns:
         attrs[RUNS.ITEMS] = json.dumps(tpl.items)
         return node
 
-    def _write_column(self, column: str, entries: list[tuple[int, Any]]) -> None:
+    def _write_column(self, column: str, pending: _Pending) -> None:
         cell = self._cells[column]
-        entries.sort(key=lambda e: e[0])
-        idx = np.fromiter((e[0] for e in entries), dtype=np.int64, count=len(entries))
+        idx = np.array(pending.rows, dtype=np.int64)
         if cell.kind == "str":
-            values = np.array([e[1].encode("utf8") for e in entries])
+            values = np.array([value.encode("utf8") for value in pending.values])
             needed = max(values.dtype.itemsize, cell.dtype.itemsize)
             if needed > cell.dtype.itemsize or column not in self._table._v_children:
                 cell.dtype = np.dtype(f"S{needed}")
                 self._recreate(column, cell)
             values = values.astype(cell.dtype)
         else:
-            values = np.array([e[1] for e in entries], dtype=cell.dtype)
+            values = np.array(pending.values, dtype=cell.dtype)
+        if not _increasing(idx):  # runs of a pool arrive out of order; a later one wins
+            order = np.argsort(idx, kind="stable")
+            idx, values = idx[order], values[order]
         node = get_child(self._table, column)
         if node is None:
             node = self._recreate(column, cell)
@@ -528,6 +581,11 @@ class RunColumns:
             items[item] = from_column(self._cells[column].kind, cells)
         return [(idx, {item: values[pos] for item, values in items.items()})
                 for pos, idx in enumerate(rows.tolist())]
+
+
+def _increasing(rows: np.ndarray) -> bool:
+    """Whether ``rows`` is strictly increasing (a serial batch's runs are)."""
+    return bool((rows[1:] > rows[:-1]).all())
 
 
 def _plain_column(values: list) -> tuple[Cell, np.ndarray] | None:

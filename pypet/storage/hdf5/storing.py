@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -39,8 +38,10 @@ __all__ = ["TrajectoryFile", "write_records"]
 _PLAIN_GROUPS = (GroupRecord("results", "", "", None),
                  GroupRecord(PLAIN_RUN_GROUPS, "", "", None))
 
-#: the run-info fields of an outcome, read for a whole batch at once
-_INFO_FIELDS = attrgetter("idx", "completed", "start", "finish", "hexsha", "error")
+#: runs stored one by one between two looks at the room left in the overview tables
+_ROOM_CHUNK = 256
+#: a stretch of runs with plain results only is stored by columns from this many runs on
+_MIN_COLUMNS = 64
 
 
 
@@ -117,12 +118,35 @@ class TrajectoryFile:
         """
         self.columns.ensure_length(length)
         self.group._v_attrs[TRAJ.LENGTH] = length
+        if replace:
+            self._store_each(outcomes, replace=True, cells_only=False)
+        else:
+            # plain results that fit their cells need nothing else unless they may get an
+            # overview row: the first runs of a sweep go run by run while there is room
+            # (rooms only shrink), the others by whole columns where they can
+            done = 0
+            while done < len(outcomes) and self.overview.has_room("results"):
+                chunk = outcomes[done:done + _ROOM_CHUNK]
+                self._store_each(chunk, replace=False, cells_only=False)
+                done += len(chunk)
+            rest = outcomes[done:] if done else outcomes
+            for start, stop, clean in _stretches(rest):
+                part = rest[start:stop] if stop - start < len(rest) else rest
+                plain_columns = _plain_columns(part) if clean else None
+                if plain_columns is not None:
+                    self._store_plain_columns(part, plain_columns)
+                else:
+                    self._store_each(part, replace=False, cells_only=True)
+        self.flush()
+        if outcomes:
+            self._store_info(outcomes)
+
+    def _store_each(self, outcomes: Sequence[RunOutcome], replace: bool,
+                    cells_only: bool) -> None:
+        """Store the items of ``outcomes`` run by run (any outcome, any mode)."""
         mode = StoreMode.OVERWRITE if replace else StoreMode.DATA
         plain_groups: set[str] = set()  # written in this batch: bare groups need no rewrite
         last_groups: tuple = ()  # runs of a sweep share their tuple of groups above the run
-        # plain results that fit their cells need nothing else unless they may get an
-        # overview row or replace nodes (rooms only shrink: decided once per batch)
-        cells_only = not replace and not self.overview.has_room("results")
         add_plain = self.columns.add_plain
         if any(outcome.plain for outcome in outcomes):  # the groups plain results imply
             self._store_groups(_PLAIN_GROUPS, plain_groups, replace)
@@ -142,9 +166,29 @@ class TrajectoryFile:
                         self._store_plain(outcome.idx, name, value, mode, replace)
                     elif not add_plain(outcome.idx, name, value):  # e.g. a longer string
                         self._store_plain(outcome.idx, name, value, mode, replace)
-        self.flush()
-        if outcomes:
-            self._store_info(outcomes)
+
+    def _store_plain_columns(self, outcomes: Sequence[RunOutcome],
+                             plain_columns: dict[str, list[Any]]) -> None:
+        """Store a batch whose runs all hold only plain results of the same names, one name
+        at a time: what :meth:`_store_each` would do, with whole columns where it can.
+
+        A name's values go into its column at once when its lane is known and every value
+        fits it (:meth:`RunColumns.add_plain_many`); otherwise the first run opens the lane
+        and the rest are tried at once again, and run by run if that fails too.
+        """
+        self._store_groups(_PLAIN_GROUPS, set(), False)
+        columns = self.columns
+        rows = [o.idx for o in outcomes]
+        for name, values in plain_columns.items():
+            if columns.add_plain_many(rows, name, values):
+                continue
+            if not columns.add_plain(rows[0], name, values[0]):
+                self._store_plain(rows[0], name, values[0], StoreMode.DATA, False)
+            if columns.add_plain_many(rows[1:], name, values[1:]):
+                continue
+            for idx, value in zip(rows[1:], values[1:], strict=True):
+                if not columns.add_plain(idx, name, value):  # e.g. a longer string
+                    self._store_plain(idx, name, value, StoreMode.DATA, False)
 
     def _store_groups(self, groups: Sequence[GroupRecord], plain_groups: set[str],
                       replace: bool) -> None:
@@ -174,20 +218,26 @@ class TrajectoryFile:
 
     def _store_info(self, outcomes: Sequence[RunOutcome]) -> None:
         """The run-info rows of ``outcomes`` (and the failure log of the failed ones)."""
-        idx, completed, start, finish, hexsha, errors = zip(*map(_INFO_FIELDS, outcomes),
-                                                            strict=True)
-        failed = np.array([e is not None for e in errors], dtype=np.int8)
-        if failed.any():
+        count = len(outcomes)
+        # (comprehensions: faster than map and attrgetter on CPython 3.11)
+        errors = [o.error for o in outcomes]
+        if errors.count(None) == count:
+            failed = np.zeros(count, dtype=np.int8)
+        else:
+            failed = np.fromiter([e is not None for e in errors], dtype=np.int8, count=count)
             self._log_failures([o for o in outcomes if o.error is not None])
-        rows = np.array(idx, dtype=np.int64)
-        order = np.argsort(rows, kind="stable")
-        shas = set(hexsha)
-        codes = np.array([sha[:7].encode() for sha in hexsha], dtype="S7") if len(shas) > 1 \
-            else np.full(len(rows), shas.pop()[:7].encode(), dtype="S7")
-        self.columns.write_info(rows[order], np.array(completed, dtype=np.int8)[order],
-                                np.array(start, dtype=float)[order],
-                                np.array(finish, dtype=float)[order], codes[order],
-                                failed[order])
+        shas = {o.hexsha for o in outcomes}
+        codes = np.full(count, shas.pop()[:7].encode(), dtype="S7") if len(shas) == 1 else \
+            np.array([o.hexsha[:7].encode() for o in outcomes], dtype="S7")
+        rows = np.fromiter([o.idx for o in outcomes], dtype=np.int64, count=count)
+        info = [np.fromiter([o.completed for o in outcomes], dtype=np.int8, count=count),
+                np.fromiter([o.start for o in outcomes], dtype=float, count=count),
+                np.fromiter([o.finish for o in outcomes], dtype=float, count=count),
+                codes, failed]
+        if not (rows[1:] > rows[:-1]).all():  # a pool's runs: sorted, a later one wins
+            order = np.argsort(rows, kind="stable")
+            rows, info = rows[order], [values[order] for values in info]
+        self.columns.write_info(rows, *info)
 
     def _store_plain(self, idx: int, name: str, value: Any, mode: StoreMode,
                      replace: bool) -> None:
@@ -267,6 +317,46 @@ def write_records(tfile: TrajectoryFile, records: Iterable[Record], store_data: 
     for link in links:
         tfile.writer.write_link(link)
     tfile.flush()
+
+
+def _stretches(outcomes: Sequence[RunOutcome]) -> list[tuple[int, int, bool]]:
+    """Split ``outcomes`` into ``(start, stop, clean)``: clean stretches of at least
+    ``_MIN_COLUMNS`` runs without leaf, group or link records, and the rest between them.
+
+    A sweep's first run usually brings its results as records (its names are checked
+    then); the runs after it are clean.
+    """
+    count = len(outcomes)
+    # (a comprehension: faster than map and attrgetter on CPython 3.11)
+    with_records = [i for i, o in enumerate(outcomes) if o.leaves or o.groups or o.links]
+    if not with_records:
+        return [(0, count, True)] if count else []
+    stretches: list[tuple[int, int, bool]] = []
+    start = 0  # where the stretch that is not clean began
+    clean_from = 0  # where the clean runs before ``idx`` began
+    for idx in [*with_records, count]:
+        if idx - clean_from >= _MIN_COLUMNS:
+            if clean_from > start:
+                stretches.append((start, clean_from, False))
+            stretches.append((clean_from, idx, True))
+            start = idx
+        clean_from = idx + 1
+    if start < count:
+        stretches.append((start, count, False))
+    return stretches
+
+
+def _plain_columns(outcomes: Sequence[RunOutcome]) -> dict[str, list[Any]] | None:
+    """``{name: [value of each run]}`` if every run of ``outcomes`` (runs without leaf,
+    group or link records) holds plain results of the same names, else None."""
+    plains = [o.plain for o in outcomes]
+    first = plains[0]
+    if not first or plains.count(None) or len(set(map(len, plains))) != 1:
+        return None
+    try:  # same sizes and every name in every run: the same names
+        return {name: [plain[name] for plain in plains] for name in first}
+    except KeyError:
+        return None
 
 
 def _needs_node(group: GroupRecord) -> bool:
