@@ -184,10 +184,9 @@ class RunColumns:
             return
         self._ensure_info(length)
         for name, cell in self._cells.items():
-            node = self._table._v_children[name]
-            node.append(np.full((length - node.nrows, *cell.shape), fill_value(cell), cell.dtype))
+            _extend(self._table._v_children[name], length, fill_value(cell))
         for tpl in self._templates.values():
-            tpl.present.append(np.zeros(length - tpl.present.nrows, dtype=np.uint8))
+            _extend(tpl.present, length, 0)
         self._length = length
 
     def _ensure_info(self, length: int) -> None:
@@ -197,9 +196,11 @@ class RunColumns:
         if first_fill < length:  # rows from here on hold fill values, written just now
             self._fill_from = min(self._fill_from, first_fill)
         for (name, dtype), node in zip(_INFO.items(), nodes, strict=True):
+            fill = 0 if name == RUNS.IDX else _INFO_FILL[dtype.kind]
             if node is None:
-                self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype), (0,),
-                                       filters=self._filters, expectedrows=max(length, 1000))
+                self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype, fill),
+                                       (0,), filters=self._filters,
+                                       expectedrows=max(length, 1000))
                 node = self._table._v_children[name]
                 node._v_attrs[RUNS.COLUMN] = "info"
             missing = length - node.nrows
@@ -208,7 +209,7 @@ class RunColumns:
             if name == RUNS.IDX:
                 node.append(np.arange(length - missing, length, dtype=dtype))
             else:
-                node.append(np.full(missing, _INFO_FILL[dtype.kind], dtype=dtype))
+                _extend(node, length, fill)
 
     # --- run info and explored ranges ---------------------------------------------------------
     def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
@@ -444,7 +445,7 @@ class RunColumns:
         node = self._h5.create_earray(self._present_group, template,
                                       tables.UInt8Atom(), (0,), filters=self._filters,
                                       expectedrows=max(self._length, 1000))
-        node.append(np.zeros(self._length, dtype=np.uint8))
+        _extend(node, self._length, 0)
         attrs = node._v_attrs
         attrs[RUNS.LEAF] = tpl.class_name
         attrs[RUNS.COMMENT] = tpl.comment
@@ -474,14 +475,15 @@ class RunColumns:
     def _recreate(self, column: str, cell: Cell) -> tables.EArray:
         """Create the column, or re-create it wider (strings) keeping its rows."""
         old = get_child(self._table, column)
-        data = old.read().astype(cell.dtype) if old is not None else np.full(
-            (self._length, *cell.shape), fill_value(cell), dtype=cell.dtype)
         # the new column is complete before the old one goes: a failure keeps the old one
         node = self._h5.create_earray(self._table, _TMP + column,
-                                      tables.Atom.from_dtype(cell.dtype), (0, *cell.shape),
-                                      filters=self._filters,
+                                      tables.Atom.from_dtype(cell.dtype, fill_value(cell)),
+                                      (0, *cell.shape), filters=self._filters,
                                       expectedrows=max(self._length, 1000))
-        node.append(data)
+        if old is not None:
+            node.append(old.read().astype(cell.dtype))
+        else:
+            _extend(node, self._length, fill_value(cell))
         attrs = node._v_attrs
         attrs[RUNS.COLUMN] = "result"
         attrs[RUNS.KIND] = cell.kind
@@ -581,6 +583,25 @@ class RunColumns:
             items[item] = from_column(self._cells[column].kind, cells)
         return [(idx, {item: values[pos] for item, values in items.items()})
                 for pos, idx in enumerate(rows.tolist())]
+
+
+def _extend(node: tables.EArray, length: int, fill: Any) -> None:
+    """Extend ``node`` to ``length`` rows of ``fill``.
+
+    A column made with ``fill`` as its HDF5 fill value grows without writing anything:
+    HDF5 allocates a chunk only when a row in it is written, and readers (h5py too) get
+    the fill value from rows never written. Storing a fresh sweep of a million runs
+    compressed and wrote a million rows of "not started" per run-info column for nothing.
+    Columns of older files (fill value 0) get the rows written, as before.
+    """
+    missing = length - node.nrows
+    if missing <= 0:
+        return
+    dtype = node.atom.dtype
+    if np.array(node.atom.dflt, dtype).tobytes() == np.array(fill, dtype).tobytes():
+        node.truncate(length)
+    else:
+        node.append(np.full((missing, *node.shape[1:]), fill, dtype=dtype))
 
 
 def _increasing(rows: np.ndarray) -> bool:
