@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 
 from pypet import constants as C
 from pypet.runnames import is_run_name, is_set_name
+from pypet.storage.hdf5.written_info import WrittenInfo
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord, Record
 
 __all__ = ["KnownNodes"]
@@ -56,6 +57,8 @@ class KnownNodes:
         self._links: set[tuple[str, str, str]] = set()
         #: trajectory -> (explored names, length) its run-table columns were written with
         self._explored: dict[str, tuple[tuple[str, ...], int]] = {}
+        #: trajectory -> the run-info rows written (cleared in place: run tables hold them)
+        self._info: dict[str, WrittenInfo] = {}
         self._stamp: tuple[int, int, int] | None = None
 
     def forget(self) -> None:
@@ -64,6 +67,8 @@ class KnownNodes:
         self._groups.clear()
         self._links.clear()
         self._explored.clear()
+        for info in self._info.values():
+            info.clear()
         self._stamp = None
 
     def opening(self, filename: str) -> None:
@@ -84,6 +89,14 @@ class KnownNodes:
     def note_explored(self, traj_name: str, names: list[str], length: int) -> None:
         """The explored columns of ``traj_name`` were written."""
         self._explored[traj_name] = (tuple(names), length)
+
+    # --- run information ---------------------------------------------------------------------
+    def info_rows(self, traj_name: str) -> WrittenInfo:
+        """The run-info rows of ``traj_name`` this service wrote (:mod:`.written_info`)."""
+        info = self._info.get(traj_name)
+        if info is None:
+            info = self._info[traj_name] = WrittenInfo()
+        return info
 
     # --- records -----------------------------------------------------------------------------
     def unwritten(self, traj_name: str, records: Iterable[Record],

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import tables
 
-__all__ = ["get_child", "names_as_given", "write_rows"]
+__all__ = ["contiguous_blocks", "get_child", "names_as_given", "write_rows"]
 
 
 @contextlib.contextmanager
@@ -36,7 +36,7 @@ def get_child(group: tables.Group, name: str) -> Any:
     return children[name] if name in children else None
 
 
-def _blocks(idx: np.ndarray) -> list[tuple[int, int, int]]:
+def contiguous_blocks(idx: np.ndarray) -> list[tuple[int, int, int]]:
     """``(first row, position in idx, count)`` of each contiguous run of sorted ``idx``."""
     breaks = [0, *(np.flatnonzero(np.diff(idx) != 1) + 1).tolist(), len(idx)]
     return [(int(idx[a]), a, b - a) for a, b in zip(breaks[:-1], breaks[1:], strict=True)
@@ -45,5 +45,5 @@ def _blocks(idx: np.ndarray) -> list[tuple[int, int, int]]:
 
 def write_rows(node: tables.EArray, idx: np.ndarray, values: np.ndarray) -> None:
     """Write ``values`` at sorted row indices ``idx``, one slice per contiguous block."""
-    for first, pos, count in _blocks(idx):
+    for first, pos, count in contiguous_blocks(idx):
         node[first:first + count] = values[pos:pos + count]

@@ -20,7 +20,8 @@ from pypet.constants import FORMAT_ZEROS
 from pypet.runnames import is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
-from pypet.storage.hdf5.ptutil import get_child, write_rows
+from pypet.storage.hdf5.ptutil import contiguous_blocks, get_child, write_rows
+from pypet.storage.hdf5.written_info import WrittenInfo
 from pypet.storage.records import PLAIN_RUN_GROUPS, LeafRecord
 
 __all__ = ["RunColumns", "in_a_run", "name_from_template", "template_of"]
@@ -113,8 +114,11 @@ class RunColumns:
     """Reads and writes the run table of one trajectory group in an open file."""
 
     def __init__(self, h5: tables.File, traj_group: tables.Group,
-                 filters: tables.Filters | None, length: int, readonly: bool = False) -> None:
+                 filters: tables.Filters | None, length: int, readonly: bool = False,
+                 written: WrittenInfo | None = None) -> None:
         self._h5, self._filters = h5, filters
+        #: the run-info rows written before and what they held (None: nothing is known)
+        self._written = written
         self._length = 0
         self._cells: dict[str, Cell] = {}
         self._templates: dict[str, _Template] = {}
@@ -215,13 +219,26 @@ class RunColumns:
     def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
                    finish: np.ndarray, hexsha: np.ndarray, failed: np.ndarray) -> None:
         """Write run-info rows ``idx`` (sorted indices) in contiguous slices."""
-        if len(idx):
-            self._fill_from = max(self._fill_from, int(idx[-1]) + 1)
+        if not len(idx):
+            return
+        self._fill_from = max(self._fill_from, int(idx[-1]) + 1)
+        digested = _as_written(completed, start, finish, hexsha, failed)
+        completed, start, finish, hexsha, failed = digested
         columns = {RUNS.COMPLETED: completed, RUNS.START: start, RUNS.FINISH: finish,
-                   RUNS.RUNTIME: finish - start, RUNS.HEXSHA: hexsha.astype("S7"),
-                   RUNS.FAILED: failed.astype("i1")}
+                   RUNS.RUNTIME: finish - start, RUNS.HEXSHA: hexsha, RUNS.FAILED: failed}
+        blocks = contiguous_blocks(idx)
+        written = self._written
+        if written is not None:
+            for first, _, count in blocks:
+                written.forget_rows(first, first + count)
+        nodes = self._table._v_children
         for name, values in columns.items():
-            write_rows(self._table._v_children[name], idx, values)
+            node = nodes[name]
+            for first, pos, count in blocks:
+                node[first:first + count] = values[pos:pos + count]
+        if written is not None:
+            for first, pos, count in blocks:
+                written.written(first, first + count, digested, offset=pos)
 
     def write_all_info(self, completed: np.ndarray, start: np.ndarray, finish: np.ndarray,
                        hexsha: np.ndarray, failed: np.ndarray) -> None:
@@ -231,17 +248,22 @@ class RunColumns:
         that are still not started, are left as they are: storing a fresh trajectory of a
         million runs would otherwise write the same million rows twice.
         """
-        hexsha = hexsha.astype("S7")
+        columns = _as_written(completed, start, finish, hexsha, failed)
+        completed, start, finish, hexsha, failed = columns
         rows = np.arange(len(completed))
+        # rows a batch of this service wrote, unchanged since (the usual sweep: all)
+        keep = np.ones(len(rows), dtype=bool) if self._written is None else \
+            ~self._written.unchanged(columns)
         if self._fill_from < len(rows):
             tail = slice(self._fill_from, None)
             started = (completed[tail] != 0) | ~np.isnan(start[tail]) | \
                 ~np.isnan(finish[tail]) | (hexsha[tail] != b"") | (failed[tail] != 0)
-            keep = np.concatenate([np.ones(self._fill_from, dtype=bool), started])
-            rows = rows[keep]
-            completed, start, finish, hexsha, failed = (
-                column[keep] for column in (completed, start, finish, hexsha, failed))
-        self.write_info(rows, completed, start, finish, hexsha, failed)
+            keep[tail] &= started
+        if keep.all():
+            self.write_info(rows, completed, start, finish, hexsha, failed)
+        elif keep.any():
+            self.write_info(rows[keep], completed[keep], start[keep], finish[keep],
+                            hexsha[keep], failed[keep])
 
     def write_explored(self, name: str, values: list) -> bool:
         """Write an explored parameter's range as a column (if its values fit cells)."""
@@ -583,6 +605,14 @@ class RunColumns:
             items[item] = from_column(self._cells[column].kind, cells)
         return [(idx, {item: values[pos] for item, values in items.items()})
                 for pos, idx in enumerate(rows.tolist())]
+
+
+def _as_written(completed: np.ndarray, start: np.ndarray, finish: np.ndarray,
+                hexsha: np.ndarray, failed: np.ndarray) -> list[np.ndarray]:
+    """The run-info columns (all but runtime) in the dtypes of their datasets."""
+    return [np.ascontiguousarray(values, dtype=_INFO[name]) for name, values in (
+        (RUNS.COMPLETED, completed), (RUNS.START, start), (RUNS.FINISH, finish),
+        (RUNS.HEXSHA, hexsha), (RUNS.FAILED, failed))]
 
 
 def _extend(node: tables.EArray, length: int, fill: Any) -> None:

@@ -255,7 +255,8 @@ class HDF5StorageService(MergeMethods, StorageService):
                 )
             files.check_format(group)
             length = int(group._v_attrs["length"])
-            tfile = TrajectoryFile(h5, group, self._settings, length)
+            tfile = TrajectoryFile(h5, group, self._settings, length,
+                                   self._known.info_rows(traj_name))
             self._trajectories[traj_name] = tfile
         return tfile
 
@@ -274,7 +275,8 @@ class HDF5StorageService(MergeMethods, StorageService):
         with self._open("a") as h5:
             is_first = get_child(h5.root, image.name) is None
             try:
-                tfile = TrajectoryFile.create(h5, image, self._settings)
+                tfile = TrajectoryFile.create(h5, image, self._settings,
+                                              self._known.info_rows(image.name))
                 self._trajectories[image.name] = tfile
                 tfile.columns.ensure_length(image.length)
                 # the explored columns (a million values each, compressed) are rewritten only

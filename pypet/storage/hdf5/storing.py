@@ -20,6 +20,7 @@ from pypet.storage.hdf5.overview import OverviewTables
 from pypet.storage.hdf5.ptutil import get_child
 from pypet.storage.hdf5.run_columns import RunColumns, in_a_run, template_of
 from pypet.storage.hdf5.settings import HDF5Settings
+from pypet.storage.hdf5.written_info import WrittenInfo
 from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
 from pypet.storage.records import (
     PLAIN_RUN_GROUPS,
@@ -49,11 +50,11 @@ class TrajectoryFile:
     """One trajectory group in an open file, with its node writer and run table."""
 
     def __init__(self, h5: tables.File, group: tables.Group, settings: HDF5Settings,
-                 length: int) -> None:
+                 length: int, written: WrittenInfo | None = None) -> None:
         self.h5, self.group = h5, group
         filters = settings.filters()
         self.writer = NodeWriter(h5, group, filters)
-        self.columns = RunColumns(h5, group, filters, length)
+        self.columns = RunColumns(h5, group, filters, length, written=written)
         self.overview = OverviewTables(h5, group, settings, filters, length)
         if self.overview.active:
             self.writer.on_new_leaf = self.overview.leaf_stored
@@ -64,9 +65,10 @@ class TrajectoryFile:
         self.overview.flush()
 
     @classmethod
-    def create(cls, h5: tables.File, image: TrajectoryImage,
-               settings: HDF5Settings) -> TrajectoryFile:
-        """Create (or reopen) the group of ``image`` and write its metadata."""
+    def create(cls, h5: tables.File, image: TrajectoryImage, settings: HDF5Settings,
+               written: WrittenInfo | None = None) -> TrajectoryFile:
+        """Create (or reopen) the group of ``image`` and write its metadata (``written``:
+        the run-info rows written before, see :class:`RunColumns`)."""
         group = get_child(h5.root, image.name)
         if group is None:
             group = h5.create_group(h5.root, image.name)
@@ -84,8 +86,10 @@ class TrajectoryFile:
             from pypet.storage.hdf5.run_pruning import prune_runs
 
             prune_runs(group, image.length)  # shrunk with force: its dropped runs go
+            if written is not None:
+                written.clear()
         attrs[TRAJ.LENGTH] = image.length
-        tfile = cls(h5, group, settings, image.length)
+        tfile = cls(h5, group, settings, image.length, written)
         tfile.overview.write_info(image.meta, image.length)
         tfile.overview.write_settings(settings)
         return tfile
