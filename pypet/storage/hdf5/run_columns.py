@@ -200,20 +200,21 @@ class RunColumns:
         if first_fill < length:  # rows from here on hold fill values, written just now
             self._fill_from = min(self._fill_from, first_fill)
         for (name, dtype), node in zip(_INFO.items(), nodes, strict=True):
-            fill = 0 if name == RUNS.IDX else _INFO_FILL[dtype.kind]
             if node is None:
-                self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype, fill),
-                                       (0,), filters=self._filters,
-                                       expectedrows=max(length, 1000))
+                self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype), (0,),
+                                       filters=self._filters, expectedrows=max(length, 1000))
                 node = self._table._v_children[name]
                 node._v_attrs[RUNS.COLUMN] = "info"
             missing = length - node.nrows
             if missing <= 0:
                 continue
+            # written, not grown through a fill value as result columns are: the file of a
+            # sweep killed before its first batch still has its run table in chunks (a
+            # resume that finds one damaged rebuilds the file; tests/execution/test_resume)
             if name == RUNS.IDX:
                 node.append(np.arange(length - missing, length, dtype=dtype))
             else:
-                _extend(node, length, fill)
+                node.append(np.full(missing, _INFO_FILL[dtype.kind], dtype=dtype))
 
     # --- run info and explored ranges ---------------------------------------------------------
     def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
@@ -620,9 +621,10 @@ def _extend(node: tables.EArray, length: int, fill: Any) -> None:
 
     A column made with ``fill`` as its HDF5 fill value grows without writing anything:
     HDF5 allocates a chunk only when a row in it is written, and readers (h5py too) get
-    the fill value from rows never written. Storing a fresh sweep of a million runs
-    compressed and wrote a million rows of "not started" per run-info column for nothing.
-    Columns of older files (fill value 0) get the rows written, as before.
+    the fill value from rows never written. The first batch of a sweep made each new
+    result column by writing a fill row for every run (a million for a million runs) and
+    then its own rows over them. Columns of older files (fill value 0) get the rows
+    written, as before.
     """
     missing = length - node.nrows
     if missing <= 0:

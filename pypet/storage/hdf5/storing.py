@@ -353,9 +353,9 @@ def _stretches(outcomes: Sequence[RunOutcome]) -> list[tuple[int, int, bool]]:
 def _plain_columns(outcomes: Sequence[RunOutcome]) -> dict[str, list[Any]] | None:
     """``{name: [value of each run]}`` if every run of ``outcomes`` (runs without leaf,
     group or link records) holds plain results of the same names, else None."""
-    plains = [o.plain for o in outcomes]
+    plains = [o.plain or {} for o in outcomes]
     first = plains[0]
-    if not first or plains.count(None) or len(set(map(len, plains))) != 1:
+    if not first or len(set(map(len, plains))) != 1:
         return None
     try:  # same sizes and every name in every run: the same names
         return {name: [plain[name] for plain in plains] for name in first}

@@ -1,6 +1,6 @@
-"""Run-table columns grow through their HDF5 fill value: rows never written cost no chunk
-and read as "not started" / empty with any HDF5 reader; columns of older files (fill value
-0) get their new rows written."""
+"""Run-result columns grow through their HDF5 fill value: rows never written cost no chunk
+and read as empty with any HDF5 reader; columns of older files (fill value 0) get their
+new rows written."""
 
 from __future__ import annotations
 
@@ -11,31 +11,9 @@ import numpy as np
 import tables
 
 from pypet import Environment, Trajectory, load_trajectory
-from pypet.storage.hdf5.service import HDF5StorageService
+from pypet.storage.hdf5.ptutil import names_as_given
 
 N_RUNS = 50_000  # several chunks per column
-
-
-def _fresh(filename: str, n: int = N_RUNS) -> Trajectory:
-    traj = Trajectory("t", storage_service=HDF5StorageService(filename))
-    traj.f_add_parameter("x", 0)
-    traj.f_explore({"x": list(range(n))})
-    traj.f_store()
-    return traj
-
-
-def test_a_fresh_trajectory_allocates_no_chunks_of_run_info(tmp_path: Path) -> None:
-    """Storing a fresh sweep writes no "not started" rows; h5py reads them as such."""
-    filename = str(tmp_path / "f.hdf5")
-    _fresh(filename)
-    with h5py.File(filename, "r") as f:
-        table = f["t/overview/runs"]
-        for name in ("completed", "start", "finish", "runtime", "hexsha", "failed"):
-            assert table[name].shape == (N_RUNS,)
-            assert table[name].id.get_num_chunks() == 0, name
-        assert np.isnan(table["start"][()]).all() and np.isnan(table["runtime"][()]).all()
-        assert (table["completed"][()] == 0).all() and (table["hexsha"][()] == b"").all()
-        assert table["idx"][()].tolist() == list(range(N_RUNS))
 
 
 def test_result_columns_and_presence_grow_without_writing(tmp_path: Path) -> None:
@@ -70,35 +48,43 @@ def test_result_columns_and_presence_grow_without_writing(tmp_path: Path) -> Non
         f"run_{i:08d}": "ab" for i in range(10)}
 
 
-def _as_older_file(filename: str) -> None:
-    """Rewrite the run-info columns as earlier versions made them: fill value 0."""
-    with tables.open_file(filename, "a") as h5:
-        table = h5.get_node("/t/overview/runs")
-        for name in ("start", "finish", "runtime", "hexsha", "completed", "failed"):
-            old = table._v_children[name]
-            data, attrs = old.read(), {k: old._v_attrs[k] for k in old._v_attrs._v_attrnamesuser}
-            old._f_remove()
-            new = h5.create_earray(table, name, tables.Atom.from_dtype(data.dtype), (0,),
-                                   filters=tables.Filters(1, "zlib", shuffle=True))
-            new.append(data)
-            for key, value in attrs.items():
-                new._v_attrs[key] = value
-            assert new.atom.dflt in (0, b"")
+def _as_older_file(filename: str, column: str) -> None:
+    """Rewrite a run-table column as earlier versions made it: fill value 0."""
+    with tables.open_file(filename, "a") as h5, names_as_given():
+        old = h5.get_node("/t/overview/runs")._v_children[column]
+        data = old.read()
+        attrs = {k: old._v_attrs[k] for k in old._v_attrs._v_attrnamesuser}
+        old._f_remove()
+        new = h5.create_earray("/t/overview/runs", column, tables.Atom.from_dtype(data.dtype),
+                               (0,), filters=tables.Filters(1, "zlib", shuffle=True))
+        new.append(data)
+        for key, value in attrs.items():
+            new._v_attrs[key] = value
+        assert new.atom.dflt == 0
 
 
 def test_columns_of_an_older_file_grow_by_written_rows(tmp_path: Path) -> None:
-    """Expanding a trajectory whose columns have fill value 0 writes the new rows."""
+    """Expanding a trajectory whose float column has fill value 0 writes NaN rows."""
     filename = str(tmp_path / "f.hdf5")
-    _fresh(filename, 10)
-    _as_older_file(filename)
+    env = Environment(trajectory="t", filename=filename, log_config=None,
+                      report_progress=False)
+    env.trajectory.f_add_parameter("x", 0)
+    env.trajectory.f_explore({"x": list(range(10))})
+    env.run(_half)
+    _as_older_file(filename, "results.runs.$.z")
     traj = load_trajectory(name="t", filename=filename, load_all=2)
     traj.f_expand({"x": list(range(10, 30))})
     traj.f_store()
     with h5py.File(filename, "r") as f:
-        table = f["t/overview/runs"]
-        assert table["start"].shape == (30,) and np.isnan(table["start"][()]).all()
-        assert (table["hexsha"][()] == b"").all() and (table["completed"][()] == 0).all()
+        column = f["t/overview/runs/results.runs.$.z"]
+        assert column.shape == (30,) and column.fillvalue == 0
+        assert column[:10].tolist() == [i * 0.5 for i in range(10)]
+        assert np.isnan(column[10:]).all()
     loaded = load_trajectory(name="t", filename=filename, load_all=2)
     assert len(loaded) == 30
-    assert loaded.f_get_run_information(25, copy=True)["timestamp"] != \
-        loaded.f_get_run_information(25, copy=True)["timestamp"]  # NaN: not started
+    assert loaded.f_get_from_runs("z", fast_access=True, use_indices=True) == \
+        {i: i * 0.5 for i in range(10)}
+
+
+def _half(traj: Trajectory) -> None:
+    traj.f_add_result("z", traj.x * 0.5)
