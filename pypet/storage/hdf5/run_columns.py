@@ -20,7 +20,8 @@ from pypet.constants import FORMAT_ZEROS
 from pypet.runnames import is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
-from pypet.storage.hdf5.ptutil import contiguous_blocks, get_child, write_rows
+from pypet.storage.hdf5.ptutil import get_child, write_rows
+from pypet.storage.hdf5.run_info_columns import RunInfoColumns
 from pypet.storage.hdf5.written_info import WrittenInfo
 from pypet.storage.records import PLAIN_RUN_GROUPS, LeafRecord
 
@@ -31,21 +32,6 @@ _TMP = "_tmp_"
 
 #: up to this many requested rows are read one by one instead of reading whole columns
 _FEW_ROWS = 64
-
-_INFO: dict[str, np.dtype[Any]] = {
-    RUNS.IDX: np.dtype("i8"),
-    RUNS.COMPLETED: np.dtype("i1"),
-    RUNS.START: np.dtype("f8"),
-    RUNS.FINISH: np.dtype("f8"),
-    RUNS.RUNTIME: np.dtype("f8"),
-    RUNS.HEXSHA: np.dtype("S7"),
-    RUNS.FAILED: np.dtype("i1"),
-}
-
-
-#: what a run-info row of a run that never started holds, per dtype kind
-#: (``np.full(n, 0, "S7")`` would be ``b"0"``, not the empty hexsha)
-_INFO_FILL: dict[str, Any] = {"f": np.nan, "i": 0, "S": b""}
 
 #: Python scalar types whose cell never changes with the value (ints: within int64)
 _SCALAR_KINDS = {float: "float", bool: "bool", complex: "complex", int: "int"}
@@ -117,8 +103,6 @@ class RunColumns:
                  filters: tables.Filters | None, length: int, readonly: bool = False,
                  written: WrittenInfo | None = None) -> None:
         self._h5, self._filters = h5, filters
-        #: the run-info rows written before and what they held (None: nothing is known)
-        self._written = written
         self._length = 0
         self._cells: dict[str, Cell] = {}
         self._templates: dict[str, _Template] = {}
@@ -127,9 +111,6 @@ class RunColumns:
         #: ``(item, column, type)`` of each item (see _add_scalars)
         self._scalars: dict[str, tuple[tuple[str, str, type], ...]] = {}
         self._present_buffer: dict[str, list[int]] = {}
-        #: rows from here on hold the run-info fill values this object wrote (never
-        #: anything else since): see write_all_info
-        self._fill_from: int = 2**62
         #: per name of a plain run result whose template is known to take it as a scalar:
         #: its column's buffer, its Python type and its presence buffer (see add_plain)
         self._plain: dict[str, tuple[_Pending, type, list[int]]] = {}
@@ -144,6 +125,7 @@ class RunColumns:
         if table is None:
             return
         self._table = table
+        self._info = RunInfoColumns(h5, table, filters, written)
         present = get_child(table, RUNS.PRESENT)
         if present is None and not readonly:
             present = h5.create_group(table, RUNS.PRESENT)
@@ -180,92 +162,31 @@ class RunColumns:
         """Run-result templates: ``{template: (class name, comment, {item: column})}``."""
         return {t: (v.class_name, v.comment, dict(v.items)) for t, v in self._templates.items()}
 
+    # --- run info ----------------------------------------------------------------------------
+    def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
+                   finish: np.ndarray, hexsha: np.ndarray, failed: np.ndarray) -> None:
+        """Write run-info rows ``idx`` (sorted indices): :meth:`RunInfoColumns.write`."""
+        self._info.write(idx, completed, start, finish, hexsha, failed)
+
+    def write_all_info(self, completed: np.ndarray, start: np.ndarray, finish: np.ndarray,
+                       hexsha: np.ndarray, failed: np.ndarray) -> None:
+        """Write the run information of every run: :meth:`RunInfoColumns.write_all`."""
+        self._info.write_all(completed, start, finish, hexsha, failed)
+
     # --- size -----------------------------------------------------------------------------------
     def ensure_length(self, length: int) -> None:
         """Extend every column (with fill values) to ``length`` rows."""
         if length <= self._length:
-            self._ensure_info(self._length)  # a file from before a column existed
+            self._info.ensure(self._length)  # a file from before a column existed
             return
-        self._ensure_info(length)
+        self._info.ensure(length)
         for name, cell in self._cells.items():
             _extend(self._table._v_children[name], length, fill_value(cell))
         for tpl in self._templates.values():
             _extend(tpl.present, length, 0)
         self._length = length
 
-    def _ensure_info(self, length: int) -> None:
-        """Create missing run-info columns and extend them to ``length`` rows."""
-        nodes = [get_child(self._table, name) for name in _INFO]
-        first_fill = min(0 if node is None else node.nrows for node in nodes)
-        if first_fill < length:  # rows from here on hold fill values, written just now
-            self._fill_from = min(self._fill_from, first_fill)
-        for (name, dtype), node in zip(_INFO.items(), nodes, strict=True):
-            if node is None:
-                self._h5.create_earray(self._table, name, tables.Atom.from_dtype(dtype), (0,),
-                                       filters=self._filters, expectedrows=max(length, 1000))
-                node = self._table._v_children[name]
-                node._v_attrs[RUNS.COLUMN] = "info"
-            missing = length - node.nrows
-            if missing <= 0:
-                continue
-            # written, not grown through a fill value as result columns are: the file of a
-            # sweep killed before its first batch still has its run table in chunks (a
-            # resume that finds one damaged rebuilds the file; tests/execution/test_resume)
-            if name == RUNS.IDX:
-                node.append(np.arange(length - missing, length, dtype=dtype))
-            else:
-                node.append(np.full(missing, _INFO_FILL[dtype.kind], dtype=dtype))
-
-    # --- run info and explored ranges ---------------------------------------------------------
-    def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
-                   finish: np.ndarray, hexsha: np.ndarray, failed: np.ndarray) -> None:
-        """Write run-info rows ``idx`` (sorted indices) in contiguous slices."""
-        if not len(idx):
-            return
-        self._fill_from = max(self._fill_from, int(idx[-1]) + 1)
-        digested = _as_written(completed, start, finish, hexsha, failed)
-        completed, start, finish, hexsha, failed = digested
-        columns = {RUNS.COMPLETED: completed, RUNS.START: start, RUNS.FINISH: finish,
-                   RUNS.RUNTIME: finish - start, RUNS.HEXSHA: hexsha, RUNS.FAILED: failed}
-        blocks = contiguous_blocks(idx)
-        written = self._written
-        if written is not None:
-            for first, _, count in blocks:
-                written.forget_rows(first, first + count)
-        nodes = self._table._v_children
-        for name, values in columns.items():
-            node = nodes[name]
-            for first, pos, count in blocks:
-                node[first:first + count] = values[pos:pos + count]
-        if written is not None:
-            for first, pos, count in blocks:
-                written.written(first, first + count, digested, offset=pos)
-
-    def write_all_info(self, completed: np.ndarray, start: np.ndarray, finish: np.ndarray,
-                       hexsha: np.ndarray, failed: np.ndarray) -> None:
-        """Write the run information of every run (row ``i`` is run ``i``).
-
-        Rows that this object filled with "not started" when it extended the columns, and
-        that are still not started, are left as they are: storing a fresh trajectory of a
-        million runs would otherwise write the same million rows twice.
-        """
-        columns = _as_written(completed, start, finish, hexsha, failed)
-        completed, start, finish, hexsha, failed = columns
-        rows = np.arange(len(completed))
-        # rows a batch of this service wrote, unchanged since (the usual sweep: all)
-        keep = np.ones(len(rows), dtype=bool) if self._written is None else \
-            ~self._written.unchanged(columns)
-        if self._fill_from < len(rows):
-            tail = slice(self._fill_from, None)
-            started = (completed[tail] != 0) | ~np.isnan(start[tail]) | \
-                ~np.isnan(finish[tail]) | (hexsha[tail] != b"") | (failed[tail] != 0)
-            keep[tail] &= started
-        if keep.all():
-            self.write_info(rows, completed, start, finish, hexsha, failed)
-        elif keep.any():
-            self.write_info(rows[keep], completed[keep], start[keep], finish[keep],
-                            hexsha[keep], failed[keep])
-
+    # --- explored ranges ------------------------------------------------------------------------
     def write_explored(self, name: str, values: list) -> bool:
         """Write an explored parameter's range as a column (if its values fit cells)."""
         found = _plain_column(values)
@@ -606,14 +527,6 @@ class RunColumns:
             items[item] = from_column(self._cells[column].kind, cells)
         return [(idx, {item: values[pos] for item, values in items.items()})
                 for pos, idx in enumerate(rows.tolist())]
-
-
-def _as_written(completed: np.ndarray, start: np.ndarray, finish: np.ndarray,
-                hexsha: np.ndarray, failed: np.ndarray) -> list[np.ndarray]:
-    """The run-info columns (all but runtime) in the dtypes of their datasets."""
-    return [np.ascontiguousarray(values, dtype=_INFO[name]) for name, values in (
-        (RUNS.COMPLETED, completed), (RUNS.START, start), (RUNS.FINISH, finish),
-        (RUNS.HEXSHA, hexsha), (RUNS.FAILED, failed))]
 
 
 def _extend(node: tables.EArray, length: int, fill: Any) -> None:

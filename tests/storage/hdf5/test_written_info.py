@@ -11,7 +11,7 @@ import pytest
 import tables
 
 from pypet import Environment, Trajectory, load_trajectory
-from pypet.storage.hdf5 import run_columns
+from pypet.storage.hdf5 import run_info_columns
 from pypet.storage.hdf5.service import HDF5StorageService
 from pypet.storage.hdf5.written_info import MIN_BLOCK, WrittenInfo
 from pypet.storage.records import RunOutcome
@@ -21,15 +21,15 @@ N_RUNS = 2000
 
 @pytest.fixture
 def written_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every run-info row RunColumns.write_info writes, as it writes them."""
+    """Every run-info row RunInfoColumns.write writes, as it writes them."""
     rows: list[int] = []
-    original = run_columns.RunColumns.write_info
+    original = run_info_columns.RunInfoColumns.write
 
     def counting(self: Any, idx: np.ndarray, *columns: np.ndarray) -> None:
         rows.extend(np.asarray(idx).tolist())
         original(self, idx, *columns)
 
-    monkeypatch.setattr(run_columns.RunColumns, "write_info", counting)
+    monkeypatch.setattr(run_info_columns.RunInfoColumns, "write", counting)
     return rows
 
 
