@@ -33,13 +33,14 @@ def run_serial(traj: Trajectory, indices: Iterable[int], func: Callable[..., Any
     gc.freeze()
     automatic_store, defer_stores = options.automatic_store, options.defer_stores
     accept = sink.accept
+    run = SingleRun(traj, 0, hexsha, automatic_store=automatic_store,
+                    defer_stores=defer_stores, clean_up=clean_up, restore=False)
     try:
         for idx in indices:
             if stop.hit or sink.stopping:
                 break
             args, kwargs = args_for(idx)
-            run = SingleRun(traj, idx, hexsha, automatic_store=automatic_store,
-                            defer_stores=defer_stores, clean_up=clean_up, restore=False)
+            run.again(idx)
             if per_run_files:
                 with run_logging(idx, traj):  # per-run log files ($run in a file name)
                     outcome = run.execute(func, args, kwargs)

@@ -138,6 +138,23 @@ class SingleRun:
     def __repr__(self) -> str:
         return f"<SingleRun {run_name(self.idx)} of {self.traj.v_name!r}>"
 
+    def again(self, idx: int) -> SingleRun:
+        """This run object, with the same settings, made ready for run ``idx``.
+
+        A runner going through many runs in one process needs one object, not one per run
+        (constructing one costs as much as a tenth of a tiny run).
+        """
+        if self.traj._run is self:
+            raise RuntimeError(f"{self!r} is still active; end it before run {idx}.")
+        self.idx = idx
+        self.start = float("nan")
+        self._added = []
+        self._deferred = None
+        self._buffering = self.turns_into_run
+        self._run_group = ""
+        self._new_groups = ()
+        return self
+
     # --- the trajectory's hooks -------------------------------------------------------------
     def node_added(self, node: NNTreeNode) -> None:
         """Called by the trajectory for every node added while the run is active."""
@@ -258,9 +275,9 @@ class SingleRun:
             )
         idx = self.idx
         state = traj.__dict__  # plain writes: a group routes attribute writes via __setattr__
-        if 0 <= idx < len(traj):  # the explored point in O(explored parameters)
+        if 0 <= idx < len(state["_run_table"]):  # the explored point in O(explored parameters)
             state["_idx"] = idx
-            for param in traj._explored.values():
+            for param in state["_explored"].values():
                 param._set_parameter_access(idx)
         else:
             set_crun(traj, idx)  # raises the usual error (or, for -1, sets the defaults)
