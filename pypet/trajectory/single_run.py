@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from pypet import constants as C
 from pypet.results.base import PYTHON_SCALARS
 from pypet.results.result import Result
 from pypet.storage.modes import StoreMode
@@ -51,6 +52,9 @@ Records = tuple[list[LeafRecord], list[GroupRecord], list[LinkRecord]]
 
 #: names a Result item must not have (its API)
 _RESULT_API = frozenset(dir(Result))
+
+_RUN_NAME = C.FORMATTED_RUN_NAME  # run_name() for a run of the sweep (idx >= 0)
+_RUNS_PREFIX = "results.runs."
 
 #: the (immutable) records of the result groups above a run group, shared by every run
 _BRANCH_GROUPS = {name: GroupRecord(name, "", "", None) for name in ("results", "results.runs")}
@@ -211,14 +215,18 @@ class SingleRun:
     def _prepare_buffer(self) -> str:
         """Find the groups placing this run's results would create ("" if that cannot be)."""
         traj = self.traj
-        crun = run_name(self.idx)
-        known = traj._run_groups
-        if known is not None and known[0] == traj._tree_version:  # no "runs" group yet
-            self._run_group = f"results.runs.{crun}"
-            self._new_groups = known[1]
-            return self._run_group
+        crun = _RUN_NAME % self.idx
+        known = traj._run_places
+        if known is not None and known[0] == traj._tree_version:  # the tree as last time
+            runs = known[2]
+            if runs is None or (crun not in runs.__dict__["_children"] and
+                                crun not in runs._links):
+                self._new_groups = known[1]
+                self._run_group = group = _RUNS_PREFIX + crun
+                return group
         results = traj.__dict__["_children"].get("results")  # read without placing
         new: tuple[str, ...] = ()
+        runs = None
         if results is None:
             new = ("results", "results.runs")
         else:
@@ -232,10 +240,10 @@ class SingleRun:
             if not free:
                 self._buffering = False
                 return ""
-        self._run_group = f"results.runs.{crun}"
+        self._run_group = _RUNS_PREFIX + crun
         self._new_groups = tuple(_BRANCH_GROUPS[name] for name in new)
-        if "results.runs" in new:  # true for every run until the tree changes
-            traj._run_groups = (traj._tree_version, self._new_groups)
+        # the same for every run until the tree changes (but for the run's own group)
+        traj._run_places = (traj._tree_version, self._new_groups, runs)
         return self._run_group
 
     @property

@@ -52,6 +52,10 @@ class TreeRoot(NNGroupNode):
     #: nodes known from storage but not made yet (see :mod:`pypet.tree.deferred`); None
     #: keeps every hook a single attribute test
     _deferred: DeferredNodes | None = None
+    #: (tree version, records of the groups a run's results create, the runs group if it
+    #: exists) while they hold (see SingleRun._prepare_buffer); a class default: trajectories
+    #: pickled before it existed have none
+    _run_places: tuple[int, tuple[Any, ...], Any] | None = None
 
     def __init__(self, comment: str = "", wildcard_functions: Any = None) -> None:
         super().__init__("", comment)
@@ -76,8 +80,6 @@ class TreeRoot(NNGroupNode):
         self._run_dependent = False  # set by a search that narrowed a tie to the current run
         #: names a run may add without the tree's checks (see SingleRun.add_result)
         self._plain_names: set[str] = set()
-        #: (tree version, records of the groups a run's results create) while they hold
-        self._run_groups: tuple[int, tuple[Any, ...]] | None = None
 
     @property
     def v_is_run(self) -> bool:
