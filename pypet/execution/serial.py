@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pypet.execution.batching import ArgsFor
@@ -27,25 +28,44 @@ def run_serial(traj: Trajectory, indices: Iterable[int], func: Callable[..., Any
                clean_up: bool, stop: GracefulExit) -> None:
     """Run ``indices`` one after the other, handing each outcome to ``sink``."""
     per_run_files = run_file_handlers()  # the live list: a handler may come or go
-    # What exists before the sweep (modules, the trajectory) is set aside for the cyclic
-    # garbage collector, which would otherwise walk all of it at every full collection:
-    # about a tenth of the time of tiny runs. Cycles among those objects wait until after.
-    gc.freeze()
-    automatic_store, defer_stores = options.automatic_store, options.defer_stores
     accept = sink.accept
+    run = SingleRun(traj, 0, hexsha, automatic_store=options.automatic_store,
+                    defer_stores=options.defer_stores, clean_up=clean_up, restore=False)
     try:
-        for idx in indices:
-            if stop.hit or sink.stopping:
-                break
-            args, kwargs = args_for(idx)
-            run = SingleRun(traj, idx, hexsha, automatic_store=automatic_store,
-                            defer_stores=defer_stores, clean_up=clean_up, restore=False)
-            if per_run_files:
-                with run_logging(idx, traj):  # per-run log files ($run in a file name)
+        with _collector_set_for_a_sweep():
+            for idx in indices:
+                if stop.hit or sink.stopping:
+                    break
+                args, kwargs = args_for(idx)
+                run.again(idx)
+                if per_run_files:
+                    with run_logging(idx, traj):  # per-run log files ($run in a file name)
+                        outcome = run.execute(func, args, kwargs)
+                else:
                     outcome = run.execute(func, args, kwargs)
-            else:
-                outcome = run.execute(func, args, kwargs)
-            accept(outcome)
+                accept(outcome)
     finally:
-        gc.unfreeze()
         traj.f_restore_default()  # once, not after every run
+
+
+@contextmanager
+def _collector_set_for_a_sweep() -> Iterator[None]:
+    """The cyclic garbage collector set for a long sweep in this process.
+
+    What exists before the sweep (modules, the trajectory) is frozen: the collector would
+    otherwise walk all of it at every full collection (a tenth of the time of tiny runs);
+    cycles among those objects wait until after. Frozen objects no longer count as the old
+    population whose growth by a quarter triggers a full collection, so full collections
+    would come at every tenth middle one, each walking the outcomes waiting for the next
+    write (a twentieth of the time of tiny runs): the oldest generation's threshold is
+    raised tenfold instead. Garbage cycles die young and go with the young collections.
+    """
+    thresholds = gc.get_threshold()
+    young, middle, old = thresholds
+    gc.freeze()
+    gc.set_threshold(young, middle, 10 * old)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()

@@ -154,15 +154,16 @@ def execute_tasks(payload: WorkerPayload, tasks: Sequence[RunTask],
     options, traj, journal = payload.options, payload.traj, payload.journal
     per_run_files = run_file_handlers()
     outcomes = []
+    # one run object for the batch; the default point comes back once, after the batch
+    # (the next run sets its own)
+    run = SingleRun(traj, 0, payload.hexsha, automatic_store=options.automatic_store,
+                    defer_stores=options.defer_stores, clean_up=True, restore=False)
     for task in tasks:
         if stop is not None and stop():
             break  # graceful exit: the rest of the batch does not start
         args, kwargs = (payload.args, payload.kwargs) if task.args is None else \
             (task.args, task.kwargs or {})
-        # the default point comes back once, after the batch (the next run sets its own)
-        run = SingleRun(traj, task.idx, payload.hexsha,
-                        automatic_store=options.automatic_store,
-                        defer_stores=options.defer_stores, clean_up=True, restore=False)
+        run.again(task.idx)
         if per_run_files:
             with run_logging(task.idx, traj):  # per-run log files ($run in a file name)
                 outcome = run.execute(payload.func, args, kwargs).portable()

@@ -32,6 +32,11 @@ def _checks_of(cls: type) -> bool:
 _plain_checks: Callable[[type], bool] = cache(_checks_of)
 
 
+#: the state every new, unstored result starts with besides its names (see _of_value)
+_FRESH_LEAF = {"_comment": "", "_annotations": None, "_stored": False, "_is_leaf": True,
+               "_is_parameter": False}
+
+
 class Result(BaseResult):
     """A result holding named items; items are reachable as attributes and by ``[]``.
 
@@ -74,10 +79,11 @@ class Result(BaseResult):
         (the same state as the constructor makes; see the test of both).
         """
         result = cls.__new__(cls)
-        result.__dict__.update(_full_name=full_name, _name=name, _comment="",
-                               _annotations=None, _stored=False, _is_leaf=True,
-                               _is_parameter=False)
-        object.__setattr__(result, "_items", {name: value})
+        state = result.__dict__
+        state.update(_FRESH_LEAF)
+        state["_full_name"] = full_name
+        state["_name"] = name
+        _ITEMS.__set__(result, {name: value})
         return result
 
     # --- setting items ----------------------------------------------------------------------
@@ -271,3 +277,6 @@ class Result(BaseResult):
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self._items})
+
+
+_ITEMS = Result.__dict__["_items"]  # the slot's descriptor: sets it past Result.__setattr__

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from pypet import constants as C
 from pypet.results.base import PYTHON_SCALARS
 from pypet.results.result import Result
 from pypet.storage.modes import StoreMode
@@ -51,6 +52,9 @@ Records = tuple[list[LeafRecord], list[GroupRecord], list[LinkRecord]]
 
 #: names a Result item must not have (its API)
 _RESULT_API = frozenset(dir(Result))
+
+_RUN_NAME = C.FORMATTED_RUN_NAME  # run_name() for a run of the sweep (idx >= 0)
+_RUNS_PREFIX = "results.runs."
 
 #: the (immutable) records of the result groups above a run group, shared by every run
 _BRANCH_GROUPS = {name: GroupRecord(name, "", "", None) for name in ("results", "results.runs")}
@@ -138,6 +142,23 @@ class SingleRun:
     def __repr__(self) -> str:
         return f"<SingleRun {run_name(self.idx)} of {self.traj.v_name!r}>"
 
+    def again(self, idx: int) -> SingleRun:
+        """This run object, with the same settings, made ready for run ``idx``.
+
+        A runner going through many runs in one process needs one object, not one per run
+        (constructing one costs as much as a tenth of a tiny run).
+        """
+        if self.traj._run is self:
+            raise RuntimeError(f"{self!r} is still active; end it before run {idx}.")
+        self.idx = idx
+        self.start = float("nan")
+        self._added = []
+        self._deferred = None
+        self._buffering = self.turns_into_run
+        self._run_group = ""
+        self._new_groups = ()
+        return self
+
     # --- the trajectory's hooks -------------------------------------------------------------
     def node_added(self, node: NNTreeNode) -> None:
         """Called by the trajectory for every node added while the run is active."""
@@ -194,14 +215,18 @@ class SingleRun:
     def _prepare_buffer(self) -> str:
         """Find the groups placing this run's results would create ("" if that cannot be)."""
         traj = self.traj
-        crun = run_name(self.idx)
-        known = traj._run_groups
-        if known is not None and known[0] == traj._tree_version:  # no "runs" group yet
-            self._run_group = f"results.runs.{crun}"
-            self._new_groups = known[1]
-            return self._run_group
+        crun = _RUN_NAME % self.idx
+        known = traj._run_places
+        if known is not None and known[0] == traj._tree_version:  # the tree as last time
+            runs = known[2]
+            if runs is None or (crun not in runs.__dict__["_children"] and
+                                crun not in runs._links):
+                self._new_groups = known[1]
+                self._run_group = group = _RUNS_PREFIX + crun
+                return group
         results = traj.__dict__["_children"].get("results")  # read without placing
         new: tuple[str, ...] = ()
+        runs = None
         if results is None:
             new = ("results", "results.runs")
         else:
@@ -215,10 +240,10 @@ class SingleRun:
             if not free:
                 self._buffering = False
                 return ""
-        self._run_group = f"results.runs.{crun}"
+        self._run_group = _RUNS_PREFIX + crun
         self._new_groups = tuple(_BRANCH_GROUPS[name] for name in new)
-        if "results.runs" in new:  # true for every run until the tree changes
-            traj._run_groups = (traj._tree_version, self._new_groups)
+        # the same for every run until the tree changes (but for the run's own group)
+        traj._run_places = (traj._tree_version, self._new_groups, runs)
         return self._run_group
 
     @property
@@ -258,9 +283,9 @@ class SingleRun:
             )
         idx = self.idx
         state = traj.__dict__  # plain writes: a group routes attribute writes via __setattr__
-        if 0 <= idx < len(traj):  # the explored point in O(explored parameters)
+        if 0 <= idx < len(state["_run_table"]):  # the explored point in O(explored parameters)
             state["_idx"] = idx
-            for param in traj._explored.values():
+            for param in state["_explored"].values():
                 param._set_parameter_access(idx)
         else:
             set_crun(traj, idx)  # raises the usual error (or, for -1, sets the defaults)

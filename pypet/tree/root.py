@@ -22,6 +22,11 @@ __all__ = ["TreeRoot"]
 _PLACED_GROUPS = frozenset({"results", "derived_parameters", "runs"})
 
 
+#: the settings a remembered lookup depends on: setting one forgets them (see __setattr__)
+_LOOKUP_SETTINGS = frozenset({"v_fast_access", "v_shortcuts", "v_max_depth", "v_auto_load",
+                              "v_with_links"})
+
+
 def _unaffected(name: str, unplaced: dict[str, NNTreeNode]) -> bool:
     """Whether a lookup of ``name`` finds the same node after ``unplaced`` are placed."""
     return name not in unplaced and name not in _PLACED_GROUPS and not name.startswith("run_")
@@ -47,6 +52,10 @@ class TreeRoot(NNGroupNode):
     #: nodes known from storage but not made yet (see :mod:`pypet.tree.deferred`); None
     #: keeps every hook a single attribute test
     _deferred: DeferredNodes | None = None
+    #: (tree version, records of the groups a run's results create, the runs group if it
+    #: exists) while they hold (see SingleRun._prepare_buffer); a class default: trajectories
+    #: pickled before it existed have none
+    _run_places: tuple[int, tuple[Any, ...], Any] | None = None
 
     def __init__(self, comment: str = "", wildcard_functions: Any = None) -> None:
         super().__init__("", comment)
@@ -60,7 +69,9 @@ class TreeRoot(NNGroupNode):
         self._translated: dict[str, tuple[str, ...]] = {}
         #: ``(id(group), name, with_links, shortcuts, max_depth) -> (node, translated name)``
         #: of single-component lookups; emptied by every change of the tree (see :mod:`.edit`)
-        self._found: dict[tuple, tuple[NNTreeNode, str]] = {}
+        #: and of a lookup setting. A plain ``name`` key holds ``(node, read its value,
+        #: translated name)`` of ``root.name`` with the current settings (see __getattr__).
+        self._found: dict[tuple | str, tuple] = {}
         #: counts the changes of the tree (what is derived from its shape can be kept)
         self._tree_version = 0
         #: leaves of the active run not placed in the tree yet, by name (see _place_unplaced)
@@ -69,8 +80,6 @@ class TreeRoot(NNGroupNode):
         self._run_dependent = False  # set by a search that narrowed a tie to the current run
         #: names a run may add without the tree's checks (see SingleRun.add_result)
         self._plain_names: set[str] = set()
-        #: (tree version, records of the groups a run's results create) while they hold
-        self._run_groups: tuple[int, tuple[Any, ...]] | None = None
 
     @property
     def v_is_run(self) -> bool:
@@ -157,6 +166,29 @@ class TreeRoot(NNGroupNode):
             self._placing = False
 
     # --- lookup -------------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        # ``traj.x`` in every run: remembered under the name alone, so a hit costs one dict
+        # lookup (the settings are part of no key: changing one forgets every lookup)
+        found = self.__dict__.get("_found")
+        hit = found.get(name) if found is not None else None
+        if hit is not None:
+            unplaced = self.__dict__["_unplaced"]
+            if not unplaced or _unaffected(hit[2], unplaced):
+                return hit[0]._natural_value() if hit[1] else hit[0]
+        value = super().__getattr__(name)
+        if not self.v_auto_load:
+            key = (id(self), name, self.v_with_links, self.v_shortcuts, self.v_max_depth)
+            remembered = found.get(key) if found is not None else None
+            if remembered is not None:  # a lookup _find may remember: one plain component
+                node = remembered[0]
+                found[name] = (node, self.v_fast_access and node._is_leaf, remembered[1])
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in _LOOKUP_SETTINGS:
+            self._found.clear()  # remembered lookups assumed the old setting
+
     def _indexed(self, name: str) -> dict[str, NNTreeNode] | None:
         """Every node called ``name`` (``{full name: node}``), deferred ones made first."""
         if self._deferred is not None:

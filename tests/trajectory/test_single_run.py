@@ -134,6 +134,33 @@ def test_a_second_run_cannot_start_while_one_is_active():
         SingleRun(traj, 1).begin()
 
 
+def test_one_run_object_serves_run_after_run_as_fresh_ones_would():
+    """again(idx) gives the outcomes separate run objects give, run after run, including
+    after a run that added a node the usual way and after a failed run."""
+    def sweep(make_run):
+        traj = make_traj(n=4)
+        funcs = [add_two, lambda t: t.f_add_result("z", t.x).v_name, lambda t: 1 / 0, add_two]
+        outcomes = [make_run(traj, idx).execute(func) for idx, func in enumerate(funcs)]
+        return [(o.idx, o.value, o.completed, o.plain, [leaf.full_name for leaf in o.leaves],
+                 [g.full_name for g in o.groups], o.error and o.error.type_name)
+                for o in outcomes]
+
+    reused = SingleRun(make_traj(n=1), 0)  # rebound below: one object, any trajectory
+    def again(traj, idx):
+        reused.traj = traj
+        return reused.again(idx)
+
+    assert sweep(again) == sweep(lambda traj, idx: SingleRun(traj, idx))
+
+
+def test_a_run_object_cannot_start_again_while_active():
+    """again() refuses while the run is still active (it would lose what it collected)."""
+    traj = make_traj()
+    run = SingleRun(traj, 0).begin()
+    with pytest.raises(RuntimeError, match="still active"):
+        run.again(1)
+
+
 def test_start_and_finalize_run_record_a_failure(tmp_path):
     """f_finalize_run(error=...) records the run as failed, with the error's summary."""
     traj = make_traj(tmp_path)

@@ -180,3 +180,16 @@ def test_a_result_named_like_a_branch_goes_where_it_always_went():
     traj.f_add_result("results", 7)
     assert not traj._unplaced and traj.f_get("results.runs.run_00000001").f_get() == 7
     run.end()
+
+
+def test_a_run_whose_group_exists_adds_into_it_even_after_runs_without_one():
+    """A run group made before the sweep is seen in every run, also when earlier runs
+    taught the trajectory where run results go: the result joins the existing group."""
+    traj = make_traj(n=3)
+    traj.f_add_result("results.runs.run_00000002.old", 1)
+    first = SingleRun(traj, 1).execute(lambda t: t.f_add_result("z", 1) and None)
+    assert first.plain == {"z": 1}  # kept out of the tree: its group did not exist
+    outcome = SingleRun(traj, 2).execute(lambda t: t.f_add_result("z", 2) and None)
+    assert outcome.plain is None  # went the usual way, into the existing group
+    assert [leaf.full_name for leaf in outcome.leaves] == ["results.runs.run_00000002.z"]
+    assert traj.f_get("results.runs.run_00000002.old", fast_access=True) == 1
