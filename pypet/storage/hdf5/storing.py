@@ -327,8 +327,8 @@ def _stretches(outcomes: Sequence[RunOutcome]) -> list[tuple[int, int, bool]]:
     """Split ``outcomes`` into ``(start, stop, clean)``: clean stretches of at least
     ``_MIN_COLUMNS`` runs without leaf, group or link records, and the rest between them.
 
-    A sweep's first run usually brings its results as records (its names are checked
-    then); the runs after it are clean.
+    Runs whose results travel as records (a comment set in the run, a first run that
+    checks its names) split a batch; the plain runs around them still go by columns.
     """
     count = len(outcomes)
     # (a comprehension: faster than map and attrgetter on CPython 3.11)
