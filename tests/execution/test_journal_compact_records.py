@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -222,3 +223,35 @@ def test_resume_from_a_journal_of_old_and_compact_records(tmp_path):
     assert zs == {idx: idx * 2.0 for idx in range(runs)}
     assert not os.path.exists(journal)  # completed: the folder is deleted
 
+
+
+KILLED_WRITER = """
+import sys
+sys.path.insert(0, {repo!r})
+from tests.execution.test_journal_compact_records import usual
+from pypet.execution.journal import JournalWriter
+
+writer = JournalWriter({folder!r}, "batch")
+for idx in range({runs}):
+    writer.append(usual(idx, plain={{"z": idx / 7}}))
+print("appended", flush=True)
+sys.stdin.read()  # wait for the SIGKILL
+"""
+
+
+def test_compact_records_of_a_killed_writer_survive(tmp_path, caplog):
+    """A writer SIGKILLed right after its appends returned loses no compact record."""
+    script = KILLED_WRITER.format(repo=str(REPO), folder=str(tmp_path), runs=1000)
+    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "appended\n"
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+    process.stdin.close()
+    process.stdout.close()
+    refs = scan_journal(tmp_path)
+    assert sorted(refs) == list(range(1000)) and {r.codec for r in refs.values()} == {b"C"}
+    read = sorted(read_journal(tmp_path), key=lambda o: o.idx)
+    assert [(o.idx, o.plain, o.hexsha) for o in read] == \
+        [(idx, {"z": idx / 7}, HEXSHA[:7]) for idx in range(1000)]
+    assert "unfinished record" not in caplog.text
