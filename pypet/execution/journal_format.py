@@ -63,8 +63,8 @@ def compact_payload(outcome: RunOutcome) -> bytes:
 def as_tuples(outcome: RunOutcome) -> tuple:
     """The outcome as plain tuples (pickled in a third of the time of the records).
 
-    The usual single leaf and single group become a 1-tuple directly (a third of the cost
-    of ``map``). :meth:`JournalWriter.append` builds the same tuple inline.
+    The payload of a ``T`` record. A single leaf and a single group become a 1-tuple
+    directly (a third of the cost of ``map``).
     """
     idx, value, start, finish, completed, hexsha, leaves, groups, links, error, plain = \
         OUTCOME_FIELDS(outcome)
