@@ -112,7 +112,8 @@ def load_records(refs: Sequence[RecordRef]) -> list[RunOutcome]:
         with open(path, "rb") as handle:
             for ref in sorted((r for r in refs if r.path == path), key=lambda r: r.offset):
                 handle.seek(ref.offset)
-                outcomes[ref] = decode(ref.codec, handle.read(ref.length))
+                outcomes[ref] = decode(ref.codec, handle.read(ref.length), ref.idx,
+                                       ref.completed, ref.finish)
     return [outcomes[ref] for ref in refs]
 
 

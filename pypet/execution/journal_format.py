@@ -4,7 +4,10 @@ A record is a header (``b"PJ"``, a codec byte, the run index, completed, finish 
 payload length; then the CRC-32 of those fields and the payload) followed by the payload.
 The codec says how the payload holds the :class:`~pypet.storage.records.RunOutcome`:
 
-* ``T``: the outcome's fields as plain tuples, pickled (every outcome that pickles);
+* ``C``: the usual outcome (no leaf, group or link records, no error: plain results or
+  none), compactly: ``(value, start, hexsha[:7], plain)`` pickled; the header holds its
+  index, completed and finish time (the run table keeps seven characters of the hexsha);
+* ``T``: the outcome's fields as plain tuples, pickled (every other outcome that pickles);
 * ``D``: the outcome pickled with dill (what the standard pickler cannot handle);
 * ``P``: the pickled outcome object (journals of earlier 0.8.0.dev0 versions; read only).
 
@@ -28,8 +31,9 @@ try:  # the same CRC-32, five times faster on a short record (it uses the CPU's 
 except ImportError:
     from zlib import crc32
 
-__all__ = ["CRC", "FIELDS", "GROUP_FIELDS", "HEADER_SIZE", "LEAF_FIELDS", "LINK_FIELDS", "MAGIC",
-           "OUTCOME_FIELDS", "PROTOCOL", "as_tuples", "crc32", "decode", "encode"]
+__all__ = ["CRC", "FIELDS", "GROUP_FIELDS", "HEADER_SIZE", "HEXSHA_KEPT", "LEAF_FIELDS",
+           "LINK_FIELDS", "MAGIC", "OUTCOME_FIELDS", "PROTOCOL", "as_tuples", "compact_payload",
+           "crc32", "decode", "encode", "is_compact"]
 
 MAGIC = b"PJ"
 #: magic, codec, run index, completed, finish time, payload length | crc32
@@ -42,13 +46,25 @@ GROUP_FIELDS = attrgetter(*(f.name for f in fields(GroupRecord)))
 LINK_FIELDS = attrgetter(*(f.name for f in fields(LinkRecord)))
 OUTCOME_FIELDS = attrgetter(*(f.name for f in fields(RunOutcome)))
 PROTOCOL = pickle.HIGHEST_PROTOCOL
+HEXSHA_KEPT = 7  #: characters of the hexsha a ``C`` record keeps (the run table's ``S7``)
+
+
+def is_compact(outcome: RunOutcome) -> bool:
+    """Whether ``outcome`` has the usual shape a ``C`` record holds (see the module)."""
+    return not (outcome.leaves or outcome.groups or outcome.links) and outcome.error is None
+
+
+def compact_payload(outcome: RunOutcome) -> bytes:
+    """The payload of a ``C`` record (:meth:`JournalWriter.append` builds it inline)."""
+    return pickle.dumps((outcome.value, outcome.start, outcome.hexsha[:HEXSHA_KEPT],
+                         outcome.plain), PROTOCOL)
 
 
 def as_tuples(outcome: RunOutcome) -> tuple:
     """The outcome as plain tuples (pickled in a third of the time of the records).
 
-    The usual single leaf and single group become a 1-tuple directly (a third of the cost
-    of ``map``). :meth:`JournalWriter.append` builds the same tuple inline.
+    The payload of a ``T`` record. A single leaf and a single group become a 1-tuple
+    directly (a third of the cost of ``map``).
     """
     idx, value, start, finish, completed, hexsha, leaves, groups, links, error, plain = \
         OUTCOME_FIELDS(outcome)
@@ -68,8 +84,11 @@ def _from_tuples(t: tuple) -> RunOutcome:
 
 
 def encode(outcome: RunOutcome) -> tuple[bytes, bytes]:
-    """``(codec, payload)``: pickle, or dill for what pickle cannot handle."""
+    """``(codec, payload)``: pickle (compact for the usual outcome), or dill for what
+    pickle cannot handle."""
     try:
+        if is_compact(outcome):
+            return b"C", compact_payload(outcome)
         return b"T", pickle.dumps(as_tuples(outcome), PROTOCOL)
     except Exception as pickle_error:  # pickle raises many types; dill may still manage
         from pypet._compat import require
@@ -85,8 +104,12 @@ def encode(outcome: RunOutcome) -> tuple[bytes, bytes]:
             ) from pickle_error
 
 
-def decode(codec: bytes, payload: bytes) -> RunOutcome:
-    """The outcome of a record's payload."""
+def decode(codec: bytes, payload: bytes, idx: int, completed: bool, finish: float
+           ) -> RunOutcome:
+    """The outcome of a record: its codec, payload and header fields."""
+    if codec == b"C":
+        value, start, hexsha, plain = pickle.loads(payload)
+        return RunOutcome(idx, value, start, finish, completed, hexsha, plain=plain)
     if codec == b"D":
         from pypet._compat import require
 

@@ -32,13 +32,11 @@ from typing import Any
 from pypet.execution.journal_format import (
     CRC,
     FIELDS,
-    GROUP_FIELDS,
     HEADER_SIZE,
-    LEAF_FIELDS,
-    LINK_FIELDS,
+    HEXSHA_KEPT,
     MAGIC,
-    OUTCOME_FIELDS,
     PROTOCOL,
+    as_tuples,
     crc32,
     encode,
 )
@@ -53,8 +51,13 @@ _MAX_WINDOW = 4 << 20  # resident pages of the mapping: bounded, whatever the se
 _MIN_SYNC_INTERVAL = 0.25  # seconds between two flushes of the ``batch`` policy (see sync)
 _GRAIN = mmap.ALLOCATIONGRANULARITY  # a window starts at a multiple of it
 _PAGE = mmap.PAGESIZE  # msync starts at a multiple of it
+# bound once: append runs for every run of a resumable experiment, and a lookup less per
+# call is measurable there
 _FIELDS_SIZE = FIELDS.size
 _dumps = pickle.dumps
+_pack_fields = FIELDS.pack
+_store_crc = CRC.pack_into
+_HEXSHA_KEPT = HEXSHA_KEPT
 
 
 class FsyncPolicy(enum.StrEnum):
@@ -115,37 +118,30 @@ class JournalWriter:
 
     def append(self, outcome: RunOutcome) -> None:
         """Write one record; returns when the kernel has it (a killed process keeps it)."""
-        # encode(outcome), inlined: every run of a resumable experiment passes here, and
-        # the call and its result tuple cost a tenth of an append
-        idx, value, start, finish, completed, hexsha, leaves, groups, links, error, plain = \
-            OUTCOME_FIELDS(outcome)
         try:
-            if leaves or groups or links:
-                payload = _dumps((
-                    idx, value, start, finish, completed, hexsha,
-                    (LEAF_FIELDS(leaves[0]),) if len(leaves) == 1 else
-                    [*map(LEAF_FIELDS, leaves)],
-                    (GROUP_FIELDS(groups[0]),) if len(groups) == 1 else
-                    [*map(GROUP_FIELDS, groups)],
-                    [*map(LINK_FIELDS, links)] if links else (), error, plain), PROTOCOL)
-            else:  # the usual run: plain results only (or nothing)
-                payload = _dumps((idx, value, start, finish, completed, hexsha, (), (), (),
-                                  error, plain), PROTOCOL)
-            codec = b"T"
+            if outcome.leaves or outcome.groups or outcome.links or outcome.error is not None:
+                payload = _dumps(as_tuples(outcome), PROTOCOL)
+                codec = b"T"
+            else:  # the usual run, compactly (journal_format.compact_payload, inlined: every
+                # run of a resumable experiment passes here)
+                payload = _dumps((outcome.value, outcome.start, outcome.hexsha[:_HEXSHA_KEPT],
+                                  outcome.plain), PROTOCOL)
+                codec = b"C"
         except Exception:  # what pickle cannot handle: dill, or a TypeError that says why
             codec, payload = encode(outcome)
-        length = len(payload)
-        size = HEADER_SIZE + length
         pos = self._pos
-        if pos + size > self._room:
-            pos = self._make_room(size)
-        end = pos + size
+        length = len(payload)
+        end = pos + HEADER_SIZE + length
+        if end > self._room:
+            pos = self._make_room(HEADER_SIZE + length)
+            end = pos + HEADER_SIZE + length
+        fields = _pack_fields(MAGIC, codec, outcome.idx, outcome.completed, outcome.finish,
+                              length)
         window: mmap.mmap = self._map  # type: ignore[assignment]  # mapped by _make_room
-        fields = FIELDS.pack(MAGIC, codec, idx, completed, finish, length)
         window[pos:pos + _FIELDS_SIZE] = fields
         window[pos + HEADER_SIZE:end] = payload
         # the checksum last: a record is valid only once all of it is stored
-        CRC.pack_into(window, pos + _FIELDS_SIZE, crc32(payload, crc32(fields)))
+        _store_crc(window, pos + _FIELDS_SIZE, crc32(payload, crc32(fields)))
         self._pos = end
         if self._always:
             self._flush()
