@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from pypet.storage.records import RunFailure, RunInfo, RunOutcome
-from pypet.trajectory.run_table import RunTable
+from pypet.trajectory.run_table import RunTable, _repeats
 
 
 class _RunError(Exception):
@@ -239,3 +239,12 @@ def test_record_outside_the_table_names_the_run(idx: int) -> None:
     with pytest.raises(IndexError, match=rf"Run {idx} .*3 runs"):
         table.record(_done(idx))
     assert table.completed.tolist() == [1, 0, 0]
+
+
+@pytest.mark.parametrize(("indices", "expected"), [
+    ([], False), ([5], False), ([0, 1, 2], False), ([2, 0, 1], False), ([1, 0, 1], True),
+    ([3, 3], True), ([0, 1, 2, 2], True),
+])
+def test_repeated_indices_are_recognised_in_any_order(indices, expected) -> None:
+    """The queue's check for a run recorded twice, sorted or not."""
+    assert _repeats(np.array(indices, dtype=np.int64)) is expected
