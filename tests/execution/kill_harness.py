@@ -7,8 +7,8 @@ or only one worker process (``victim='worker'``: a pool worker or run process).
 It notes which runs the journal held at that moment, resumes (maybe with another runner
 and core count) if the sweep did not finish by itself, and checks:
 
-* the file opens; every run is completed and holds the clean result (``z``, ``arr``,
-  ``text``) exactly once; ``resume`` returned every run's value;
+* the file opens; every run is completed and holds the clean result (``z``, ``arr`` for
+  even runs, ``text``) exactly once; ``resume`` returned every run's value;
 * no run the journal held at the kill ran again; every other run ran at most twice (in
   flight at the kill, then again), counted from the executions file; after a worker kill
   at most the runs that worker held ran twice;
@@ -243,8 +243,9 @@ def _check(folder: Path, trial: Trial, result: TrialResult) -> None:
         want = expected(idx, trial.size)
         if not traj.f_is_completed(idx):
             problems.append(f"run {idx} is not completed")
-        if zs.get(idx) != want["z"] or texts.get(idx) != want["text"] or \
-                idx not in arrs or not np.array_equal(arrs[idx], want["arr"]):
+        array_ok = idx not in arrs if want["arr"] is None else \
+            idx in arrs and np.array_equal(arrs[idx], want["arr"])
+        if zs.get(idx) != want["z"] or texts.get(idx) != want["text"] or not array_ok:
             problems.append(f"run {idx} does not hold its clean result")
     if len(zs) != total:
         problems.append(f"{len(zs)} z results for {total} runs")
