@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
-__all__ = ["AdaptiveBatches", "ArgsFor", "RunTask", "batch_size", "batches", "task_of"]
+__all__ = ["AdaptiveBatches", "ArgsFor", "RunTask", "TaskRange", "batch_size", "batches",
+           "task_of"]
 
 #: maps a run index to the (args, kwargs) of that run
 ArgsFor = Callable[[int], tuple[tuple, dict]]
@@ -22,6 +23,46 @@ class RunTask(NamedTuple):
     idx: int
     args: tuple | None = None
     kwargs: dict[str, Any] | None = None
+
+
+class TaskRange(Sequence[RunTask]):
+    """The tasks of consecutive runs whose arguments travel with the payload: kept, and
+    pickled, as their range of indices (two numbers for a batch of thousands of runs;
+    making and pickling a task per run cost the main process a microsecond per run)."""
+
+    __slots__ = ("runs",)
+
+    def __init__(self, runs: range) -> None:
+        self.runs = runs
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    @overload
+    def __getitem__(self, index: int) -> RunTask: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> TaskRange: ...
+
+    def __getitem__(self, index: int | slice) -> RunTask | TaskRange:
+        if isinstance(index, slice):
+            return TaskRange(self.runs[index])
+        return RunTask(self.runs[index])
+
+    def __iter__(self) -> Iterator[RunTask]:
+        return map(RunTask, self.runs)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TaskRange) and other.runs == self.runs
+
+    def __hash__(self) -> int:
+        return hash(self.runs)
+
+    def __reduce__(self) -> tuple[type[TaskRange], tuple[range]]:
+        return TaskRange, (self.runs,)
+
+    def __repr__(self) -> str:
+        return f"TaskRange({self.runs!r})"
 
 
 def batch_size(n_runs: int, n_workers: int, max_size: int = 64) -> int:
@@ -63,14 +104,17 @@ class AdaptiveBatches:
         self._target = target
         self._max = max(1, min(max_size, len(indices) // max(1, 4 * n_workers)))
 
-    def next(self) -> list[RunTask] | None:
-        """The next batch, or None when every run was handed out."""
+    def next(self) -> Sequence[RunTask] | None:
+        """The next batch (a :class:`TaskRange` where it can be), or None when every run
+        was handed out."""
         start = self._pos
         if start >= len(self._indices):
             return None
         self._pos = min(len(self._indices), start + self.size)
-        return [task_of(idx, self._args_for, self._constant)
-                for idx in self._indices[start:self._pos]]
+        chunk = self._indices[start:self._pos]
+        if self._constant and isinstance(chunk, range) and chunk.step == 1:
+            return TaskRange(chunk)
+        return [task_of(idx, self._args_for, self._constant) for idx in chunk]
 
     def observe(self, seconds_per_run: float) -> None:
         """A batch finished with runs of ``seconds_per_run`` on average."""

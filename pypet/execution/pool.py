@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from pypet.execution import worker
-from pypet.execution.batching import AdaptiveBatches, ArgsFor, RunTask, task_of
+from pypet.execution.batching import AdaptiveBatches, ArgsFor, RunTask, TaskRange, task_of
 from pypet.execution.deaths import died_outcome, journaled_by
 from pypet.execution.locks import SharedLock
 from pypet.execution.procs import TaskOutcome, WorkerDeath, WorkerPool
@@ -82,7 +82,10 @@ class _Round:
             return worker.PoolTask((task_of(idx, self.job.args_for, self.job.constant_args),),
                                    next(self._numbers))
         batch = self._fresh.next()
-        return None if batch is None else worker.PoolTask(tuple(batch), next(self._numbers))
+        if batch is None:
+            return None
+        return worker.PoolTask(batch if isinstance(batch, TaskRange) else tuple(batch),
+                               next(self._numbers))
 
     def take(self, outcome: TaskOutcome, halted: bool) -> None:
         """Hand a batch's outcomes to the sink; deal with a dead worker or a failed batch."""

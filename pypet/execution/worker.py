@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pypet.execution.batching import RunTask
+from pypet.execution.batching import RunTask, TaskRange
 from pypet.execution.locks import SharedLock
 from pypet.execution.payload import WorkerPayload
 from pypet.execution.wrap import DeferredService, LockedService
@@ -76,10 +76,12 @@ class StopFlag:
 class PoolTask:
     """A batch of runs for a pool worker, numbered in the order batches are handed out."""
 
-    tasks: tuple[RunTask, ...]
+    tasks: Sequence[RunTask]  #: a tuple, or a TaskRange (consecutive runs, the payload's args)
     number: int = 0
 
     def __reduce__(self) -> tuple[Any, tuple]:
+        if isinstance(self.tasks, TaskRange):
+            return PoolTask, (self.tasks, self.number)  # travels as its range
         # runs whose arguments travel with the payload cross the pipe as their indices
         # (pickling one small dataclass per run cost the main process microseconds per run)
         if all(task.args is None and task.kwargs is None for task in self.tasks):
