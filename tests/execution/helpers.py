@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -173,3 +175,16 @@ def loading_pool_task(args: tuple[Any, int]) -> float:
     pre.f_empty()
     traj.f_load_item(pre)
     return pre.data + traj.x
+
+
+def kill_when_appended(script: str) -> None:
+    """Run ``script`` (``python -c``) until it prints ``appended``, then SIGKILL it: a
+    process killed right after its journal appends returned."""
+    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout.readline() == "appended\n"
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+    process.stdin.close()
+    process.stdout.close()

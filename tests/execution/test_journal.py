@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import signal
 import struct
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pypet.execution import journal_writer
 from pypet.execution.journal import JournalWriter, read_journal, scan_journal, segments
 from pypet.execution.procs.start import check_fork_is_safe, fork_warning_silenced
 from pypet.storage.records import GroupRecord, LeafRecord, LinkRecord, RunFailure, RunOutcome
+from tests.execution.helpers import kill_when_appended
 from tests.execution.kill_harness import REPO
 
 
@@ -114,13 +114,7 @@ def test_records_of_a_killed_writer_survive(tmp_path, caplog, policy):
     tail is taken for the end of the segment, without a warning."""
     script = KILLED_WRITER.format(repo=str(REPO), folder=str(tmp_path), policy=policy,
                                   runs=1000)
-    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline() == "appended\n"
-    process.send_signal(signal.SIGKILL)
-    assert process.wait() == -signal.SIGKILL
-    process.stdin.close()
-    process.stdout.close()
+    kill_when_appended(script)
     (segment,) = segments(tmp_path)
     assert segment.read_bytes().endswith(b"\0" * 1000)  # never cut: its writer was killed
     read = list(read_journal(tmp_path))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
-import signal
 import struct
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pypet import Environment, Trajectory
 from pypet.execution.journal import JournalWriter, read_journal, scan_journal, segments
 from pypet.execution.journal_format import as_tuples
 from pypet.storage.records import GroupRecord, LeafRecord, RunFailure, RunOutcome
+from tests.execution.helpers import kill_when_appended
 from tests.execution.kill_harness import REPO
 
 HEXSHA = "0123456789abcdef0123456789abcdef01234567"
@@ -242,13 +242,7 @@ sys.stdin.read()  # wait for the SIGKILL
 def test_compact_records_of_a_killed_writer_survive(tmp_path, caplog):
     """A writer SIGKILLed right after its appends returned loses no compact record."""
     script = KILLED_WRITER.format(repo=str(REPO), folder=str(tmp_path), runs=1000)
-    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline() == "appended\n"
-    process.send_signal(signal.SIGKILL)
-    assert process.wait() == -signal.SIGKILL
-    process.stdin.close()
-    process.stdout.close()
+    kill_when_appended(script)
     refs = scan_journal(tmp_path)
     assert sorted(refs) == list(range(1000)) and {r.codec for r in refs.values()} == {b"C"}
     read = sorted(read_journal(tmp_path), key=lambda o: o.idx)
