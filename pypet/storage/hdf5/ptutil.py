@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import tables
 
-__all__ = ["contiguous_blocks", "get_child", "names_as_given", "write_rows"]
+__all__ = ["contiguous_blocks", "get_child", "increasing", "names_as_given", "write_rows"]
 
 
 @contextlib.contextmanager
@@ -34,6 +34,12 @@ def get_child(group: tables.Group, name: str) -> Any:
     """
     children = group._v_children
     return children[name] if name in children else None
+
+
+def increasing(rows: np.ndarray) -> bool:
+    """Whether ``rows`` is strictly increasing (a serial batch's runs are; a pool's may
+    come out of order)."""
+    return bool((rows[1:] > rows[:-1]).all())
 
 
 def contiguous_blocks(idx: np.ndarray) -> list[tuple[int, int, int]]:

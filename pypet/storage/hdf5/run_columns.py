@@ -20,7 +20,7 @@ from pypet.constants import FORMAT_ZEROS
 from pypet.runnames import is_set_name, run_index_of, run_name, set_name
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
-from pypet.storage.hdf5.ptutil import get_child, write_rows
+from pypet.storage.hdf5.ptutil import get_child, increasing, write_rows
 from pypet.storage.hdf5.run_info_columns import RunInfoColumns
 from pypet.storage.hdf5.written_info import WrittenInfo
 from pypet.storage.records import PLAIN_RUN_GROUPS, LeafRecord
@@ -380,7 +380,7 @@ class RunColumns:
             if tpl.present is None:
                 tpl.present = self._create_present(template, tpl)
             rows = np.array(indices, dtype=np.int64)
-            if not _increasing(rows):
+            if not increasing(rows):
                 rows = np.unique(rows)
             write_rows(tpl.present, rows, np.ones(len(rows), dtype=np.uint8))
         self._present_buffer.clear()
@@ -408,7 +408,7 @@ class RunColumns:
             values = values.astype(cell.dtype)
         else:
             values = np.array(pending.values, dtype=cell.dtype)
-        if not _increasing(idx):  # runs of a pool arrive out of order; a later one wins
+        if not increasing(idx):  # runs of a pool arrive out of order; a later one wins
             order = np.argsort(idx, kind="stable")
             idx, values = idx[order], values[order]
         node = get_child(self._table, column)
@@ -547,11 +547,6 @@ def _extend(node: tables.EArray, length: int, fill: Any) -> None:
         node.truncate(length)
     else:
         node.append(np.full((missing, *node.shape[1:]), fill, dtype=dtype))
-
-
-def _increasing(rows: np.ndarray) -> bool:
-    """Whether ``rows`` is strictly increasing (a serial batch's runs are)."""
-    return bool((rows[1:] > rows[:-1]).all())
 
 
 def _plain_column(values: list) -> tuple[Cell, np.ndarray] | None:

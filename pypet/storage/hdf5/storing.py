@@ -17,7 +17,7 @@ from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
 from pypet.storage.hdf5.overview import OverviewTables
-from pypet.storage.hdf5.ptutil import get_child
+from pypet.storage.hdf5.ptutil import get_child, increasing
 from pypet.storage.hdf5.run_columns import RunColumns, in_a_run, template_of
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.hdf5.written_info import WrittenInfo
@@ -238,7 +238,7 @@ class TrajectoryFile:
                 np.fromiter([o.start for o in outcomes], dtype=float, count=count),
                 np.fromiter([o.finish for o in outcomes], dtype=float, count=count),
                 codes, failed]
-        if not (rows[1:] > rows[:-1]).all():  # a pool's runs: sorted, a later one wins
+        if not increasing(rows):  # a pool's runs: sorted, a later one wins
             order = np.argsort(rows, kind="stable")
             rows, info = rows[order], [values[order] for values in info]
         self.columns.write_info(rows, *info)
