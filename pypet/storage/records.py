@@ -33,6 +33,7 @@ __all__ = [
     "Record",
     "RunOutcome",
     "TrajectoryImage",
+    "plain_leaf",
 ]
 
 
@@ -193,8 +194,7 @@ class RunOutcome:
         if not self.plain:
             return self
         group = f"{PLAIN_RUN_GROUPS}.{run_name(self.idx)}"
-        leaves = tuple(LeafRecord(f"{group}.{name}", "Result", "", None, {name: value})
-                       for name, value in self.plain.items())
+        leaves = tuple(plain_leaf(self.idx, name, value) for name, value in self.plain.items())
         listed = {g.full_name for g in self.groups}
         implied = tuple(GroupRecord(name, "", "", None)
                         for name in ("results", PLAIN_RUN_GROUPS, group) if name not in listed)
@@ -207,6 +207,13 @@ class RunOutcome:
         if self.error is None:
             return self
         return replace(self, error=self.error.portable())
+
+
+def plain_leaf(idx: int, name: str, value: Any) -> LeafRecord:
+    """The leaf record of run ``idx``'s plain result ``name`` (see :attr:`RunOutcome.plain`):
+    a standard Result ``results.runs.<run>.<name>`` holding the one item ``name``."""
+    return LeafRecord(f"{PLAIN_RUN_GROUPS}.{run_name(idx)}.{name}", "Result", "", None,
+                      {name: value})
 
 
 @dataclass(slots=True)

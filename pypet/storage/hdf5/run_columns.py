@@ -23,9 +23,9 @@ from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, increasing, write_rows
 from pypet.storage.hdf5.run_info_columns import RunInfoColumns
 from pypet.storage.hdf5.written_info import WrittenInfo
-from pypet.storage.records import PLAIN_RUN_GROUPS, LeafRecord
+from pypet.storage.records import PLAIN_RUN_GROUPS, LeafRecord, plain_leaf
 
-__all__ = ["RunColumns", "in_a_run", "name_from_template", "template_of"]
+__all__ = ["RunColumns", "in_a_run", "name_from_template", "plain_template", "template_of"]
 
 #: prefix of a column being written (never a tree name, so readers skip it)
 _TMP = "_tmp_"
@@ -39,6 +39,11 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 #: a numbered run component (``run_00000042``) anywhere in a dotted name
 _RUN_PART = re.compile(rf"(^|\.)run_\d{{{FORMAT_ZEROS}}}(?=\.|$)")
+
+
+def plain_template(name: str) -> str:
+    """The template of the plain run result ``name`` (:attr:`RunOutcome.plain`)."""
+    return f"{PLAIN_RUN_GROUPS}.$.{name}"
 
 
 def template_of(full_name: str) -> str | None:
@@ -272,9 +277,8 @@ class RunColumns:
                 pending.values.append(value)
                 present.append(idx)
                 return True
-        template = f"{PLAIN_RUN_GROUPS}.$.{name}"
-        if not self.add(idx, template, LeafRecord(f"{PLAIN_RUN_GROUPS}.{run_name(idx)}.{name}",
-                                                  "Result", "", None, {name: value})):
+        template = plain_template(name)
+        if not self.add(idx, template, plain_leaf(idx, name, value)):
             return False
         scalars = self._scalars.get(template)
         if scalars is not None:  # the template is this plain result's: next time directly

@@ -11,14 +11,14 @@ import numpy as np
 import tables
 
 from pypet.errors import DataNotInStorageError, existing_trajectory_message
-from pypet.runnames import run_index_of, run_name
+from pypet.runnames import run_index_of
 from pypet.storage.hdf5 import files
 from pypet.storage.hdf5.codec import CODEC_VERSION, CODEC_VERSION_ATTR
 from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
 from pypet.storage.hdf5.overview import OverviewTables
 from pypet.storage.hdf5.ptutil import get_child, increasing
-from pypet.storage.hdf5.run_columns import RunColumns, in_a_run, template_of
+from pypet.storage.hdf5.run_columns import RunColumns, in_a_run, plain_template, template_of
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.hdf5.written_info import WrittenInfo
 from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode
@@ -31,6 +31,7 @@ from pypet.storage.records import (
     RunInfo,
     RunOutcome,
     TrajectoryImage,
+    plain_leaf,
 )
 
 __all__ = ["TrajectoryFile", "write_records"]
@@ -247,9 +248,7 @@ class TrajectoryFile:
                      replace: bool) -> None:
         """Store one :attr:`~RunOutcome.plain` result of run ``idx`` as :meth:`store_runs`
         stores any leaf: a cell if it fits, a node otherwise."""
-        template = f"{PLAIN_RUN_GROUPS}.$.{name}"
-        leaf = LeafRecord(f"{PLAIN_RUN_GROUPS}.{run_name(idx)}.{name}", "Result", "", None,
-                          {name: value})
+        leaf = plain_leaf(idx, name, value)
         writer = self.writer
         if self.columns.add_plain(idx, name, value):
             if self.overview.active:
@@ -258,7 +257,7 @@ class TrajectoryFile:
                 writer.delete(leaf.full_name, recursive=True)  # now in the table
         else:
             if replace:
-                self.columns.remove_if_present(template, idx)
+                self.columns.remove_if_present(plain_template(name), idx)
             writer.write_leaf(leaf, mode)
 
     def _log_failures(self, outcomes: Sequence[RunOutcome]) -> None:
