@@ -117,10 +117,15 @@ def run_experiment(plan: ExperimentPlan, run: Call | None, args: RunArgs,
                    " ".join(getattr(error, "__notes__", [])))
         raise
     finally:
-        if journal is not None:
-            journal.close()
-        with service.session(traj.v_name):
-            _finalize(state, start)
+        incomplete = None
+        try:
+            with service.session(traj.v_name):
+                incomplete = _finalize(state, start)
+        finally:
+            if journal is not None:
+                # every run stored: nobody resumes from this journal, so it needs no last
+                # disk flush (the folder is deleted, or marked finished, right below)
+                journal.close(flush=not (finished and incomplete == 0))
     if state.folder is not None and finished:
         _close_folder(state)
     # made last, after the final store: a million pairs take ~110 MB as tuples
@@ -241,8 +246,9 @@ def _immediate_post_process(state: _State, sink: OutcomeSink,
     return new
 
 
-def _finalize(state: _State, start: float) -> None:
-    """Record timing (and an expansion) in the config and store what is not stored yet."""
+def _finalize(state: _State, start: float) -> int:
+    """Record timing (and an expansion) in the config and store what is not stored yet;
+    the number of runs still incomplete."""
     plan = state.plan
     traj = plan.traj
     finish = time.time()
@@ -271,6 +277,7 @@ def _finalize(state: _State, start: float) -> None:
     incomplete = len(pending_runs(traj))
     if incomplete:
         _log.error("%d runs of %s did not complete.", incomplete, traj.v_name)
+    return incomplete
 
 
 def _close_folder(state: _State) -> None:

@@ -175,8 +175,12 @@ class JournalWriter:
             self._map.flush(start, self._pos - start)  # type: ignore[union-attr]
         self._clean = self._pos
 
-    def close(self) -> None:
-        """Sync (per policy), cut off the reserved tail and close the segment."""
+    def close(self, flush: bool = True) -> None:
+        """Sync (per policy), cut off the reserved tail and close the segment.
+
+        ``flush=False`` skips the last disk flush: for a journal nobody will resume from
+        (its experiment completed), where the flush would only cost time.
+        """
         if self._fd is None:
             return
         _open_writers.discard(self)
@@ -186,7 +190,8 @@ class JournalWriter:
         length = self._base + self._pos
         fd = self._fd
         if self._map is not None:  # (None: reserving the first window failed)
-            self.sync(force=True)
+            if flush:
+                self.sync(force=True)
             self._map.close()
         self._forget()
         try:

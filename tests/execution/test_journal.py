@@ -82,6 +82,20 @@ def test_a_segment_grows_across_windows(tmp_path, monkeypatch):
     assert read[500] == big and read[399] == outcome(399)
 
 
+def test_close_without_flush_keeps_every_record(tmp_path, monkeypatch):
+    """close(flush=False) flushes nothing to the disk, and the segment is cut and whole."""
+    flushes = []
+    flush = JournalWriter._flush
+    monkeypatch.setattr(JournalWriter, "_flush", lambda self: flushes.append(1) or flush(self))
+    writer = JournalWriter(tmp_path, "batch")
+    for idx in range(20):
+        writer.append(outcome(idx))
+    writer.close(flush=False)
+    assert flushes == []
+    assert sorted(scan_journal(tmp_path)) == list(range(20))
+    assert not segments(tmp_path)[0].read_bytes().endswith(b"\0")
+
+
 @pytest.mark.parametrize("policy", ["always", "batch", "never"])
 def test_every_fsync_policy_writes_readable_segments(tmp_path, policy):
     """Each resume_fsync policy gives the same records (flushing differs, not content)."""

@@ -342,3 +342,30 @@ def test_a_file_that_opens_but_fails_on_write_is_rebuilt(tmp_path, caplog):
     assert "cannot be read or written" in caplog.text
     assert len(list(tmp_path.glob("sweep.damaged-*.hdf5"))) == 1
     assert_complete(paths["file"], 8)
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_the_journal_is_flushed_at_the_end_only_if_it_may_be_resumed(tmp_path, monkeypatch,
+                                                                        fail):
+    """A completed experiment's journal is closed without a last disk flush (nobody resumes
+    from it); one with a failed run, which env.resume() runs again, is flushed."""
+    from pypet.execution.journal_writer import JournalWriter
+
+    closes = []
+    close = JournalWriter.close
+    monkeypatch.setattr(JournalWriter, "close",
+                        lambda self, flush=True: closes.append(flush) or close(self, flush))
+
+    def run(traj):
+        if fail and traj.v_idx == 2:
+            raise ValueError("run 2 fails")
+        traj.f_add_result("z", traj.x)
+
+    env = Environment(trajectory="t", filename=str(tmp_path / "t.hdf5"), log_config=None,
+                      report_progress=False, resumable=True, delete_resume=False,
+                      resume_folder=str(tmp_path / "resume"), on_error="continue")
+    env.trajectory.f_add_parameter("x", 0.0)
+    env.trajectory.f_explore({"x": [0.0, 1.0, 2.0, 3.0]})
+    env.run(run)
+    assert closes == [fail]
+    assert sorted(o.idx for o in read_journal(tmp_path / "resume" / "t")) == [0, 1, 2, 3]
