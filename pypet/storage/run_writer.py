@@ -69,6 +69,8 @@ class RunWriter:
         if self._journal is not None and not journaled:
             self._journal.append(outcome)
         self._pending.append(outcome)
+        # the conditions are spelled out here and in add_many: this runs for every run of a
+        # serial sweep, and a shared method would cost a call each time
         if len(self._pending) >= self._max_runs or \
                 outcome.finish - outcome.start >= self._slow_run or \
                 time.monotonic() - self._last >= self._max_seconds:
