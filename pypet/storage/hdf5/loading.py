@@ -14,7 +14,8 @@ from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.node_reader import NodeReader
 from pypet.storage.hdf5.ptutil import get_child
-from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
+from pypet.storage.hdf5.run_columns import RunColumns
+from pypet.storage.hdf5.run_templates import name_from_template
 from pypet.storage.modes import LoadMode, LoadModes
 from pypet.storage.records import GroupRecord, LeafRecord, RunInfo
 from pypet.storage.service import LoadSink

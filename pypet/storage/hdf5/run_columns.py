@@ -9,23 +9,22 @@ fit a cell (:mod:`.cells`) are buffered here and written in bulk by :meth:`RunCo
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
-from pypet.constants import FORMAT_ZEROS
-from pypet.runnames import is_set_name, run_index_of, run_name, set_name
+from pypet.runnames import run_index_of
 from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
 from pypet.storage.hdf5.ptutil import get_child, increasing, write_rows
 from pypet.storage.hdf5.run_info_columns import RunInfoColumns
+from pypet.storage.hdf5.run_templates import column_name, name_from_template, plain_template
 from pypet.storage.hdf5.written_info import WrittenInfo
-from pypet.storage.records import PLAIN_RUN_GROUPS, LeafRecord, plain_leaf
+from pypet.storage.records import LeafRecord, plain_leaf
 
-__all__ = ["RunColumns", "in_a_run", "name_from_template", "plain_template", "template_of"]
+__all__ = ["RunColumns"]
 
 #: prefix of a column being written (never a tree name, so readers skip it)
 _TMP = "_tmp_"
@@ -36,45 +35,6 @@ _FEW_ROWS = 64
 #: Python scalar types whose cell never changes with the value (ints: within int64)
 _SCALAR_KINDS = {float: "float", bool: "bool", complex: "complex", int: "int"}
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-#: a numbered run component (``run_00000042``) anywhere in a dotted name
-_RUN_PART = re.compile(rf"(^|\.)run_\d{{{FORMAT_ZEROS}}}(?=\.|$)")
-
-
-def plain_template(name: str) -> str:
-    """The template of the plain run result ``name`` (:attr:`RunOutcome.plain`)."""
-    return f"{PLAIN_RUN_GROUPS}.$.{name}"
-
-
-def template_of(full_name: str) -> str | None:
-    """Replace the run (and run-set) component of ``full_name`` by ``$`` (``$set``)."""
-    # one regex search instead of testing every component: this runs for every result
-    match = _RUN_PART.search(full_name)
-    if match is None:
-        return None
-    start, end = match.span()
-    head = full_name[:start]  # the components before the run, without the last dot
-    if "run_set_" in head:
-        location, dot, before = head.rpartition(".")
-        if is_set_name(before):
-            head = f"{location}{dot}$set"
-    return f"{head}.$" + full_name[end:] if head else "$" + full_name[end:]
-
-
-def in_a_run(full_name: str) -> bool:
-    """Whether ``full_name`` has a numbered run component (:func:`template_of` is not None)."""
-    return _RUN_PART.search(full_name) is not None
-
-
-def name_from_template(template: str, idx: int) -> str:
-    """Inverse of :func:`template_of` for run ``idx``."""
-    parts = template.split(".")
-    return ".".join(run_name(idx) if p == "$" else set_name(idx) if p == "$set" else p
-                    for p in parts)
-
-
-def _column_name(template: str, leaf_name: str, item: str) -> str:
-    return template if item == leaf_name else f"{template}:{item}"
 
 
 class _Template:
@@ -243,7 +203,7 @@ class RunColumns:
             cell = cell_of(value)
             if cell is None:
                 return False
-            column = _column_name(template, leaf_name, item)
+            column = column_name(template, leaf_name, item)
             known = self._cells.get(column)
             if known is not None and not known.fits(cell):
                 return False
@@ -251,7 +211,7 @@ class RunColumns:
         if tpl is None:
             self._templates[template] = _Template(
                 record.class_name, record.comment,
-                {item: _column_name(template, leaf_name, item) for item in record.data}, None)
+                {item: column_name(template, leaf_name, item) for item in record.data}, None)
         for column, cell, value in staged:
             if column not in self._cells:
                 self._cells[column] = cell
@@ -282,8 +242,8 @@ class RunColumns:
             return False
         scalars = self._scalars.get(template)
         if scalars is not None:  # the template is this plain result's: next time directly
-            ((_, column_name, kind),) = scalars
-            self._plain[name] = (self._buffer[column_name], kind, self._present_buffer[template])
+            ((_, column, kind),) = scalars
+            self._plain[name] = (self._buffer[column], kind, self._present_buffer[template])
         return True
 
     def add_plain_many(self, rows: list[int], name: str, values: list[Any]) -> bool:
