@@ -9,16 +9,16 @@ fit a cell (:mod:`.cells`) are buffered here and written in bulk by :meth:`RunCo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import tables
 
 from pypet.runnames import run_index_of
-from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
+from pypet.storage.hdf5.cells import Cell, cell_of, column_of, fill_value, from_column
 from pypet.storage.hdf5.layout import RUNS
-from pypet.storage.hdf5.ptutil import get_child, increasing, write_rows
+from pypet.storage.hdf5.ptutil import extend_rows, get_child, increasing, write_rows
 from pypet.storage.hdf5.run_info_columns import RunInfoColumns
 from pypet.storage.hdf5.run_templates import column_name, name_from_template, plain_template
 from pypet.storage.hdf5.written_info import WrittenInfo
@@ -146,30 +146,21 @@ class RunColumns:
             return
         self._info.ensure(length)
         for name, cell in self._cells.items():
-            _extend(self._table._v_children[name], length, fill_value(cell))
+            extend_rows(self._table._v_children[name], length, fill_value(cell))
         for tpl in self._templates.values():
-            _extend(tpl.present, length, 0)
+            extend_rows(tpl.present, length, 0)
         self._length = length
 
     # --- explored ranges ------------------------------------------------------------------------
     def write_explored(self, name: str, values: list) -> bool:
         """Write an explored parameter's range as a column (if its values fit cells)."""
-        found = _plain_column(values)
-        if found is not None:
-            cell, data = found
-        else:
-            cells_found = [cell_of(v) for v in values]
-            cells = [c for c in cells_found if c is not None]
-            if not cells or len(cells) < len(cells_found) or \
-                    any(not cells[0].fits(c) for c in cells):
-                stale = get_child(self._table, name)
-                if stale is not None:  # the range changed to values that fit no column
-                    self._h5.remove_node(stale)
-                return False
-            cell = cells[0]
-            dtype = _widest(cell, cells)
-            data = np.array([v.encode("utf8") if cell.kind == "str" else v for v in values],
-                            dtype=dtype)
+        found = column_of(values)
+        if found is None:
+            stale = get_child(self._table, name)
+            if stale is not None:  # the range changed to values that fit no column
+                self._h5.remove_node(stale)
+            return False
+        cell, data = found
         self._h5.create_earray(self._table, _TMP + name, obj=data, filters=self._filters)
         attrs = self._table._v_children[_TMP + name]._v_attrs
         attrs[RUNS.COLUMN] = "explored"
@@ -353,7 +344,7 @@ class RunColumns:
         node = self._h5.create_earray(self._present_group, template,
                                       tables.UInt8Atom(), (0,), filters=self._filters,
                                       expectedrows=max(self._length, 1000))
-        _extend(node, self._length, 0)
+        extend_rows(node, self._length, 0)
         attrs = node._v_attrs
         attrs[RUNS.LEAF] = tpl.class_name
         attrs[RUNS.COMMENT] = tpl.comment
@@ -391,7 +382,7 @@ class RunColumns:
         if old is not None:
             node.append(old.read().astype(cell.dtype))
         else:
-            _extend(node, self._length, fill_value(cell))
+            extend_rows(node, self._length, fill_value(cell))
         attrs = node._v_attrs
         attrs[RUNS.COLUMN] = "result"
         attrs[RUNS.KIND] = cell.kind
@@ -492,43 +483,3 @@ class RunColumns:
         return [(idx, {item: values[pos] for item, values in items.items()})
                 for pos, idx in enumerate(rows.tolist())]
 
-
-def _extend(node: tables.EArray, length: int, fill: Any) -> None:
-    """Extend ``node`` to ``length`` rows of ``fill``.
-
-    A column made with ``fill`` as its HDF5 fill value grows without writing anything:
-    HDF5 allocates a chunk only when a row in it is written, and readers (h5py too) get
-    the fill value from rows never written. The first batch of a sweep made each new
-    result column by writing a fill row for every run (a million for a million runs) and
-    then its own rows over them. Columns of older files (fill value 0) get the rows
-    written, as before.
-    """
-    missing = length - node.nrows
-    if missing <= 0:
-        return
-    dtype = node.atom.dtype
-    if np.array(node.atom.dflt, dtype).tobytes() == np.array(fill, dtype).tobytes():
-        node.truncate(length)
-    else:
-        node.append(np.full((missing, *node.shape[1:]), fill, dtype=dtype))
-
-
-def _plain_column(values: list) -> tuple[Cell, np.ndarray] | None:
-    """Cell and data of a range of Python floats, ints (int64) or bools in one go (the usual
-    explored range; a million values take milliseconds instead of a second), else None."""
-    kinds = {type(v) for v in values}
-    if len(kinds) != 1 or not kinds <= {float, int, bool}:
-        return None
-    cell = cell_of(values[0])
-    if cell is None:  # an int beyond int64
-        return None
-    try:
-        return cell, np.array(values, dtype=cell.dtype)
-    except OverflowError:  # an int beyond int64 somewhere: no column
-        return None
-
-
-def _widest(cell: Cell, cells: Sequence[Cell | None]) -> np.dtype:
-    if cell.kind != "str":
-        return cell.dtype
-    return np.dtype(f"S{max(c.dtype.itemsize for c in cells if c is not None)}")
