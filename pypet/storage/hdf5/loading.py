@@ -14,7 +14,8 @@ from pypet.storage.hdf5.annotations import read_annotations
 from pypet.storage.hdf5.layout import RUNS, TRAJ
 from pypet.storage.hdf5.node_reader import NodeReader
 from pypet.storage.hdf5.ptutil import get_child
-from pypet.storage.hdf5.run_columns import RunColumns, name_from_template
+from pypet.storage.hdf5.run_results_reader import RunResultsReader
+from pypet.storage.hdf5.run_templates import name_from_template
 from pypet.storage.modes import LoadMode, LoadModes
 from pypet.storage.records import GroupRecord, LeafRecord, RunInfo
 from pypet.storage.service import LoadSink
@@ -102,7 +103,7 @@ def load_trajectory(h5: tables.File, group: tables.Group, sink: LoadSink, modes:
             sink.node(reader.read_group(node), mode)
         else:
             sink.node(reader.read_leaf(node, with_data=mode >= LoadMode.DATA), mode)
-    columns = RunColumns.reader(h5, group)
+    columns = RunResultsReader.of(group)
     for template, (class_name, comment, _items) in columns.templates.items():
         if skip_runs:
             break
@@ -141,7 +142,7 @@ def load_parts(h5: tables.File, group: tables.Group, sink: LoadSink, full_names:
     reader = NodeReader(group, allow_pickle)
     found = 0
     with_data = load_data >= LoadMode.DATA
-    columns = RunColumns.reader(h5, group)
+    columns = RunResultsReader.of(group)
     for full_name in full_names:
         node = reader.node_at(full_name)
         if node is not None and not isinstance(node, tables.link.SoftLink):
@@ -178,7 +179,7 @@ def _below(name: str, full_name: str, recursive: bool, max_depth: int | None) ->
     return max_depth is None or depth <= max_depth
 
 
-def _load_cells(columns: RunColumns, sink: LoadSink, full_name: str, recursive: bool,
+def _load_cells(columns: RunResultsReader, sink: LoadSink, full_name: str, recursive: bool,
                 max_depth: int | None, load_data: LoadMode, load_only: Any,
                 load_except: Any) -> int:
     """Load run results kept in the run table that lie at or below ``full_name``."""

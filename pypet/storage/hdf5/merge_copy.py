@@ -24,7 +24,8 @@ from pypet.storage.hdf5.layout import BUCKET_PREFIX, NODE, RUNS, hdf5_path, tree
 from pypet.storage.hdf5.node_copy import CopyJob
 from pypet.storage.hdf5.node_reader import NodeReader
 from pypet.storage.hdf5.ptutil import get_child
-from pypet.storage.hdf5.run_columns import RunColumns, name_from_template, template_of
+from pypet.storage.hdf5.run_results_reader import RunResultsReader
+from pypet.storage.hdf5.run_templates import name_from_template, template_of
 from pypet.storage.hdf5.storing import TrajectoryFile, write_records
 from pypet.storage.merging import MergeRequest, MergeStats, RunRenamer
 from pypet.storage.modes import StoreMode
@@ -65,7 +66,7 @@ def _copy_columns(target: TrajectoryFile, other: tables.Group, request: MergeReq
     renamer = request.renamer
     if not len(renamer):
         return
-    source = RunColumns.reader(other._v_file, other)
+    source = RunResultsReader.of(other)
     columns = target.columns
     stats.rows = len(renamer)
     for template, (class_name, comment, items) in source.templates.items():

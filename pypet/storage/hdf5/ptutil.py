@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import tables
 
-__all__ = ["contiguous_blocks", "get_child", "increasing", "names_as_given", "write_rows"]
+__all__ = ["contiguous_blocks", "extend_rows", "get_child", "increasing", "names_as_given",
+           "write_rows"]
 
 
 @contextlib.contextmanager
@@ -53,3 +54,23 @@ def write_rows(node: tables.EArray, idx: np.ndarray, values: np.ndarray) -> None
     """Write ``values`` at sorted row indices ``idx``, one slice per contiguous block."""
     for first, pos, count in contiguous_blocks(idx):
         node[first:first + count] = values[pos:pos + count]
+
+
+def extend_rows(node: tables.EArray, length: int, fill: Any) -> None:
+    """Extend ``node`` to ``length`` rows of ``fill``.
+
+    A column made with ``fill`` as its HDF5 fill value grows without writing anything:
+    HDF5 allocates a chunk only when a row in it is written, and readers (h5py too) get
+    the fill value from rows never written. The first batch of a sweep made each new
+    result column by writing a fill row for every run (a million for a million runs) and
+    then its own rows over them. Columns of older files (fill value 0) get the rows
+    written, as before.
+    """
+    missing = length - node.nrows
+    if missing <= 0:
+        return
+    dtype = node.atom.dtype
+    if np.array(node.atom.dflt, dtype).tobytes() == np.array(fill, dtype).tobytes():
+        node.truncate(length)
+    else:
+        node.append(np.full((missing, *node.shape[1:]), fill, dtype=dtype))

@@ -1,90 +1,35 @@
-"""The run table ``/<traj>/overview/runs``: run info, explored ranges and run-result columns.
+"""Writing the run table ``/<traj>/overview/runs``: run info, explored ranges and run results.
 
 Every column is a 1-D (or, for small arrays, N-D) extendable dataset with one row per run,
 so plain h5py/pandas read the whole table at once and one run costs one row per column.
 Run results enter as :class:`~pypet.storage.records.LeafRecord` s; those whose items all
 fit a cell (:mod:`.cells`) are buffered here and written in bulk by :meth:`RunColumns.flush`.
+Their names come from :mod:`.run_templates`, the run-info columns from
+:mod:`.run_info_columns`; reading results back is :mod:`.run_results_reader`'s.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import tables
 
-from pypet.constants import FORMAT_ZEROS
-from pypet.runnames import is_set_name, run_index_of, run_name, set_name
-from pypet.storage.hdf5.cells import Cell, cell_of, fill_value, from_column
+from pypet.storage.hdf5.cells import Cell, cell_of, column_of, fill_value
 from pypet.storage.hdf5.layout import RUNS
-from pypet.storage.hdf5.ptutil import get_child, increasing, write_rows
+from pypet.storage.hdf5.ptutil import extend_rows, get_child, increasing, write_rows
 from pypet.storage.hdf5.run_info_columns import RunInfoColumns
+from pypet.storage.hdf5.run_results_reader import TMP_PREFIX, ResultTemplate, RunResultsReader
+from pypet.storage.hdf5.run_templates import column_name, plain_template
 from pypet.storage.hdf5.written_info import WrittenInfo
-from pypet.storage.records import PLAIN_RUN_GROUPS, LeafRecord, plain_leaf
+from pypet.storage.records import LeafRecord, plain_leaf
 
-__all__ = ["RunColumns", "in_a_run", "name_from_template", "plain_template", "template_of"]
-
-#: prefix of a column being written (never a tree name, so readers skip it)
-_TMP = "_tmp_"
-
-#: up to this many requested rows are read one by one instead of reading whole columns
-_FEW_ROWS = 64
+__all__ = ["RunColumns"]
 
 #: Python scalar types whose cell never changes with the value (ints: within int64)
 _SCALAR_KINDS = {float: "float", bool: "bool", complex: "complex", int: "int"}
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-#: a numbered run component (``run_00000042``) anywhere in a dotted name
-_RUN_PART = re.compile(rf"(^|\.)run_\d{{{FORMAT_ZEROS}}}(?=\.|$)")
-
-
-def plain_template(name: str) -> str:
-    """The template of the plain run result ``name`` (:attr:`RunOutcome.plain`)."""
-    return f"{PLAIN_RUN_GROUPS}.$.{name}"
-
-
-def template_of(full_name: str) -> str | None:
-    """Replace the run (and run-set) component of ``full_name`` by ``$`` (``$set``)."""
-    # one regex search instead of testing every component: this runs for every result
-    match = _RUN_PART.search(full_name)
-    if match is None:
-        return None
-    start, end = match.span()
-    head = full_name[:start]  # the components before the run, without the last dot
-    if "run_set_" in head:
-        location, dot, before = head.rpartition(".")
-        if is_set_name(before):
-            head = f"{location}{dot}$set"
-    return f"{head}.$" + full_name[end:] if head else "$" + full_name[end:]
-
-
-def in_a_run(full_name: str) -> bool:
-    """Whether ``full_name`` has a numbered run component (:func:`template_of` is not None)."""
-    return _RUN_PART.search(full_name) is not None
-
-
-def name_from_template(template: str, idx: int) -> str:
-    """Inverse of :func:`template_of` for run ``idx``."""
-    parts = template.split(".")
-    return ".".join(run_name(idx) if p == "$" else set_name(idx) if p == "$set" else p
-                    for p in parts)
-
-
-def _column_name(template: str, leaf_name: str, item: str) -> str:
-    return template if item == leaf_name else f"{template}:{item}"
-
-
-class _Template:
-    """What every run of one result leaf shares: class, comment and item cells."""
-
-    __slots__ = ("class_name", "comment", "items", "present")
-
-    def __init__(self, class_name: str, comment: str, items: dict[str, str],
-                 present: Any) -> None:  # the presence mask (tables.EArray), once created
-        self.class_name, self.comment, self.items, self.present = class_name, comment, items, present
 
 
 class _Pending:
@@ -101,16 +46,24 @@ class _Pending:
         self.values: list[Any] = []
 
 
-class RunColumns:
-    """Reads and writes the run table of one trajectory group in an open file."""
+class RunColumns(RunResultsReader):
+    """Writes the run table of one trajectory group in an open file (and reads it, as
+    :class:`~.run_results_reader.RunResultsReader`)."""
 
     def __init__(self, h5: tables.File, traj_group: tables.Group,
-                 filters: tables.Filters | None, length: int, readonly: bool = False,
+                 filters: tables.Filters | None, length: int,
                  written: WrittenInfo | None = None) -> None:
+        overview = get_child(traj_group, RUNS.OVERVIEW)
+        if overview is None:
+            overview = h5.create_group(traj_group, RUNS.OVERVIEW)
+        table = get_child(overview, RUNS.TABLE)
+        if table is None:
+            table = h5.create_group(overview, RUNS.TABLE)
+        if get_child(table, RUNS.PRESENT) is None:
+            h5.create_group(table, RUNS.PRESENT)
+        super().__init__(table)
         self._h5, self._filters = h5, filters
-        self._length = 0
-        self._cells: dict[str, Cell] = {}
-        self._templates: dict[str, _Template] = {}
+        self._info = RunInfoColumns(h5, table, filters, written)
         self._buffer: dict[str, _Pending] = {}
         #: per template whose items all went into columns of their Python scalar type:
         #: ``(item, column, type)`` of each item (see _add_scalars)
@@ -119,53 +72,7 @@ class RunColumns:
         #: per name of a plain run result whose template is known to take it as a scalar:
         #: its column's buffer, its Python type and its presence buffer (see add_plain)
         self._plain: dict[str, tuple[_Pending, type, list[int]]] = {}
-        self._table: Any = None  # tables.Group, once found or created
-        self._present_group: Any = None
-        overview = get_child(traj_group, RUNS.OVERVIEW)
-        if overview is None and not readonly:
-            overview = h5.create_group(traj_group, RUNS.OVERVIEW)
-        table = get_child(overview, RUNS.TABLE) if overview is not None else None
-        if table is None and not readonly:
-            table = h5.create_group(overview, RUNS.TABLE)
-        if table is None:
-            return
-        self._table = table
-        self._info = RunInfoColumns(h5, table, filters, written)
-        present = get_child(table, RUNS.PRESENT)
-        if present is None and not readonly:
-            present = h5.create_group(table, RUNS.PRESENT)
-        self._present_group = present
-        self._read_existing()
-        if not readonly:
-            self.ensure_length(length)
-
-    @classmethod
-    def reader(cls, h5: tables.File, traj_group: tables.Group) -> RunColumns:
-        """A read-only view (works on files opened with mode 'r')."""
-        return cls(h5, traj_group, None, 0, readonly=True)
-
-    # --- reading what is there -------------------------------------------------------------
-    def _read_existing(self) -> None:
-        for name, node in self._table._v_children.items():
-            if not isinstance(node, tables.Leaf) or name.startswith(_TMP):
-                continue
-            self._length = max(self._length, node.nrows)
-            attrs = node._v_attrs
-            if getattr(attrs, RUNS.COLUMN, None) == "result":
-                kind = str(getattr(attrs, RUNS.KIND))
-                self._cells[name] = Cell(kind, node.atom.dtype, node.shape[1:])
-        if self._present_group is None:
-            return
-        for template, node in self._present_group._v_children.items():
-            attrs = node._v_attrs
-            self._templates[template] = _Template(
-                str(getattr(attrs, RUNS.LEAF)), str(getattr(attrs, RUNS.COMMENT, "")),
-                json.loads(str(attrs[RUNS.ITEMS])), node)
-
-    @property
-    def templates(self) -> dict[str, Any]:
-        """Run-result templates: ``{template: (class name, comment, {item: column})}``."""
-        return {t: (v.class_name, v.comment, dict(v.items)) for t, v in self._templates.items()}
+        self.ensure_length(length)
 
     # --- run info ----------------------------------------------------------------------------
     def write_info(self, idx: np.ndarray, completed: np.ndarray, start: np.ndarray,
@@ -186,35 +93,26 @@ class RunColumns:
             return
         self._info.ensure(length)
         for name, cell in self._cells.items():
-            _extend(self._table._v_children[name], length, fill_value(cell))
+            extend_rows(self._table._v_children[name], length, fill_value(cell))
         for tpl in self._templates.values():
-            _extend(tpl.present, length, 0)
+            extend_rows(tpl.present, length, 0)
         self._length = length
 
     # --- explored ranges ------------------------------------------------------------------------
     def write_explored(self, name: str, values: list) -> bool:
         """Write an explored parameter's range as a column (if its values fit cells)."""
-        found = _plain_column(values)
-        if found is not None:
-            cell, data = found
-        else:
-            cells_found = [cell_of(v) for v in values]
-            cells = [c for c in cells_found if c is not None]
-            if not cells or len(cells) < len(cells_found) or \
-                    any(not cells[0].fits(c) for c in cells):
-                stale = get_child(self._table, name)
-                if stale is not None:  # the range changed to values that fit no column
-                    self._h5.remove_node(stale)
-                return False
-            cell = cells[0]
-            dtype = _widest(cell, cells)
-            data = np.array([v.encode("utf8") if cell.kind == "str" else v for v in values],
-                            dtype=dtype)
-        self._h5.create_earray(self._table, _TMP + name, obj=data, filters=self._filters)
-        attrs = self._table._v_children[_TMP + name]._v_attrs
+        found = column_of(values)
+        if found is None:
+            stale = get_child(self._table, name)
+            if stale is not None:  # the range changed to values that fit no column
+                self._h5.remove_node(stale)
+            return False
+        cell, data = found
+        self._h5.create_earray(self._table, TMP_PREFIX + name, obj=data, filters=self._filters)
+        attrs = self._table._v_children[TMP_PREFIX + name]._v_attrs
         attrs[RUNS.COLUMN] = "explored"
         attrs[RUNS.KIND] = cell.kind
-        self._swap(_TMP + name, name)
+        self._swap(TMP_PREFIX + name, name)
         return True
 
     def drop_explored(self, keep: list[str]) -> None:
@@ -243,15 +141,15 @@ class RunColumns:
             cell = cell_of(value)
             if cell is None:
                 return False
-            column = _column_name(template, leaf_name, item)
+            column = column_name(template, leaf_name, item)
             known = self._cells.get(column)
             if known is not None and not known.fits(cell):
                 return False
             staged.append((column, cell, value))
         if tpl is None:
-            self._templates[template] = _Template(
+            self._templates[template] = ResultTemplate(
                 record.class_name, record.comment,
-                {item: _column_name(template, leaf_name, item) for item in record.data}, None)
+                {item: column_name(template, leaf_name, item) for item in record.data}, None)
         for column, cell, value in staged:
             if column not in self._cells:
                 self._cells[column] = cell
@@ -282,8 +180,8 @@ class RunColumns:
             return False
         scalars = self._scalars.get(template)
         if scalars is not None:  # the template is this plain result's: next time directly
-            ((_, column_name, kind),) = scalars
-            self._plain[name] = (self._buffer[column_name], kind, self._present_buffer[template])
+            ((_, column, kind),) = scalars
+            self._plain[name] = (self._buffer[column], kind, self._present_buffer[template])
         return True
 
     def add_plain_many(self, rows: list[int], name: str, values: list[Any]) -> bool:
@@ -333,28 +231,9 @@ class RunColumns:
         return True
 
     def is_present(self, template: str, idx: int) -> bool:
-        """Whether run ``idx`` already has the leaf ``template`` in the table."""
-        if idx in self._present_buffer.get(template, ()):
-            return True
-        tpl = self._templates.get(template)
-        if tpl is None or tpl.present is None or idx >= tpl.present.nrows:
-            return False
-        return bool(tpl.present[idx])
-
-    def matching(self, full_name: str, recursive: bool) -> list[tuple[str, int | None]]:
-        """Stored ``(template, run idx)`` at (or, if recursive, below) ``full_name``.
-
-        The run idx is None when ``full_name`` names no run (every run is meant).
-        """
-        idx = run_index_of(full_name)
-        found = []
-        for template in self._templates:
-            name = template if idx is None else name_from_template(template, idx)
-            if name == full_name or (recursive and
-                                     (not full_name or name.startswith(full_name + "."))):
-                if idx is None or self.is_present(template, idx):
-                    found.append((template, idx))
-        return found
+        """Whether run ``idx`` has the leaf ``template`` in the table or the buffer."""
+        return idx in self._present_buffer.get(template, ()) or \
+            super().is_present(template, idx)
 
     def remove_if_present(self, template: str, idx: int) -> None:
         """Mark leaf ``template`` absent in run ``idx`` if the table has it there."""
@@ -389,11 +268,11 @@ class RunColumns:
             write_rows(tpl.present, rows, np.ones(len(rows), dtype=np.uint8))
         self._present_buffer.clear()
 
-    def _create_present(self, template: str, tpl: _Template) -> tables.EArray:
+    def _create_present(self, template: str, tpl: ResultTemplate) -> tables.EArray:
         node = self._h5.create_earray(self._present_group, template,
                                       tables.UInt8Atom(), (0,), filters=self._filters,
                                       expectedrows=max(self._length, 1000))
-        _extend(node, self._length, 0)
+        extend_rows(node, self._length, 0)
         attrs = node._v_attrs
         attrs[RUNS.LEAF] = tpl.class_name
         attrs[RUNS.COMMENT] = tpl.comment
@@ -424,18 +303,18 @@ class RunColumns:
         """Create the column, or re-create it wider (strings) keeping its rows."""
         old = get_child(self._table, column)
         # the new column is complete before the old one goes: a failure keeps the old one
-        node = self._h5.create_earray(self._table, _TMP + column,
+        node = self._h5.create_earray(self._table, TMP_PREFIX + column,
                                       tables.Atom.from_dtype(cell.dtype, fill_value(cell)),
                                       (0, *cell.shape), filters=self._filters,
                                       expectedrows=max(self._length, 1000))
         if old is not None:
             node.append(old.read().astype(cell.dtype))
         else:
-            _extend(node, self._length, fill_value(cell))
+            extend_rows(node, self._length, fill_value(cell))
         attrs = node._v_attrs
         attrs[RUNS.COLUMN] = "result"
         attrs[RUNS.KIND] = cell.kind
-        return self._swap(_TMP + column, column)
+        return self._swap(TMP_PREFIX + column, column)
 
     def _swap(self, temporary: str, name: str) -> tables.Leaf:
         """Replace the column ``name`` by the finished column ``temporary``."""
@@ -446,19 +325,6 @@ class RunColumns:
         return self._table._v_children[name]
 
     # --- whole blocks of rows (merging trajectories) ---------------------------------------------
-    def read_block(self, template: str, rows: np.ndarray
-                   ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, Cell]]:
-        """Presence flags, raw column cells and cell types of ``template`` at ``rows``."""
-        tpl = self._templates[template]
-        if tpl.present is None:
-            return np.zeros(len(rows), dtype=bool), {}, {}
-        present = tpl.present.read()[rows].astype(bool)
-        values, cells = {}, {}
-        for column in tpl.items.values():
-            values[column] = self._table._v_children[column].read()[rows]
-            cells[column] = self._cells[column]
-        return present, values, cells
-
     def write_block(self, template: str, class_name: str, comment: str, items: dict[str, str],
                     cells: dict[str, Cell], start: int, present: np.ndarray,
                     values: dict[str, np.ndarray]) -> bool:
@@ -479,7 +345,7 @@ class RunColumns:
         self._scalars.pop(template, None)  # its columns may widen below
         self._plain.clear()
         if tpl is None:
-            tpl = self._templates[template] = _Template(class_name, comment, dict(items), None)
+            tpl = self._templates[template] = ResultTemplate(class_name, comment, dict(items), None)
         stop = start + len(present)
         for column, cell in cells.items():
             known = self._cells.get(column)
@@ -497,78 +363,3 @@ class RunColumns:
             tpl.present = self._create_present(template, tpl)
         tpl.present[start:stop] = present.astype(np.uint8)
         return True
-
-    # --- reading results back -----------------------------------------------------------------------
-    def present_rows(self, template: str) -> np.ndarray:
-        """Indices of the runs that have ``template``."""
-        present = self._templates[template].present
-        return np.zeros(0, dtype=np.int64) if present is None else \
-            np.flatnonzero(present.read())
-
-    def read_runs(self, template: str, indices: Iterable[int] | None = None
-                  ) -> list[tuple[int, dict[str, Any]]]:
-        """Return ``[(run idx, {item: value})]`` for the runs that have ``template``.
-
-        With ``indices``, only those rows are read (a few single-row reads), so loading one
-        run costs the same among 100 or 1,000,000 runs.
-        """
-        tpl = self._templates[template]
-        if tpl.present is None:
-            return []
-        if indices is None:
-            rows = np.flatnonzero(tpl.present.read())
-        else:
-            wanted = sorted({int(i) for i in indices if 0 <= int(i) < tpl.present.nrows})
-            rows = np.array([i for i in wanted if tpl.present[i]], dtype=np.int64)
-        items: dict[str, list] = {}
-        for item, column in tpl.items.items():
-            node = self._table._v_children[column]
-            if len(rows) <= _FEW_ROWS and indices is not None:
-                cells = np.array([node[i] for i in rows.tolist()], dtype=node.atom.dtype)
-                cells = cells.reshape((len(rows), *node.shape[1:]))
-            else:
-                cells = node.read()[rows]
-            items[item] = from_column(self._cells[column].kind, cells)
-        return [(idx, {item: values[pos] for item, values in items.items()})
-                for pos, idx in enumerate(rows.tolist())]
-
-
-def _extend(node: tables.EArray, length: int, fill: Any) -> None:
-    """Extend ``node`` to ``length`` rows of ``fill``.
-
-    A column made with ``fill`` as its HDF5 fill value grows without writing anything:
-    HDF5 allocates a chunk only when a row in it is written, and readers (h5py too) get
-    the fill value from rows never written. The first batch of a sweep made each new
-    result column by writing a fill row for every run (a million for a million runs) and
-    then its own rows over them. Columns of older files (fill value 0) get the rows
-    written, as before.
-    """
-    missing = length - node.nrows
-    if missing <= 0:
-        return
-    dtype = node.atom.dtype
-    if np.array(node.atom.dflt, dtype).tobytes() == np.array(fill, dtype).tobytes():
-        node.truncate(length)
-    else:
-        node.append(np.full((missing, *node.shape[1:]), fill, dtype=dtype))
-
-
-def _plain_column(values: list) -> tuple[Cell, np.ndarray] | None:
-    """Cell and data of a range of Python floats, ints (int64) or bools in one go (the usual
-    explored range; a million values take milliseconds instead of a second), else None."""
-    kinds = {type(v) for v in values}
-    if len(kinds) != 1 or not kinds <= {float, int, bool}:
-        return None
-    cell = cell_of(values[0])
-    if cell is None:  # an int beyond int64
-        return None
-    try:
-        return cell, np.array(values, dtype=cell.dtype)
-    except OverflowError:  # an int beyond int64 somewhere: no column
-        return None
-
-
-def _widest(cell: Cell, cells: Sequence[Cell | None]) -> np.dtype:
-    if cell.kind != "str":
-        return cell.dtype
-    return np.dtype(f"S{max(c.dtype.itemsize for c in cells if c is not None)}")

@@ -18,7 +18,8 @@ from pypet.storage.hdf5.layout import FORMAT_NAME, FORMAT_VERSION, RUNS, TRAJ
 from pypet.storage.hdf5.nodes_io import NodeWriter
 from pypet.storage.hdf5.overview import OverviewTables
 from pypet.storage.hdf5.ptutil import get_child, increasing
-from pypet.storage.hdf5.run_columns import RunColumns, in_a_run, plain_template, template_of
+from pypet.storage.hdf5.run_columns import RunColumns
+from pypet.storage.hdf5.run_templates import in_a_run, plain_template, template_of
 from pypet.storage.hdf5.settings import HDF5Settings
 from pypet.storage.hdf5.written_info import WrittenInfo
 from pypet.storage.modes import NO_OVERWRITE, Overwrite, StoreMode

@@ -17,7 +17,7 @@ import tables
 from pypet.runnames import run_index_of
 from pypet.storage.hdf5.cells import Cell, cell_of
 from pypet.storage.hdf5.legacy.reader import _explored, _Reader, _runs
-from pypet.storage.hdf5.run_columns import template_of
+from pypet.storage.hdf5.run_templates import template_of
 from pypet.storage.pypet07_items import PARAMETER_KINDS, RESULT_KINDS, convert
 from pypet.storage.service import RunTableData
 
