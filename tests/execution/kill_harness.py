@@ -185,15 +185,15 @@ def _run_until_kill(folder: Path, trial: Trial, result: TrialResult) -> None:
 def _kill_one(folder: Path, process: subprocess.Popen, trial: Trial, result: TrialResult,
               deadline: float) -> None:
     """SIGKILL one worker of the running sweep and note what the journal held then."""
-    victim = _victim(process, trial, deadline)
-    if victim is None:
-        return  # the sweep ended first: not killed
-    try:
-        os.kill(victim, signal.SIGKILL)
-    except ProcessLookupError:  # it ended on its own just now: try the next moment
+    while (victim := _victim(process, trial, deadline)) is not None:
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:  # it ended on its own just now (a run process ends
+            continue  # after every run): the next one
+        result.killed, result.killed_pid = True, victim
+        result.journaled = _journaled(folder)
         return
-    result.killed, result.killed_pid = True, victim
-    result.journaled = _journaled(folder)
+    # None: the sweep ended first, not killed
 
 
 def _journaled(folder: Path) -> set[int]:
