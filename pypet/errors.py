@@ -93,6 +93,13 @@ class UnsafeDataError(ValueError):
     A ``ValueError``, as numpy's ``allow_pickle=False`` refusal.
     """
 
+    @classmethod
+    def pickle_leaf(cls, leaf: str) -> UnsafeDataError:
+        """The refusal to load the pickled data of ``leaf`` (``allow_pickle=False``)."""
+        return cls(f"The leaf {leaf!r} holds pickled data, which was not loaded because the "
+                   "storage service has allow_pickle=False (unpickling runs code from the "
+                   "file). Load it with allow_pickle=True only if you trust the file.")
+
 
 class IneffectiveKeywordWarning(UserWarning):
     """A keyword was accepted for compatibility but has no effect."""

@@ -18,7 +18,7 @@ __all__ = ["migrate_pypet07_file"]
 
 def migrate_pypet07_file(old: str | os.PathLike, new: str | os.PathLike,
                          names: Iterable[str] | None = None,
-                         dynamic_imports: Any = None) -> list[str]:
+                         dynamic_imports: Any = None, allow_pickle: bool = True) -> list[str]:
     """Copy the trajectories of the pypet 0.7 file ``old`` into ``new``, in our format.
 
     Parameters
@@ -31,6 +31,10 @@ def migrate_pypet07_file(old: str | os.PathLike, new: str | os.PathLike,
         The trajectories to copy (default: all, oldest first).
     dynamic_imports : class, str or list, optional
         Your own leaf or group classes the old file uses (as for ``load_trajectory``).
+    allow_pickle : bool
+        Load the old file's pickled data (``PickleParameter``, ``PickleResult``, pickled
+        attributes). Unpickling runs code that came with the file: pass False for a file
+        from someone else, and the migration stops with ``UnsafeDataError`` at pickled data.
 
     Returns
     -------
@@ -43,12 +47,18 @@ def migrate_pypet07_file(old: str | os.PathLike, new: str | os.PathLike,
     old, new = os.fspath(old), os.fspath(new)
     if os.path.abspath(old) == os.path.abspath(new):
         raise ValueError("migrate_pypet07_file writes a new file; give a different path.")
-    source = HDF5StorageService(filename=old)
+    source = HDF5StorageService(filename=old, allow_pickle=allow_pickle)
     if names is None:
         names = source.trajectory_names()
     names = list(names)
     if not names:
         raise ValueError(f"{old!r} holds no trajectory to migrate.")
+    if os.path.exists(new):
+        clash = sorted(set(names) & set(HDF5StorageService(filename=new).trajectory_names()))
+        if clash:
+            raise ValueError(f"{new!r} already holds the trajector{'y' if len(clash) == 1 else 'ies'}"
+                             f" {', '.join(map(repr, clash))}: migrate into another file, or "
+                             "name the trajectories to copy.")
     for name in names:
         if not source.is_pypet07(name):
             raise ValueError(
@@ -56,7 +66,8 @@ def migrate_pypet07_file(old: str | os.PathLike, new: str | os.PathLike,
                 "copy it with f_migrate/f_store instead."
             )
         traj = load_trajectory(name=name, filename=old, load_data=C.LOAD_DATA,
-                               dynamic_imports=dynamic_imports, add_time=False)
+                               dynamic_imports=dynamic_imports, add_time=False,
+                               allow_pickle=allow_pickle)
         traj.f_migrate(new_storage_service=HDF5StorageService(filename=new, trajectory=None))
         traj.f_store()
     return names

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-__all__ = ["compact", "ls", "runs", "show"]
+__all__ = ["compact", "ls", "migrate", "runs", "show"]
 
 #: explored values shown by ``show`` before the list is cut
 _SHOWN_VALUES = 8
@@ -221,3 +221,28 @@ def compact(args: argparse.Namespace) -> None:
 
 def _size(size: int) -> str:
     return f"{size / 1e6:.2f} MB" if size >= 1e5 else f"{size / 1e3:.1f} kB"
+
+
+def migrate(args: argparse.Namespace) -> None:
+    """``pypet migrate OLD NEW [TRAJ ...]``: copy a pypet 0.7 file into our format, one
+    trajectory after the other (a line for each as it is written)."""
+    from pypet.errors import UnsafeDataError
+    from pypet.migrate import migrate_pypet07_file
+    from pypet.storage.hdf5.service import HDF5StorageService
+
+    if not os.path.isfile(args.old):
+        raise FileNotFoundError(f"{args.old!r} does not exist (or is not a file).")
+    names = args.trajectories or HDF5StorageService(filename=args.old).trajectory_names()
+    written: list[str] = []
+    for name in names:
+        try:
+            migrate_pypet07_file(args.old, args.new, names=[name],
+                                 allow_pickle=args.allow_pickle)
+        except UnsafeDataError as error:
+            rest = " ".join(n for n in names if n not in written)
+            raise UnsafeDataError(
+                f"{error} Written to {args.new}: {', '.join(written) or 'nothing'}. If you "
+                f"trust {args.old!r}: pypet migrate {args.old} {args.new} {rest} "
+                "--allow-pickle") from None
+        written.append(name)
+        print(f"{name}: written to {args.new}")

@@ -22,12 +22,14 @@ def _traj_args(sub: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser with the subcommands ``ls``, ``show``, ``runs`` and ``compact``."""
+    """The parser with the subcommands ``ls``, ``show``, ``runs``, ``compact`` and
+    ``migrate``."""
     from pypet.cli import commands
 
     parser = argparse.ArgumentParser(
         prog="pypet", description="Look at pypet HDF5 files: list the studies in a file, "
-        "show one, export its run table, compact the file.", epilog=_EPILOG)
+        "show one, export its run table, compact the file, migrate a pypet 0.7 file.",
+        epilog=_EPILOG)
     parser.add_argument("--version", action="version", version=f"pypet {__version__}")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -71,4 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
     compact.add_argument("--keep-backup", action="store_true",
                          help="keep the original as <file>_backup.hdf5")
     compact.set_defaults(handler=commands.compact)
+
+    migrate = subs.add_parser("migrate", help="copy a pypet 0.7 file into this pypet's "
+                              "format", epilog=_EPILOG,
+                              description="Copy every trajectory (or those named) of a file "
+                              "written by pypet 0.7 into NEW, in this pypet's format: "
+                              "parameters with their ranges, results, run information, links, "
+                              "comments and annotations. OLD is only read; NEW is created, or "
+                              "the trajectories are added to it.")
+    migrate.add_argument("old", metavar="OLD", help="the pypet 0.7 file")
+    migrate.add_argument("new", metavar="NEW", help="the file to write")
+    migrate.add_argument("trajectories", metavar="TRAJ", nargs="*", default=[],
+                         help="trajectories to copy (default: all, oldest first)")
+    migrate.add_argument("--allow-pickle", action="store_true",
+                         help="copy pickled data too (only for files you trust: unpickling "
+                              "runs code from the file)")
+    migrate.set_defaults(handler=commands.migrate)
     return parser

@@ -25,6 +25,7 @@ import pickle
 from typing import Any
 
 from pypet.constants import PICKLE_PROTOCOL_KEY
+from pypet.errors import UnsafeDataError
 
 __all__ = ["PARAMETER_KINDS", "RESULT_KINDS", "Pypet07Items", "convert"]
 
@@ -34,9 +35,24 @@ RESULT_KINDS = ("PickleResult", "SparseResult", "Result")
 
 
 class Pypet07Items(dict):
-    """A leaf's items as pypet 0.7 stored them (see :func:`convert`)."""
+    """A leaf's items as pypet 0.7 stored them (see :func:`convert`).
+
+    ``allow_pickle``: whether :func:`convert` may unpickle them (the reading storage
+    service's setting); ``leaf``: the leaf's full name, for the message when it may not.
+    """
 
     pypet07_layout = True
+
+    def __init__(self, allow_pickle: bool, leaf: str) -> None:
+        super().__init__()
+        self.allow_pickle, self.leaf = allow_pickle, leaf
+
+
+def _unpickle(items: dict[str, Any], data: bytes) -> Any:
+    """``pickle.loads(data)`` if the reader allowed it for ``items`` (plain dicts: never)."""
+    if not getattr(items, "allow_pickle", False):
+        raise UnsafeDataError.pickle_leaf(getattr(items, "leaf", "?"))
+    return pickle.loads(data)
 
 
 _SPARSE = "__spsp__"
@@ -67,14 +83,14 @@ def _parameter(class_name: str, items: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "data" in items:  # Parameter's table; PickleParameter's pickle
         data = items["data"]
-        out["data"] = pickle.loads(data) if class_name == "PickleParameter" \
+        out["data"] = _unpickle(items, data) if class_name == "PickleParameter" \
             else _column(data, "data")[0]
     if f"data{_ARRAY}" in items:
         out["data"] = items[f"data{_ARRAY}"]
     if f"data{_SPARSE}" in items:
         out["data"] = _sparse(items[f"data{_SPARSE}"])
     if class_name == "PickleParameter":
-        explored = _indexed(items, "explored_data", "xp_", pickle.loads)
+        explored = _indexed(items, "explored_data", "xp_", lambda v: _unpickle(items, v))
     else:
         explored = (_indexed(items, f"explored_data{_ARRAY}", "xa_", lambda v: v)
                     or _indexed(items, f"explored_data{_SPARSE}", f"xspm{_SPARSE}", _sparse)
@@ -95,14 +111,18 @@ def _result(class_name: str, items: dict[str, Any]) -> dict[str, Any]:
         elif key.endswith(_SPARSE):
             out[key[: -len(_SPARSE)]] = _sparse(value)
         elif class_name == "PickleResult":
-            out[key] = pickle.loads(value)
+            out[key] = _unpickle(items, value)
         else:
             out[key] = value
     return out
 
 
 def convert(kind: str, items: dict[str, Any]) -> dict[str, Any]:
-    """Our ``_load`` dict from pypet 0.7's items of a leaf stored as built-in class ``kind``."""
+    """Our ``_load`` dict from pypet 0.7's items of a leaf stored as built-in class ``kind``.
+
+    Pickled items are loaded only if ``items`` allow it (:class:`Pypet07Items`); else
+    :class:`~pypet.errors.UnsafeDataError` names the leaf.
+    """
     if kind in PARAMETER_KINDS:
         return _parameter(kind, items)
     if kind in RESULT_KINDS:

@@ -128,7 +128,7 @@ def test_compact_reports_and_keeps_a_compact_file(study, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["copy.hdf5"]
 
 
-@pytest.mark.parametrize("command", ["ls", "show", "runs", "compact"])
+@pytest.mark.parametrize("command", ["ls", "show", "runs", "compact", "migrate"])
 def test_help_on_each_command(command, tmp_path):
     """``pypet COMMAND --help`` explains the command and exits with 0."""
     proc = pypet_cli(command, "--help", cwd=tmp_path)
@@ -172,3 +172,44 @@ def test_closed_pipe_is_not_an_error(study, tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stderr == ""
     assert proc.stdout.startswith("idx,theta")
+
+
+PYPET07_FILE = REPO / "tests" / "data" / "pypet07" / "fixture.hdf5"
+
+
+def test_migrate_copies_a_pypet07_file_into_our_format(tmp_path):
+    """``pypet migrate OLD NEW``: refused while the old file's pickles are not trusted
+    (nothing written, the message says how), done with --allow-pickle (a line per
+    trajectory), the copy holds the same run table; a second run into NEW is refused."""
+    new = tmp_path / "new.hdf5"
+    proc = pypet_cli("migrate", str(PYPET07_FILE), str(new), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "holds pickled data" in proc.stderr and "--allow-pickle" in proc.stderr
+    assert "Written to" in proc.stderr and ": nothing." in proc.stderr
+    proc = pypet_cli("migrate", str(PYPET07_FILE), str(new), "--allow-pickle", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"fixture: written to {new}", f"second: written to {new}"]
+    listed = pypet_cli("ls", "--csv", str(new), cwd=tmp_path)
+    assert pd.read_csv(io.StringIO(listed.stdout))["format"].tolist() == ["pypet", "pypet"]
+    before = load_trajectory(name="fixture", filename=str(PYPET07_FILE)).f_to_dataframe()
+    after = load_trajectory(name="fixture", filename=str(new)).f_to_dataframe()
+    assert before["z"].tolist() == after["z"].tolist() and list(before) == list(after)
+    proc = pypet_cli("migrate", str(PYPET07_FILE), str(new), "fixture", "--allow-pickle",
+                     cwd=tmp_path)
+    assert proc.returncode == 1 and "already holds the trajectory 'fixture'" in proc.stderr
+
+
+def test_migrate_refuses_bad_input(tmp_path):
+    """A missing old file, one already in our format and an unknown trajectory are errors
+    (exit code 1); a missing NEW is a usage error (exit code 2)."""
+    proc = pypet_cli("migrate", "missing.hdf5", "new.hdf5", cwd=tmp_path)
+    assert proc.returncode == 1 and "'missing.hdf5' does not exist" in proc.stderr
+    ours = tmp_path / "ours.hdf5"
+    pypet_cli("migrate", str(PYPET07_FILE), str(ours), "second", "--allow-pickle",
+              cwd=tmp_path)
+    proc = pypet_cli("migrate", str(ours), "again.hdf5", cwd=tmp_path)
+    assert proc.returncode == 1 and "already in this pypet's format" in proc.stderr
+    proc = pypet_cli("migrate", str(PYPET07_FILE), "x.hdf5", "nope", cwd=tmp_path)
+    assert proc.returncode == 1 and "has no trajectory 'nope'" in proc.stderr
+    proc = pypet_cli("migrate", str(PYPET07_FILE), cwd=tmp_path)
+    assert proc.returncode == 2 and "required: NEW" in proc.stderr

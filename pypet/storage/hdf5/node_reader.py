@@ -70,11 +70,7 @@ class NodeReader:
             if self._allow_pickle:
                 raise  # a pickle where pypet never writes one
             leaf = self.full_name(node if NODE.LEAF in node._v_attrs else node._v_parent)
-            raise UnsafeDataError(
-                f"The leaf {leaf!r} holds pickled data, which was not loaded because the "
-                "storage service has allow_pickle=False (unpickling runs code from the file). "
-                "Load it with allow_pickle=True only if you trust the file."
-            ) from error
+            raise UnsafeDataError.pickle_leaf(leaf) from error
 
     def read_group(self, node: tables.Group) -> GroupRecord:
         """Read a group node's record."""

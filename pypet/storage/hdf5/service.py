@@ -352,7 +352,7 @@ class HDF5StorageService(MergeMethods, StorageService):
             group = files.find_trajectory(h5, name, index, force)
             if legacy.is_pypet07(group):  # a file written by pypet 0.7
                 legacy.load_into(sink, group, modes, max_depth, with_run_information,
-                                 with_meta_data)
+                                 with_meta_data, self._allow_pickle)
             else:
                 loading.load_trajectory(h5, group, sink, modes, max_depth,
                                         with_run_information, with_meta_data,
@@ -370,7 +370,7 @@ class HDF5StorageService(MergeMethods, StorageService):
             group = files.find_trajectory(h5, traj_name, None)
             if legacy.is_pypet07(group):  # a file written by pypet 0.7
                 return legacy.load_parts(sink, group, full_names, load_data, recursive,
-                                         max_depth, load_only, load_except)
+                                         max_depth, load_only, load_except, self._allow_pickle)
             return loading.load_parts(h5, group, sink, full_names, load_data, recursive,
                                       max_depth, load_only, load_except, self._allow_pickle)
 
@@ -396,7 +396,7 @@ class HDF5StorageService(MergeMethods, StorageService):
             if legacy.is_pypet07(group):  # a file written by pypet 0.7
                 from pypet.storage.hdf5.legacy.run_table import read_table as read_legacy
 
-                return read_legacy(group)
+                return read_legacy(group, self._allow_pickle)
             return read_table(group)
 
     def backup(self, traj_name: str, backup_filename: str | None = None) -> str:

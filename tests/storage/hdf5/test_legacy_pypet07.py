@@ -105,3 +105,48 @@ def test_migrated_file_holds_the_same_trajectories(old_file, expected, tmp_path)
         assert "pypet_format" in h5.root.fixture._v_attrs  # our format
     with pytest.raises(ValueError, match="already in this pypet's format"):
         pypet.migrate_pypet07_file(new, str(tmp_path / "again.hdf5"))
+
+
+class _Touch:
+    """Unpickling this creates ``path``: a pickle that runs code, as a hostile file's would."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+def _plant_code(old_file: str, node: str, marker: Path) -> None:
+    """Replace the pickle item ``node`` of the pypet 0.7 file by one that creates ``marker``."""
+    with tables.open_file(old_file, "r+") as h5:
+        old = h5.get_node("/" + node)
+        attrs = {name: old._v_attrs[name] for name in old._v_attrs._v_attrnamesuser}
+        parent, name = old._v_parent, old._v_name
+        old._f_remove()
+        new = h5.create_array(parent, name, obj=np.bytes_(pickle.dumps(_Touch(str(marker)),
+                                                                       protocol=2)))
+        for key, value in attrs.items():
+            new._v_attrs[key] = value
+
+
+@pytest.mark.parametrize("node", ["fixture/results/runs/run_00000000/pickled/obj",
+                                  "fixture/parameters/special/pp/data"])
+def test_allow_pickle_false_unpickles_nothing_of_a_pypet07_file(old_file, tmp_path, node):
+    """With allow_pickle=False the pickle leaves of a pypet 0.7 file are refused with
+    UnsafeDataError naming the leaf, skeletons and the run table load, and no code from the
+    file runs; by default (trusting the file) they load, as in pypet."""
+    marker = tmp_path / "code_ran"
+    _plant_code(old_file, node, marker)
+    leaf = ".".join(node.split("/")[1:-1])
+    with pytest.raises(pypet.UnsafeDataError, match="holds pickled data"):
+        load_trajectory(name="fixture", filename=old_file, allow_pickle=False,
+                        load_all=pypetconstants.LOAD_DATA)
+    skeleton = load_trajectory(name="fixture", filename=old_file, allow_pickle=False,
+                               load_all=pypetconstants.LOAD_SKELETON)
+    assert len(skeleton.f_to_dataframe()) == 2
+    with pytest.raises(pypet.UnsafeDataError, match=f"'{leaf}' holds pickled data"):
+        skeleton.f_load_item(leaf)
+    assert not marker.exists()
+    load_trajectory(name="fixture", filename=old_file, load_all=pypetconstants.LOAD_DATA)
+    assert marker.exists()  # the planted pickle does run code when the file is trusted

@@ -39,8 +39,9 @@ def _text(value: Any, encoding: str = "utf8") -> str:
 class _Reader:
     """Reads the nodes of one pypet 0.7 trajectory group."""
 
-    def __init__(self, group: tables.Group) -> None:
+    def __init__(self, group: tables.Group, allow_pickle: bool) -> None:
         self.group = group
+        self.allow_pickle = allow_pickle
         self.prefix = group._v_pathname.rstrip("/") + "/"
         settings = get_child(group._v_children["overview"], "hdf5_settings")
         self.encoding = _text(settings.col("encoding")[0]) if settings is not None else "utf8"
@@ -95,8 +96,10 @@ class _Reader:
                   exclude: Any = None) -> LeafRecord:
         attrs = node._v_attrs
         class_name = str(attrs[ATTR.CLASS_NAME])
-        items = read_items(node, self.encoding, only, exclude) if with_data else {}
-        return LeafRecord(self.full_name(node), class_name,
+        full_name = self.full_name(node)
+        items = read_items(node, self.encoding, self.allow_pickle, full_name, only, exclude) \
+            if with_data else {}
+        return LeafRecord(full_name, class_name,
                           _text(attrs[ATTR.COMMENT]) if ATTR.COMMENT in attrs else "",
                           self._annotations(attrs), items, class_name in _PARAMETERS)
 
@@ -147,14 +150,16 @@ def _explored(group: tables.Group) -> list[str]:
 
 
 def load_into(sink: LoadSink, group: tables.Group, modes: LoadModes, max_depth: int | None,
-              with_run_information: bool = True, with_meta_data: bool = True) -> None:
-    """Feed the whole pypet 0.7 trajectory in ``group`` to ``sink`` (our load modes)."""
+              with_run_information: bool = True, with_meta_data: bool = True,
+              allow_pickle: bool = False) -> None:
+    """Feed the whole pypet 0.7 trajectory in ``group`` to ``sink`` (our load modes);
+    pickled items may be unpickled only with ``allow_pickle``."""
     if with_meta_data:
         sink.meta(_meta(group))
     length, info = _runs(group)
     sink.runs(length, info if with_run_information else None)
     sink.explored(_explored(group))
-    reader = _Reader(group)
+    reader = _Reader(group, allow_pickle)
     links = []
     for kind, node in reader.walk(group, max_depth):
         if kind == "link":
@@ -178,9 +183,10 @@ def load_into(sink: LoadSink, group: tables.Group, modes: LoadModes, max_depth: 
 
 def load_parts(sink: LoadSink, group: tables.Group, full_names: Sequence[str],
                load_data: LoadMode, recursive: bool, max_depth: int | None, load_only: Any,
-               load_except: Any) -> int:
-    """Feed the nodes at ``full_names`` (and below, if recursive); return how many exist."""
-    reader = _Reader(group)
+               load_except: Any, allow_pickle: bool = False) -> int:
+    """Feed the nodes at ``full_names`` (and below, if recursive); return how many exist
+    (pickled items may be unpickled only with ``allow_pickle``)."""
+    reader = _Reader(group, allow_pickle)
     with_data = load_data >= C.LOAD_DATA
     found = 0
     for full_name in full_names:

@@ -23,6 +23,9 @@ from pypet.storage.service import RunTableData
 
 __all__ = ["read_table"]
 
+#: pypet 0.7's leaf classes whose items are pickles
+_PICKLED = ("PickleParameter", "PickleResult")
+
 
 class _Template:
     __slots__ = ("class_name", "comment", "cells", "values", "present")
@@ -43,15 +46,19 @@ def _fits(tpl: _Template | None, class_name: str, comment: str,
             and all(tpl.cells[item].fits(cell) for item, cell in cells.items()))
 
 
-def read_table(group: tables.Group) -> RunTableData:
-    """The run table of ``group`` in the form of :func:`run_table_reader.read_table`."""
+def read_table(group: tables.Group, allow_pickle: bool = False) -> RunTableData:
+    """The run table of ``group`` in the form of :func:`run_table_reader.read_table`.
+
+    Pickle leaves (``PickleResult``) give columns only with ``allow_pickle``: without it
+    the table is read without unpickling anything.
+    """
     length, info = _runs(group)
     columns: dict[str, tuple[str, Any]] = {
         "completed": ("info", info.completed), "start": ("info", info.start),
         "finish": ("info", info.finish), "runtime": ("info", info.finish - info.start),
         "hexsha": ("info", info.hexsha),
     }
-    reader = _Reader(group)
+    reader = _Reader(group, allow_pickle)
     leaves = []
     for kind, node in reader.walk(group, None):
         full_name = reader.full_name(node)
@@ -62,7 +69,7 @@ def read_table(group: tables.Group) -> RunTableData:
     for idx, full_name, node in sorted(leaves, key=lambda leaf: leaf[0]):
         record = reader.read_leaf(node, with_data=True)
         if record.annotations or record.class_name not in (*PARAMETER_KINDS, *RESULT_KINDS) \
-                or idx >= length:
+                or idx >= length or (not allow_pickle and record.class_name in _PICKLED):
             continue
         data = convert(record.class_name, record.data)
         template = template_of(full_name)

@@ -123,11 +123,12 @@ def _read(node: tables.Node, encoding: str, prefix: str, out: dict[str, Any]) ->
         raise ValueError(f"{node._v_pathname!r} is no pypet 0.7 data node (SRVC_STORE={store!r}).")
 
 
-def read_items(leaf_group: tables.Group, encoding: str, only: Any = None,
-               exclude: Any = None) -> Pypet07Items:
+def read_items(leaf_group: tables.Group, encoding: str, allow_pickle: bool, leaf: str,
+               only: Any = None, exclude: Any = None) -> Pypet07Items:
     """The items of a pypet 0.7 leaf group as pypet 0.7's ``_store()`` dict (nested names
-    joined by ``.``); ``only``/``exclude`` pick items by their top-level name."""
-    items = Pypet07Items()
+    joined by ``.``); ``only``/``exclude`` pick items by their top-level name. Pickled items
+    stay bytes here; ``allow_pickle`` says whether converting them may unpickle them."""
+    items = Pypet07Items(allow_pickle, leaf)
     children = leaf_group._v_children
     for name in sorted(children):  # pypet 0.7 gave the items in name order
         child = children[name]
