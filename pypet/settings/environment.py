@@ -194,6 +194,12 @@ def _check_resume(v: dict[str, Any]) -> None:
         v["resume_folder"] = os.fspath(v["resume_folder"])
     if not v["resumable"]:
         return
+    folder = v["resume_folder"]
+    if folder is not None and os.path.exists(folder) and not os.path.isdir(folder):
+        raise ValueError(
+            f"resume_folder={folder!r} is a file, not a folder. Pass a folder (it is created "
+            "if missing; each trajectory gets a subfolder there)."
+        )
     from pypet._compat import require
 
     require("dill")  # the snapshot of the run function and its arguments

@@ -213,7 +213,8 @@ def test_an_unfinished_experiment_in_the_folder_is_not_overwritten(tmp_path):
 
 
 def test_run_map_and_no_automatic_storing_cannot_be_resumable(tmp_path):
-    """As in pypet: run_map and automatic_storing=False do not combine with resumable."""
+    """As in pypet: run_map and automatic_storing=False do not combine with resumable; a
+    bad resume_fsync, or a resume_folder that is a file, is refused at once."""
     env = resume_env({"file": str(tmp_path / "f.hdf5"), "folder": str(tmp_path / "r")},
                      resumable=True)
     env.trajectory.f_add_parameter("x", 0.0)
@@ -224,6 +225,9 @@ def test_run_map_and_no_automatic_storing_cannot_be_resumable(tmp_path):
         Environment(log_config=None, resumable=True, automatic_storing=False)
     with pytest.raises(ValueError, match="resume_fsync"):
         Environment(log_config=None, resumable=True, resume_fsync="sometimes")
+    (tmp_path / "a_file").write_text("")
+    with pytest.raises(ValueError, match="'.*a_file' is a file, not a folder"):
+        Environment(log_config=None, resumable=True, resume_folder=str(tmp_path / "a_file"))
 
 
 def flaky(traj):

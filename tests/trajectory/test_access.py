@@ -30,6 +30,26 @@ def test_shortcuts_off_requires_exact_path(traj):
     assert traj.f_get("parameters.sim.dt", shortcuts=False).v_name == "dt"
 
 
+def test_a_misspelt_name_gets_the_closest_names(traj):
+    """A name not in the tree raises AttributeError offering the closest names there; hasattr
+    and getattr with a default still just say no, and the error pickles (from a worker) as
+    the AttributeError it shows."""
+    import pickle
+
+    with pytest.raises(AttributeError, match=r"'seeed' was not found .* Did you mean 'seed'\?"):
+        traj.seeed  # noqa: B018
+    with pytest.raises(AttributeError, match=r"'parametrs.sim.dt' .* Did you mean 'parameters'\?"):
+        traj.f_get("parametrs.sim.dt")
+    with pytest.raises(AttributeError, match=r"'zzzz' was not found below 'the root'\.$"):
+        traj.zzzz  # noqa: B018
+    assert not hasattr(traj, "seeed") and getattr(traj, "seeed", 7) == 7
+    try:
+        traj.seeed  # noqa: B018
+    except AttributeError as error:
+        sent = pickle.loads(pickle.dumps(error))
+    assert type(sent) is AttributeError and "Did you mean 'seed'?" in str(sent)
+
+
 def test_ambiguous_shortcut_raises_not_unique():
     """Two nodes of one name at the same depth raise NotUniqueNodeError (an AttributeError)."""
     t = Trajectory("t")
