@@ -21,6 +21,7 @@ __all__ = [
     "LabelError",
     "NoSuchServiceError",
     "NodeExistsError",
+    "NodeNotFoundError",
     "NotUniqueNodeError",
     "ParameterLockedException",
     "PresettingError",
@@ -79,6 +80,35 @@ class DataNotInStorageError(IOError, ValueError):
     An ``IOError`` as in pypet 0.7, and also a ``ValueError``: pypet raised ValueError for
     a missing file or trajectory, so ``except ValueError`` in user scripts keeps working.
     """
+
+
+class NodeNotFoundError(AttributeError):
+    """A name that is not in the tree (an ``AttributeError``); its message offers the closest
+    names there.
+
+    The suggestions are computed only when the message is shown: ``hasattr`` and
+    ``getattr(..., default)`` meet this error on every miss and never show it.
+    """
+
+    def __init__(self, message: str, components: list[str],
+                 index: dict[str, dict[str, Any]]) -> None:
+        super().__init__(message)
+        self._components, self._index = components, index
+
+    def __str__(self) -> str:
+        import difflib
+
+        message = super().__str__()
+        missing = next((c for c in self._components if c not in self._index),
+                       self._components[-1])
+        close = difflib.get_close_matches(missing, list(self._index), n=3, cutoff=0.7)
+        if not close:
+            return message
+        return f"{message} Did you mean {' or '.join(repr(name) for name in close)}?"
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        # sent from a worker as the AttributeError it shows, without the tree's index
+        return AttributeError, (str(self),)
 
 
 class FileFormatError(DataNotInStorageError):

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from pypet.errors import NotUniqueNodeError
+from pypet.errors import NodeNotFoundError, NotUniqueNodeError
 from pypet.tree.names import is_run_name, run_name
 
 if TYPE_CHECKING:
     from pypet.tree.group import NNGroupNode
     from pypet.tree.node import NNTreeNode
 
-__all__ = ["NodeNotFoundError", "candidates_below", "find", "find_all", "is_subsequence"]
+__all__ = ["candidates_below", "find", "find_all", "is_subsequence"]
 
 
 def find(
@@ -217,30 +217,3 @@ def _not_found(start: Any, components: list[str], max_depth: int | None) -> None
     raise NodeNotFoundError(f"{'.'.join(components)!r} was not found below {where!r}{extra}.",
                             components, start._root._index)
 
-
-class NodeNotFoundError(AttributeError):
-    """A name that is not in the tree; shown, its message offers the closest names there.
-
-    The suggestions are computed only when the message is shown: ``hasattr`` and
-    ``getattr(..., default)`` meet this error on every miss and never show it.
-    """
-
-    def __init__(self, message: str, components: list[str],
-                 index: dict[str, dict[str, Any]]) -> None:
-        super().__init__(message)
-        self._components, self._index = components, index
-
-    def __str__(self) -> str:
-        import difflib
-
-        message = super().__str__()
-        missing = next((c for c in self._components if c not in self._index),
-                       self._components[-1])
-        close = difflib.get_close_matches(missing, list(self._index), n=3, cutoff=0.7)
-        if not close:
-            return message
-        return f"{message} Did you mean {' or '.join(repr(name) for name in close)}?"
-
-    def __reduce__(self) -> tuple[type, tuple[str]]:
-        # sent from a worker as the AttributeError it shows, without the tree's index
-        return AttributeError, (str(self),)
