@@ -56,9 +56,9 @@ def migrate_pypet07_file(old: str | os.PathLike, new: str | os.PathLike,
     if os.path.exists(new):
         clash = sorted(set(names) & set(HDF5StorageService(filename=new).trajectory_names()))
         if clash:
-            raise ValueError(f"{new!r} already holds the trajector{'y' if len(clash) == 1 else 'ies'}"
-                             f" {', '.join(map(repr, clash))}: migrate into another file, or "
-                             "name the trajectories to copy.")
+            which = "trajectory" if len(clash) == 1 else "trajectories"
+            raise ValueError(f"{new!r} already holds the {which} {', '.join(map(repr, clash))}: "
+                             "migrate into another file, or name the trajectories to copy.")
     for name in names:
         if not source.is_pypet07(name):
             raise ValueError(

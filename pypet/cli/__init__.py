@@ -1,9 +1,10 @@
 """The ``pypet`` command line: look at files without writing Python.
 
 ``pypet ls FILE``, ``pypet show FILE [TRAJ]``, ``pypet runs FILE [TRAJ] [--out PATH]``,
-``pypet compact FILE``, ``pypet migrate OLD NEW``; ``pypet COMMAND --help`` for each. Exit codes: 0 success, 1 the file
-or trajectory could not be used (the message says why), 2 wrong usage. Messages go to stderr
-as ``pypet: error: ...``; data goes to stdout, so the output can be piped.
+``pypet compact FILE``, ``pypet migrate OLD NEW``; ``pypet COMMAND --help`` for each. Exit
+codes: 0 success, 1 the file or trajectory could not be used (the message says why), 2 wrong
+usage. Messages go to stderr as ``pypet: error: ...``; data goes to stdout, so the output
+can be piped.
 
 Built on :mod:`argparse`: the standard library does everything this small command line needs
 (subcommands, ``--help`` on each, usage errors with exit code 2), so there is no extra

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from typing import Any
 
@@ -239,10 +240,10 @@ def migrate(args: argparse.Namespace) -> None:
             migrate_pypet07_file(args.old, args.new, names=[name],
                                  allow_pickle=args.allow_pickle)
         except UnsafeDataError as error:
-            rest = " ".join(n for n in names if n not in written)
+            again = shlex.join(["pypet", "migrate", args.old, args.new,
+                                *(n for n in names if n not in written), "--allow-pickle"])
             raise UnsafeDataError(
                 f"{error} Written to {args.new}: {', '.join(written) or 'nothing'}. If you "
-                f"trust {args.old!r}: pypet migrate {args.old} {args.new} {rest} "
-                "--allow-pickle") from None
+                f"trust {args.old!r}: {again}") from None
         written.append(name)
         print(f"{name}: written to {args.new}")
