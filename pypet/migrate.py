@@ -8,7 +8,7 @@ annotations — and stored under the same name in ``new``. The old file is only 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pypet import constants as C
@@ -18,7 +18,8 @@ __all__ = ["migrate_pypet07_file"]
 
 def migrate_pypet07_file(old: str | os.PathLike, new: str | os.PathLike,
                          names: Iterable[str] | None = None,
-                         dynamic_imports: Any = None, allow_pickle: bool = True) -> list[str]:
+                         dynamic_imports: Any = None, allow_pickle: bool = True,
+                         on_written: Callable[[str], Any] | None = None) -> list[str]:
     """Copy the trajectories of the pypet 0.7 file ``old`` into ``new``, in our format.
 
     Parameters
@@ -35,6 +36,9 @@ def migrate_pypet07_file(old: str | os.PathLike, new: str | os.PathLike,
         Load the old file's pickled data (``PickleParameter``, ``PickleResult``, pickled
         attributes). Unpickling runs code that came with the file: pass False for a file
         from someone else, and the migration stops with ``UnsafeDataError`` at pickled data.
+    on_written : callable, optional
+        Called with each trajectory's name once it is written (progress, e.g. the command
+        line's lines).
 
     Returns
     -------
@@ -70,4 +74,6 @@ def migrate_pypet07_file(old: str | os.PathLike, new: str | os.PathLike,
                                allow_pickle=allow_pickle)
         traj.f_migrate(new_storage_service=HDF5StorageService(filename=new, trajectory=None))
         traj.f_store()
+        if on_written is not None:
+            on_written(name)
     return names

@@ -225,25 +225,29 @@ def _size(size: int) -> str:
 
 
 def migrate(args: argparse.Namespace) -> None:
-    """``pypet migrate OLD NEW [TRAJ ...]``: copy a pypet 0.7 file into our format, one
-    trajectory after the other (a line for each as it is written)."""
+    """``pypet migrate OLD NEW [TRAJ ...]``: copy a pypet 0.7 file into our format (a line
+    for each trajectory as it is written)."""
     from pypet.errors import UnsafeDataError
     from pypet.migrate import migrate_pypet07_file
-    from pypet.storage.hdf5.service import HDF5StorageService
 
     if not os.path.isfile(args.old):
         raise FileNotFoundError(f"{args.old!r} does not exist (or is not a file).")
-    names = args.trajectories or HDF5StorageService(filename=args.old).trajectory_names()
     written: list[str] = []
-    for name in names:
-        try:
-            migrate_pypet07_file(args.old, args.new, names=[name],
-                                 allow_pickle=args.allow_pickle)
-        except UnsafeDataError as error:
-            again = shlex.join(["pypet", "migrate", args.old, args.new,
-                                *(n for n in names if n not in written), "--allow-pickle"])
-            raise UnsafeDataError(
-                f"{error} Written to {args.new}: {', '.join(written) or 'nothing'}. If you "
-                f"trust {args.old!r}: {again}") from None
+
+    def done(name: str) -> None:
         written.append(name)
-        print(f"{name}: written to {args.new}")
+        print(f"{name}: written to {args.new}", flush=True)
+
+    try:
+        migrate_pypet07_file(args.old, args.new, names=args.trajectories or None,
+                             allow_pickle=args.allow_pickle, on_written=done)
+    except UnsafeDataError as error:
+        from pypet.storage.hdf5.service import HDF5StorageService
+
+        # every trajectory not written yet, as named (or all of the file, in its order)
+        names = args.trajectories or HDF5StorageService(filename=args.old).trajectory_names()
+        again = shlex.join(["pypet", "migrate", args.old, args.new,
+                            *(n for n in names if n not in written), "--allow-pickle"])
+        raise UnsafeDataError(
+            f"{error} Written to {args.new}: {', '.join(written) or 'nothing'}. If you "
+            f"trust {args.old!r}: {again}") from None
