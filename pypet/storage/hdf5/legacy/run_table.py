@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import tables
 
+from pypet.errors import UnsafeDataError
 from pypet.runnames import run_index_of
 from pypet.storage.hdf5.cells import Cell, cell_of
 from pypet.storage.hdf5.legacy.reader import _explored, _Reader, _runs
@@ -22,9 +23,6 @@ from pypet.storage.pypet07_items import PARAMETER_KINDS, RESULT_KINDS, convert
 from pypet.storage.service import RunTableData
 
 __all__ = ["read_table"]
-
-#: pypet 0.7's leaf classes whose items are pickles
-_PICKLED = ("PickleParameter", "PickleResult")
 
 
 class _Template:
@@ -69,9 +67,12 @@ def read_table(group: tables.Group, allow_pickle: bool = False) -> RunTableData:
     for idx, full_name, node in sorted(leaves, key=lambda leaf: leaf[0]):
         record = reader.read_leaf(node, with_data=True)
         if record.annotations or record.class_name not in (*PARAMETER_KINDS, *RESULT_KINDS) \
-                or idx >= length or (not allow_pickle and record.class_name in _PICKLED):
+                or idx >= length:
             continue
-        data = convert(record.class_name, record.data)
+        try:
+            data = convert(record.class_name, record.data)
+        except UnsafeDataError:  # a pickle leaf, and allow_pickle=False: no column
+            continue
         template = template_of(full_name)
         assert template is not None  # only run leaves were collected
         found = {item: cell_of(value) for item, value in data.items()}
